@@ -1,0 +1,67 @@
+# Kreisintegration – the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+
+# Development defaults; production sets DEBUG=0 and SECRET_KEY (see .env.example).
+export DEBUG ?= 1
+
+# The test suite talks to the real PostgreSQL and Redis on this machine.
+TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
+TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
+
+.PHONY: install install-dev run migrate seed test lint services worker beat messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Portal: http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: lint, migration check, unit/integration tests on PostgreSQL with a real
+## Celery worker where needed, browser tests with the accessibility scan
+test: install-dev services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(VENV)/bin/pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+services:
+	bash scripts/ensure-services.sh
+
+## Celery worker and beat (development: REDIS_URL must be set, e.g. redis://127.0.0.1:6379/0)
+worker: install
+	$(VENV)/bin/celery -A kreisintegration worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A kreisintegration beat --loglevel=INFO
+
+## Regenerate the English catalogue (needs GNU gettext) and compile it
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 sent-mail

@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .services import send_templated_mail
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """The login form: the user name is the e-mail address."""
+
+    username = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "E-Mail-Adresse oder Passwort sind nicht richtig. Bitte prüfen Sie beides "
+            "(Groß- und Kleinschreibung beim Passwort beachten)."
+        ),
+        "inactive": _("Dieses Konto ist deaktiviert."),
+    }
+
+    def clean_username(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["username"])
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset link through the Celery mail path, after commit.
+
+    Django's form already answers the same for known and unknown addresses;
+    the view shows one confirmation page either way.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        send_templated_mail(
+            to=to_email,
+            template="password_reset",
+            context={
+                "user": user,
+                "reset_path": reverse(
+                    "accounts:password_reset_confirm",
+                    kwargs={"uidb64": context["uid"], "token": context["token"]},
+                ),
+            },
+            language=user.preferred_language,
+        )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Set a password (invitation, reset) with labels that say what to do."""
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language"]
+        help_texts = {
+            "full_name": _("So, wie Sie angesprochen werden möchten – alle Schriften sind erlaubt."),
+            "preferred_language": _("Sprache der Oberfläche und der E-Mails, soweit übersetzt."),
+        }
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Bitte geben Sie Ihren Namen an."))
+        return name

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Kreisintegration – Verwaltung")
+admin.site.site_title = _("Kreisintegration")
+admin.site.index_title = _("Stammdaten und Referenzdaten")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("mein-bereich/", views.dashboard, name="dashboard"),
+    path("impressum/", views.imprint, name="imprint"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("konto/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("municipalities.urls")),
+]

@@ -1,0 +1,64 @@
+"""Project-wide pages: start page, role dashboard, legal pages, health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from municipalities import permissions
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness and database check: exactly one real query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok"})
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+@login_required
+def dashboard(request):
+    """„Mein Bereich“: what each of the user's roles allows, in one place.
+
+    A contact of exactly one municipality and nothing else goes straight to
+    „Meine Kommune“.
+    """
+    user = request.user
+    roles = permissions.roles_of(user)
+    contact_municipalities = list(
+        permissions.municipalities_managed_by(user)
+        .filter(pk__in=roles.contact_municipality_ids)
+        .order_by("name")
+    )
+    if (
+        len(contact_municipalities) == 1
+        and not roles.is_ki_staff
+        and not roles.is_trainer
+        and not roles.is_volunteer
+    ):
+        return redirect("municipalities:home", slug=contact_municipalities[0].slug)
+    context = {
+        "contact_municipalities": contact_municipalities,
+        "staff_districts": list(permissions.districts_administered_by(user)) if roles.is_ki_staff else [],
+    }
+    return render(request, "pages/dashboard.html", context)
+
+
+def imprint(request):
+    return render(request, "pages/impressum.html")
+
+
+def privacy(request):
+    return render(request, "pages/datenschutz.html")
+
+
+def accessibility(request):
+    return render(request, "pages/barrierefreiheit.html")

@@ -1,0 +1,84 @@
+"""Django admin for KI staff, scoped to their own district(s).
+
+Superusers see everything; KI staff see and choose only rows of the
+districts they work for (the same scope the portal's views use).
+"""
+
+from django.contrib import admin
+
+from . import permissions
+from .models import District, DistrictRole, FieldOfAction, Invitation, Membership, Municipality, TargetGroup
+
+
+class DistrictScopedAdmin(admin.ModelAdmin):
+    district_lookup = "district"
+
+    def get_queryset(self, request):
+        districts = permissions.districts_administered_by(request.user)
+        return super().get_queryset(request).filter(**{f"{self.district_lookup}__in": districts})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district":
+            kwargs["queryset"] = permissions.districts_administered_by(request.user)
+        elif db_field.name == "municipality":
+            kwargs["queryset"] = permissions.municipalities_administered_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(District)
+class DistrictAdmin(DistrictScopedAdmin):
+    district_lookup = "pk"
+    list_display = ["name", "ags_prefix", "ki_name", "ki_email"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(DistrictScopedAdmin):
+    list_display = ["name", "ags", "district", "population", "population_year"]
+    list_filter = ["district"]
+    search_fields = ["name", "ags"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ReferenceDataAdmin(DistrictScopedAdmin):
+    list_display = ["name", "district", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["district", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+admin.site.register(FieldOfAction, ReferenceDataAdmin)
+admin.site.register(TargetGroup, ReferenceDataAdmin)
+
+
+@admin.register(Membership)
+class MembershipAdmin(DistrictScopedAdmin):
+    district_lookup = "municipality__district"
+    list_display = ["user", "municipality", "role", "created_at"]
+    list_filter = ["municipality", "role"]
+    search_fields = ["user__email", "user__full_name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(DistrictRole)
+class DistrictRoleAdmin(DistrictScopedAdmin):
+    list_display = ["user", "district", "role", "created_at"]
+    list_filter = ["district", "role"]
+    search_fields = ["user__email", "user__full_name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(DistrictScopedAdmin):
+    """Read-only: invitations are made and revoked in the portal, where mail is sent."""
+
+    district_lookup = "municipality__district"
+    list_display = ["email", "municipality", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["municipality"]
+    search_fields = ["email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,90 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .models import Municipality
+
+
+class MunicipalityForm(forms.ModelForm):
+    """Master data of a municipality; the district choices are the user's scope."""
+
+    class Meta:
+        model = Municipality
+        fields = [
+            "district",
+            "name",
+            "ags",
+            "population",
+            "population_year",
+            "population_source",
+            "website",
+            "contact_email",
+        ]
+        widgets = {"ags": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})}
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+        self.fields["district"].empty_label = None
+        self.fields["ags"].help_text = _("8 Ziffern, beginnend mit dem Kreisschlüssel.")
+        if self.instance.pk:
+            # A municipality does not move to another district.
+            self.fields["district"].disabled = True
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse der Ansprechperson"))
+    full_name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
+
+
+class InvitationRenewalForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Ihre E-Mail-Adresse"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    """A new contact chooses their name and password."""
+
+    full_name = forms.CharField(
+        label=_("Ihr Name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Bitte geben Sie Ihren Namen an."))
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
+        elif first:
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

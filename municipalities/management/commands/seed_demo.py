@@ -1,0 +1,52 @@
+"""``manage.py seed_demo``: idempotent demo data for every app.
+
+Each installed app may provide a ``demo`` module with
+``seed(*, with_users: bool, stdout)``; they run in INSTALLED_APPS order, so an
+app's data can build on the apps it depends on. Running the command twice
+changes nothing.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from municipalities.demo import DEMO_PASSWORD, DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Legt Demodaten an (Kreis Unna, Kommunen, Referenzdaten, Demo-Konten)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force-demo-users",
+            action="store_true",
+            help="Demo-Konten auch bei DEBUG=0 anlegen (nur für Testsysteme!).",
+        )
+
+    def handle(self, *args, **options):
+        with_users = settings.DEBUG or options["force_demo_users"]
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo"
+                own_app = str(config.path).startswith(str(settings.BASE_DIR)) and ".venv" not in str(
+                    config.path
+                )
+                if not own_app or find_spec(module_name) is None:
+                    continue
+                self.stdout.write(f"{config.verbose_name}:")
+                import_module(module_name).seed(with_users=with_users, stdout=self.stdout)
+        if with_users:
+            self.stdout.write(self.style.SUCCESS("Demo-Anmeldungen (Passwort: %s):" % DEMO_PASSWORD))
+            for email, full_name, *_rest in DEMO_USERS:
+                self.stdout.write(f"  {email:<30} {full_name}")
+        else:
+            self.stderr.write(
+                self.style.WARNING(
+                    "DEBUG ist aus: Demo-Konten wurden NICHT angelegt. "
+                    "Für ein Testsystem: seed_demo --force-demo-users"
+                )
+            )

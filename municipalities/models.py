@@ -1,0 +1,282 @@
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ags_validator = RegexValidator(
+    r"^\d{8}$",
+    _("Der Amtliche Gemeindeschlüssel (AGS) besteht aus genau 8 Ziffern, z. B. 05978036."),
+)
+ags_prefix_validator = RegexValidator(
+    r"^\d{5}$",
+    _("Der Kreisschlüssel besteht aus genau 5 Ziffern, z. B. 05978."),
+)
+
+
+class District(models.Model):
+    """A Kreis (or kreisfreie Stadt) with its Kommunales Integrationszentrum.
+
+    NRW has about 54 of them; nothing in the code assumes there is only one.
+    """
+
+    name = models.CharField(_("Name"), max_length=150)
+    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, unique=True)
+    ags_prefix = models.CharField(
+        _("Kreisschlüssel"), max_length=5, unique=True, validators=[ags_prefix_validator]
+    )
+    ki_name = models.CharField(_("Name des Integrationszentrums"), max_length=200)
+    ki_email = models.EmailField(_("E-Mail des Integrationszentrums"))
+    ki_phone = models.CharField(_("Telefon des Integrationszentrums"), max_length=50, blank=True)
+    ki_address = models.TextField(_("Anschrift des Integrationszentrums"), blank=True)
+    ki_website = models.URLField(_("Website des Integrationszentrums"), blank=True)
+
+    class Meta:
+        verbose_name = _("Kreis")
+        verbose_name_plural = _("Kreise")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("Kreis"),
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+    )
+    name = models.CharField(_("Name"), max_length=150)
+    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, unique=True)
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel (AGS)"),
+        max_length=8,
+        unique=True,
+        validators=[ags_validator],
+        error_messages={"unique": _("Eine Kommune mit diesem AGS gibt es bereits.")},
+    )
+    population = models.PositiveIntegerField(_("Einwohnerzahl"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("Stand der Einwohnerzahl (Jahr)"), null=True, blank=True
+    )
+    population_source = models.CharField(
+        _("Quelle der Einwohnerzahl"),
+        max_length=200,
+        blank=True,
+        help_text=_("Amtliche Statistik, z. B. „IT.NRW, Stand 31.12.2023“."),
+    )
+    website = models.URLField(_("Website"), blank=True)
+    contact_email = models.EmailField(_("Allgemeine Kontakt-E-Mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ags__regex=r"^[0-9]{8}$"), name="municipality_ags_8_digits"),
+            models.UniqueConstraint(
+                fields=["district", "name"],
+                name="municipality_unique_name_in_district",
+                violation_error_message=_("Eine Kommune mit diesem Namen gibt es in diesem Kreis bereits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipalities:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.population and not self.population_year:
+            raise ValidationError(
+                {"population_year": _("Bitte geben Sie an, auf welches Jahr sich die Zahl bezieht.")}
+            )
+        if self.district_id and self.ags and not self.ags.startswith(self.district.ags_prefix):
+            raise ValidationError(
+                {
+                    "ags": _("Der AGS einer Kommune im %(district)s beginnt mit %(prefix)s.")
+                    % {"district": self.district.name, "prefix": self.district.ags_prefix}
+                }
+            )
+
+
+class DistrictRole(models.Model):
+    """A district-wide role: KI staff, trainer or volunteer of one district."""
+
+    class Role(models.TextChoices):
+        KI_STAFF = "ki_staff", _("Mitarbeiter*in des Integrationszentrums")
+        TRAINER = "trainer", _("Referent*in")
+        VOLUNTEER = "volunteer", _("Ehrenamtliche*r")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="district_roles"
+    )
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("seit"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Rolle im Kreis")
+        verbose_name_plural = _("Rollen im Kreis")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "district", "role"], name="district_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.district})"
+
+
+class Membership(models.Model):
+    """A person's role in one municipality; a person may belong to several."""
+
+    class Role(models.TextChoices):
+        CONTACT = "contact", _("Kommunale Ansprechperson")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.CONTACT)
+    created_at = models.DateTimeField(_("seit"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft in einer Kommune")
+        verbose_name_plural = _("Mitgliedschaften in Kommunen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.municipality})"
+
+
+class ReferenceData(models.Model):
+    """Editable lists of a district (fields of action, target groups)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, verbose_name=_("Kreis"))
+    name = models.CharField(_("Bezeichnung"), max_length=120)
+    slug = models.SlugField(_("Kurzname"), max_length=80)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_active = models.BooleanField(
+        _("aktiv"),
+        default=True,
+        help_text=_("Inaktive Einträge bleiben an alten Daten erhalten, sind aber nicht mehr wählbar."),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldOfAction(ReferenceData):
+    """A Handlungsfeld of the integration concept (Sprache & Bildung, Wohnen, ...)."""
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "slug"], name="field_of_action_slug"),
+            models.UniqueConstraint(fields=["district", "name"], name="field_of_action_name"),
+        ]
+
+
+class TargetGroup(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("Zielgruppe")
+        verbose_name_plural = _("Zielgruppen")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "slug"], name="target_group_slug"),
+            models.UniqueConstraint(fields=["district", "name"], name="target_group_name"),
+        ]
+
+
+def hash_invitation_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """KI staff invite a person by e-mail to become a municipality's contact.
+
+    Only a hash of the token is stored: a leaked database does not leak
+    usable links.
+    """
+
+    email = models.EmailField(_("E-Mail-Adresse"))
+    full_name = models.CharField(_("Name (optional)"), max_length=200, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("Kommune"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(
+        _("Rolle"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.CONTACT
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("eingeladen von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angenommen von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.municipality}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "open"
+
+    def get_state_display(self) -> str:
+        return {
+            "accepted": _("angenommen"),
+            "revoked": _("zurückgezogen"),
+            "expired": _("abgelaufen"),
+            "open": _("offen"),
+        }[self.state]

@@ -1,0 +1,196 @@
+"""Who may see or do what: the one module every view asks.
+
+Two kinds of answer, always used together:
+
+* predicates (``may_manage_municipality(user, municipality)``) for one object;
+* scoped querysets (``municipalities_managed_by(user)``) for lists, POST
+  lookups and the choices of foreign-key form fields.
+
+Views get both through ``KIStaffRequiredMixin`` and
+``MunicipalityPermissionMixin``: anonymous users are sent to the login page,
+logged-in users without the right get 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.mixins import AccessMixin
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import District, DistrictRole, Membership, Municipality
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Every role one user holds, loaded once per request."""
+
+    is_superuser: bool
+    staff_district_ids: frozenset[int]
+    trainer_district_ids: frozenset[int]
+    volunteer_district_ids: frozenset[int]
+    contact_municipality_ids: frozenset[int]
+
+    @property
+    def is_ki_staff(self) -> bool:
+        return self.is_superuser or bool(self.staff_district_ids)
+
+    @property
+    def is_contact(self) -> bool:
+        return bool(self.contact_municipality_ids)
+
+    @property
+    def is_trainer(self) -> bool:
+        return bool(self.trainer_district_ids)
+
+    @property
+    def is_volunteer(self) -> bool:
+        return bool(self.volunteer_district_ids)
+
+    @property
+    def has_any(self) -> bool:
+        return self.is_ki_staff or self.is_contact or self.is_trainer or self.is_volunteer
+
+
+NO_ROLES = Roles(False, frozenset(), frozenset(), frozenset(), frozenset())
+
+_CACHE_ATTR = "_kreisintegration_roles"
+
+
+def roles_of(user) -> Roles:
+    """The roles of ``user``, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ROLES
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    by_role: dict[str, set[int]] = {role: set() for role in DistrictRole.Role.values}
+    for role, district_id in DistrictRole.objects.filter(user=user).values_list("role", "district_id"):
+        by_role[role].add(district_id)
+    contact_ids = frozenset(
+        Membership.objects.filter(user=user, role=Membership.Role.CONTACT).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    roles = Roles(
+        is_superuser=user.is_superuser,
+        staff_district_ids=frozenset(by_role[DistrictRole.Role.KI_STAFF]),
+        trainer_district_ids=frozenset(by_role[DistrictRole.Role.TRAINER]),
+        volunteer_district_ids=frozenset(by_role[DistrictRole.Role.VOLUNTEER]),
+        contact_municipality_ids=contact_ids,
+    )
+    setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after a role change within the same request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+# --- districts ---------------------------------------------------------------
+
+
+def districts_administered_by(user) -> QuerySet[District]:
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return District.objects.all()
+    return District.objects.filter(pk__in=roles.staff_district_ids)
+
+
+def is_ki_staff(user, district: District | None = None) -> bool:
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return True
+    if district is None:
+        return bool(roles.staff_district_ids)
+    return district.pk in roles.staff_district_ids
+
+
+# --- municipalities ----------------------------------------------------------
+
+
+def municipalities_administered_by(user) -> QuerySet[Municipality]:
+    """Municipalities whose master data, contacts and invitations the user manages (KI staff)."""
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(district_id__in=roles.staff_district_ids)
+
+
+def municipalities_managed_by(user) -> QuerySet[Municipality]:
+    """Municipalities whose own data (events, measures, figures) the user may work on.
+
+    KI staff: every municipality of their districts. Municipal contacts: the
+    municipalities they are members of, and nothing else.
+    """
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(
+        Q(district_id__in=roles.staff_district_ids) | Q(pk__in=roles.contact_municipality_ids)
+    )
+
+
+def may_administer_municipality(user, municipality: Municipality) -> bool:
+    return is_ki_staff(user, municipality.district)
+
+
+def may_manage_municipality(user, municipality: Municipality) -> bool:
+    roles = roles_of(user)
+    return may_administer_municipality(user, municipality) or (
+        municipality.pk in roles.contact_municipality_ids
+    )
+
+
+def memberships_visible_to(user) -> QuerySet[Membership]:
+    """Who the contacts of a municipality are is visible to KI staff and fellow contacts."""
+    return Membership.objects.filter(municipality__in=municipalities_managed_by(user))
+
+
+# --- view mixins -------------------------------------------------------------
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Base: anonymous → login page; logged in without the right → 403."""
+
+    def has_role(self) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.has_role():
+            self.raise_exception = True
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class KIStaffRequiredMixin(RoleRequiredMixin):
+    def has_role(self) -> bool:
+        return is_ki_staff(self.request.user)
+
+
+class MunicipalityPermissionMixin(RoleRequiredMixin):
+    """Loads ``self.municipality`` from the ``slug`` URL argument and checks the right.
+
+    ``municipality_permission`` is ``"manage"`` (KI staff of the district or
+    a contact of the municipality) or ``"administer"`` (KI staff only).
+    """
+
+    municipality_permission = "manage"
+    municipality_url_kwarg = "slug"
+
+    def has_role(self) -> bool:
+        self.municipality = get_object_or_404(
+            Municipality.objects.select_related("district"),
+            slug=self.kwargs[self.municipality_url_kwarg],
+        )
+        if self.municipality_permission == "administer":
+            return may_administer_municipality(self.request.user, self.municipality)
+        if self.municipality_permission == "manage":
+            return may_manage_municipality(self.request.user, self.municipality)
+        raise Http404  # unknown permission name: fail closed

@@ -1,0 +1,63 @@
+"""Reads that more than one view needs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from .models import District, Invitation, Membership, Municipality
+
+
+def portal_district() -> District | None:
+    """The district presented on public pages: PORTAL_DISTRICT_SLUG or the first one."""
+    queryset = District.objects.all()
+    if settings.PORTAL_DISTRICT_SLUG:
+        found = queryset.filter(slug=settings.PORTAL_DISTRICT_SLUG).first()
+        if found:
+            return found
+    return queryset.order_by("pk").first()
+
+
+def public_municipalities(*, district: District | None) -> QuerySet[Municipality]:
+    queryset = Municipality.objects.select_related("district").order_by("name")
+    if district is not None:
+        queryset = queryset.filter(district=district)
+    return queryset
+
+
+def municipalities_with_key_figures(queryset: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """Annotate contacts and open invitations in one query, for the district overview."""
+    from django.db.models.functions import Now
+
+    return queryset.select_related("district").annotate(
+        contact_count=Count(
+            "memberships",
+            filter=Q(memberships__role=Membership.Role.CONTACT),
+            distinct=True,
+        ),
+        open_invitation_count=Count(
+            "invitations",
+            filter=Q(
+                invitations__accepted_at__isnull=True,
+                invitations__revoked_at__isnull=True,
+                invitations__expires_at__gt=Now(),
+            ),
+            distinct=True,
+        ),
+    )
+
+
+def contacts_of(municipality: Municipality) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(municipality=municipality, role=Membership.Role.CONTACT)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def invitations_of(municipality: Municipality) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(municipality=municipality)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "municipalities"
+
+urlpatterns = [
+    path("kommunen/", views.MunicipalityListView.as_view(), name="list"),
+    path("kommunen/neu/", views.MunicipalityCreateView.as_view(), name="create"),
+    path("kommunen/<slug:slug>/", views.MunicipalityDetailView.as_view(), name="detail"),
+    path("kommunen/<slug:slug>/bearbeiten/", views.MunicipalityUpdateView.as_view(), name="update"),
+    path("kommunen/<slug:slug>/intern/", views.MunicipalityHomeView.as_view(), name="home"),
+    path(
+        "kommunen/<slug:slug>/ansprechpersonen/",
+        views.MunicipalityContactsView.as_view(),
+        name="contacts",
+    ),
+    path(
+        "kommunen/<slug:slug>/ansprechpersonen/<int:pk>/entfernen/",
+        views.MembershipRemoveView.as_view(),
+        name="membership_remove",
+    ),
+    path(
+        "kommunen/<slug:slug>/einladungen/<int:pk>/zurueckziehen/",
+        views.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
+    path("kreis/", views.DistrictOverviewView.as_view(), name="district"),
+    path(
+        "einladung/neu-anfordern/",
+        views.InvitationRenewalView.as_view(),
+        name="invitation_renewal",
+    ),
+    path("einladung/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+]

@@ -1,0 +1,280 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
+
+from accounts.services import find_user_by_email
+
+from . import permissions, selectors, services
+from .forms import AcceptInvitationForm, InvitationForm, InvitationRenewalForm, MunicipalityForm
+from .models import Invitation, Membership, Municipality
+
+
+class MunicipalityListView(ListView):
+    template_name = "municipalities/municipality_list.html"
+    context_object_name = "municipalities"
+
+    def get_queryset(self):
+        return selectors.public_municipalities(district=selectors.portal_district())
+
+
+class MunicipalityDetailView(DetailView):
+    """Public page of a municipality; its contacts are shown only to those who work with it."""
+
+    template_name = "municipalities/municipality_detail.html"
+    context_object_name = "municipality"
+    queryset = Municipality.objects.select_related("district")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["may_manage"] = permissions.may_manage_municipality(user, self.object)
+        context["may_administer"] = permissions.may_administer_municipality(user, self.object)
+        if context["may_manage"]:
+            context["contacts"] = selectors.contacts_of(self.object)
+        return context
+
+
+class MunicipalityCreateView(permissions.KIStaffRequiredMixin, CreateView):
+    template_name = "municipalities/municipality_form.html"
+    form_class = MunicipalityForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["districts"] = permissions.districts_administered_by(self.request.user)
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.object = services.save_municipality(by=self.request.user, municipality=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Die Kommune %(name)s wurde angelegt.") % {"name": self.object.name})
+        return redirect(self.object)
+
+
+class MunicipalityUpdateView(permissions.MunicipalityPermissionMixin, UpdateView):
+    municipality_permission = "administer"
+    template_name = "municipalities/municipality_form.html"
+    form_class = MunicipalityForm
+
+    def get_object(self, queryset=None):
+        return self.municipality
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["districts"] = permissions.districts_administered_by(self.request.user)
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            services.save_municipality(by=self.request.user, municipality=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Die Angaben wurden gespeichert."))
+        return redirect(self.municipality)
+
+
+class MunicipalityHomeView(permissions.MunicipalityPermissionMixin, TemplateView):
+    """„Meine Kommune“: the internal start page of a municipality for its contacts and the KI."""
+
+    template_name = "municipalities/municipality_home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.municipality
+        context["contacts"] = selectors.contacts_of(self.municipality)
+        context["may_administer"] = permissions.may_administer_municipality(
+            self.request.user, self.municipality
+        )
+        return context
+
+
+class MunicipalityContactsView(permissions.MunicipalityPermissionMixin, FormView):
+    """KI staff: the contacts of a municipality, open invitations, and a form to invite."""
+
+    municipality_permission = "administer"
+    template_name = "municipalities/contacts.html"
+    form_class = InvitationForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.municipality
+        context["contacts"] = selectors.contacts_of(self.municipality)
+        context["invitations"] = selectors.invitations_of(self.municipality)[:50]
+        return context
+
+    def form_valid(self, form):
+        try:
+            invitation, _token = services.invite_contact(
+                by=self.request.user,
+                municipality=self.municipality,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Die Einladung an %(email)s wurde verschickt. Der Link ist %(days)s Tage gültig.")
+            % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
+        )
+        return redirect("municipalities:contacts", slug=self.municipality.slug)
+
+
+class InvitationRevokeView(permissions.MunicipalityPermissionMixin, View):
+    municipality_permission = "administer"
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        invitation = get_object_or_404(Invitation, pk=pk, municipality=self.municipality)
+        services.revoke_invitation(by=request.user, invitation=invitation)
+        messages.success(
+            request, _("Die Einladung an %(email)s gilt nicht mehr.") % {"email": invitation.email}
+        )
+        return redirect("municipalities:contacts", slug=slug)
+
+
+class MembershipRemoveView(permissions.MunicipalityPermissionMixin, View):
+    municipality_permission = "administer"
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        membership = get_object_or_404(
+            Membership.objects.select_related("user", "municipality__district"),
+            pk=pk,
+            municipality=self.municipality,
+        )
+        services.remove_membership(by=request.user, membership=membership)
+        messages.success(
+            request,
+            _("%(name)s ist nicht mehr Ansprechperson für %(municipality)s.")
+            % {"name": membership.user.full_name, "municipality": self.municipality.name},
+        )
+        return redirect("municipalities:contacts", slug=slug)
+
+
+class DistrictOverviewView(permissions.KIStaffRequiredMixin, TemplateView):
+    """KI staff: all municipalities of their district(s) at a glance."""
+
+    template_name = "municipalities/district_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["districts"] = permissions.districts_administered_by(user)
+        context["municipalities"] = selectors.municipalities_with_key_figures(
+            permissions.municipalities_administered_by(user)
+        ).order_by("district__name", "name")
+        return context
+
+
+INVITATION_PROBLEMS = {
+    "unknown": _(
+        "Dieser Einladungslink ist nicht gültig. Bitte prüfen Sie, ob Sie den Link vollständig "
+        "aus der E-Mail übernommen haben."
+    ),
+    "accepted": _("Diese Einladung wurde bereits angenommen. Sie können sich mit Ihrem Konto anmelden."),
+    "expired": _("Dieser Einladungslink ist abgelaufen."),
+    "revoked": _("Diese Einladung wurde durch eine neuere ersetzt oder zurückgezogen."),
+    "wrong_account": _(
+        "Sie sind mit einem anderen Konto angemeldet als dem, an das die Einladung ging. "
+        "Bitte melden Sie sich ab und öffnen Sie den Link erneut."
+    ),
+    "account_exists": _(
+        "Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte melden Sie sich an und "
+        "öffnen Sie den Link danach erneut, um die Einladung anzunehmen."
+    ),
+}
+
+# Unknown links are "not found"; used-up links are "gone"; the rest explain what to do.
+INVITATION_PROBLEM_STATUS = {"unknown": 404, "expired": 410, "revoked": 410}
+
+
+class InvitationAcceptView(View):
+    """Opening the link shows a form; only the POST uses the invitation."""
+
+    template_name = "municipalities/invitation_accept.html"
+
+    def _problem(self, request, error: services.InvitationError):
+        return render(
+            request,
+            "municipalities/invitation_problem.html",
+            {"reason": error.reason, "message": INVITATION_PROBLEMS[error.reason]},
+            status=INVITATION_PROBLEM_STATUS.get(error.reason, 200),
+        )
+
+    def _context(self, request, invitation, form=None):
+        existing = find_user_by_email(invitation.email)
+        return {
+            "invitation": invitation,
+            "form": form
+            or AcceptInvitationForm(email=invitation.email, initial={"full_name": invitation.full_name}),
+            "has_account": existing is not None,
+            "logged_in_as_invitee": request.user.is_authenticated
+            and request.user.email.lower() == invitation.email.lower(),
+        }
+
+    def get(self, request, token):
+        try:
+            invitation = services.get_usable_invitation(token=token)
+        except services.InvitationError as error:
+            return self._problem(request, error)
+        return render(request, self.template_name, self._context(request, invitation))
+
+    def post(self, request, token):
+        try:
+            invitation = services.get_usable_invitation(token=token)
+        except services.InvitationError as error:
+            return self._problem(request, error)
+        if request.user.is_authenticated:
+            user, form_data = request.user, {}
+        else:
+            form = AcceptInvitationForm(request.POST, email=invitation.email)
+            if not form.is_valid():
+                return render(request, self.template_name, self._context(request, invitation, form))
+            user, form_data = (
+                None,
+                {
+                    "full_name": form.cleaned_data["full_name"],
+                    "password": form.cleaned_data["password1"],
+                },
+            )
+        try:
+            account, membership = services.accept_invitation(token=token, user=user, **form_data)
+        except services.InvitationError as error:
+            return self._problem(request, error)
+        if not request.user.is_authenticated:
+            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Willkommen! Sie sind jetzt Ansprechperson für %(municipality)s.")
+            % {"municipality": membership.municipality.name},
+        )
+        return redirect("municipalities:home", slug=membership.municipality.slug)
+
+
+class InvitationRenewalView(FormView):
+    """Ask the KI for a new link; the same answer for every address."""
+
+    template_name = "municipalities/invitation_renewal.html"
+    form_class = InvitationRenewalForm
+
+    def form_valid(self, form):
+        services.request_new_invitation(email=form.cleaned_data["email"])
+        messages.success(
+            self.request,
+            _(
+                "Danke. Wenn an diese Adresse eine Einladung ging, hat das "
+                "Integrationszentrum Ihre Bitte erhalten und schickt Ihnen einen neuen Link."
+            ),
+        )
+        return redirect(reverse("municipalities:invitation_renewal"))
