@@ -22,7 +22,9 @@ KREIS_UNNA = {
     "ki_name": "Kommunales Integrationszentrum Kreis Unna",
     "ki_email": "integration@kreis-unna.example",
     "ki_phone": "02303 27-0",
-    "ki_address": "Kreis Unna – Der Landrat\nKommunales Integrationszentrum\nFriedrich-Ebert-Straße 17\n59425 Unna",
+    "ki_address": (
+        "Kreis Unna – Der Landrat\nKommunales Integrationszentrum\nFriedrich-Ebert-Straße 17\n59425 Unna"
+    ),
     "ki_website": "",
 }
 

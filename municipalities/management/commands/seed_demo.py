@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{config.verbose_name}:")
                 import_module(module_name).seed(with_users=with_users, stdout=self.stdout)
         if with_users:
-            self.stdout.write(self.style.SUCCESS("Demo-Anmeldungen (Passwort: %s):" % DEMO_PASSWORD))
+            self.stdout.write(self.style.SUCCESS(f"Demo-Anmeldungen (Passwort: {DEMO_PASSWORD}):"))
             for email, full_name, *_rest in DEMO_USERS:
                 self.stdout.write(f"  {email:<30} {full_name}")
         else:
