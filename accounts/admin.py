@@ -33,7 +33,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Berechtigungen"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Daten"), {"fields": ["last_login", "date_joined"]}),
+        (_("Zeitpunkte"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),

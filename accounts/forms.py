@@ -16,7 +16,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "E-Mail-Adresse oder Passwort sind nicht richtig. Bitte prüfen Sie beides "
+            "E-Mail-Adresse oder Passwort ist nicht richtig. Bitte prüfen Sie beides "
             "(Groß- und Kleinschreibung beim Passwort beachten)."
         ),
         "inactive": _("Dieses Konto ist deaktiviert."),

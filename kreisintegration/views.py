@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from municipalities import permissions
 
@@ -20,10 +20,12 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@require_safe
 def home(request):
     return render(request, "pages/home.html")
 
 
+@require_safe
 @login_required
 def dashboard(request):
     """„Mein Bereich“: what each of the user's roles allows, in one place.
@@ -52,13 +54,16 @@ def dashboard(request):
     return render(request, "pages/dashboard.html", context)
 
 
+@require_safe
 def imprint(request):
     return render(request, "pages/impressum.html")
 
 
+@require_safe
 def privacy(request):
     return render(request, "pages/datenschutz.html")
 
 
+@require_safe
 def accessibility(request):
     return render(request, "pages/barrierefreiheit.html")

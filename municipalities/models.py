@@ -26,7 +26,7 @@ class District(models.Model):
     """
 
     name = models.CharField(_("Name"), max_length=150)
-    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname in Webadressen (URL)"), max_length=80, unique=True)
     ags_prefix = models.CharField(
         _("Kreisschlüssel"), max_length=5, unique=True, validators=[ags_prefix_validator]
     )
@@ -53,7 +53,7 @@ class Municipality(models.Model):
         related_name="municipalities",
     )
     name = models.CharField(_("Name"), max_length=150)
-    slug = models.SlugField(_("Kurzname in Adressen"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname in Webadressen (URL)"), max_length=80, unique=True)
     ags = models.CharField(
         _("Amtlicher Gemeindeschlüssel (AGS)"),
         max_length=8,

@@ -138,7 +138,7 @@ class InvitationRevokeView(permissions.MunicipalityPermissionMixin, View):
         invitation = get_object_or_404(Invitation, pk=pk, municipality=self.municipality)
         services.revoke_invitation(by=request.user, invitation=invitation)
         messages.success(
-            request, _("Die Einladung an %(email)s gilt nicht mehr.") % {"email": invitation.email}
+            request, _("Die Einladung an %(email)s wurde zurückgezogen.") % {"email": invitation.email}
         )
         return redirect("municipalities:contacts", slug=slug)
 

@@ -1,0 +1,185 @@
+"""Role × URL × method → status, for every URL of the project.
+
+Adding a URL without adding it here fails ``test_every_url_is_in_the_matrix``.
+Objects in URLs belong to Unna, so ``contact_luenen`` probes another
+municipality's data (IDOR) through every GET and POST.
+Expected codes: 200 ok, 302 redirect (anonymous → login, or success
+redirect after a POST), 403 logged in without the right, 404/410 not found
+or gone, 405 method not allowed.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from municipalities import services
+from municipalities.models import Invitation, Membership
+
+ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
+
+
+def everyone(code):
+    return dict.fromkeys(ROLES, code)
+
+
+def logged_in(code, anonymous=302):
+    return {**dict.fromkeys(ROLES, code), "anonymous": anonymous}
+
+
+def only(allowed: dict, others=403, anonymous=302):
+    return {**dict.fromkeys(ROLES, others), "anonymous": anonymous, **allowed}
+
+
+# URL name → (URL kwargs key, {method: {role: status}})
+MATRIX = {
+    "home": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "healthz": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "imprint": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "privacy": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "accessibility": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "dashboard": (
+        None,
+        {
+            # A contact of exactly one municipality goes straight to „Meine Kommune“.
+            "GET": {**logged_in(200), "contact_unna": 302, "contact_luenen": 302},
+            "POST": everyone(405),
+        },
+    ),
+    # Django's set_language only changes the language on POST; a GET just redirects back.
+    "set_language": (None, {"GET": everyone(302), "POST": everyone(302)}),
+    # accounts
+    "accounts:login": (
+        None,
+        # Logged-in users are sent on to their area; the empty form re-renders with errors.
+        {"GET": {**logged_in(302), "anonymous": 200}, "POST": {**logged_in(302), "anonymous": 200}},
+    ),
+    "accounts:logout": (None, {"GET": everyone(405), "POST": everyone(302)}),
+    "accounts:profile": (None, {"GET": logged_in(200), "POST": logged_in(200)}),
+    "accounts:password_change": (None, {"GET": logged_in(200), "POST": logged_in(200)}),
+    "accounts:password_reset": (None, {"GET": everyone(200), "POST": everyone(200)}),
+    "accounts:password_reset_done": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "accounts:password_reset_confirm": ("reset", {"GET": everyone(200), "POST": everyone(200)}),
+    "accounts:password_reset_complete": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    # municipalities: public
+    "municipalities:list": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "municipalities:detail": ("unna", {"GET": everyone(200), "POST": everyone(405)}),
+    # municipalities: KI staff and the municipality's own contacts
+    "municipalities:home": (
+        "unna",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 405, "ki_staff": 405}),
+        },
+    ),
+    # municipalities: KI staff only
+    "municipalities:create": ("", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    "municipalities:update": (
+        "unna",
+        {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})},
+    ),
+    "municipalities:contacts": (
+        "unna",
+        {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})},
+    ),
+    "municipalities:membership_remove": (
+        "membership",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
+    "municipalities:invitation_revoke": (
+        "invitation",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
+    "municipalities:district": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    # invitations: the token is the credential; a logged-in stranger is told it is not theirs
+    "municipalities:invitation_accept": ("token", {"GET": everyone(200), "POST": everyone(200)}),
+    "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
+}
+
+
+def project_url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's admin has its own permission system; see test_admin_access
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= project_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert project_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volunteer):
+    _invitation, token = services.invite_contact(
+        by=ki_staff, municipality=unna, email="neu@example.org", full_name="Ольга Петрова"
+    )
+    return {
+        "users": {
+            "volunteer": volunteer,
+            "trainer": trainer,
+            "contact_unna": contact_unna,
+            "contact_luenen": contact_luenen,
+            "ki_staff": ki_staff,
+        },
+        "token": token,
+        "unna": unna,
+    }
+
+
+def url_for(name: str, key: str | None, objects) -> str:
+    unna = objects["unna"]
+    if key == "unna":
+        return reverse(name, kwargs={"slug": unna.slug})
+    if key == "membership":
+        membership = Membership.objects.get(municipality=unna)
+        return reverse(name, kwargs={"slug": unna.slug, "pk": membership.pk})
+    if key == "invitation":
+        invitation = Invitation.objects.get(municipality=unna)
+        return reverse(name, kwargs={"slug": unna.slug, "pk": invitation.pk})
+    if key == "token":
+        return reverse(name, kwargs={"token": objects["token"]})
+    if key == "reset":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    return reverse(name)
+
+
+CASES = [
+    (name, method, role) for name, (_key, methods) in MATRIX.items() for method in methods for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), CASES)
+def test_permission_matrix(client, objects, name, method, role):
+    key, methods = MATRIX[name]
+    expected = methods[method][role]
+    if role != "anonymous":
+        client.force_login(objects["users"][role])
+    url = url_for(name, key, objects)
+    memberships_before = Membership.objects.count()
+    invitations_open_before = Invitation.objects.open().count()
+
+    response = client.generic(method, url)
+
+    assert response.status_code == expected, f"{role} {method} {url}"
+    if expected in (403, 302) and role != "ki_staff":
+        # A refused request changes nothing that was saved.
+        assert Membership.objects.count() == memberships_before
+        assert Invitation.objects.open().count() == invitations_open_before
+    protected = methods[method]["ki_staff"] != 302
+    if expected == 302 and role == "anonymous" and method == "GET" and protected:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 302), ("contact_unna", 302), ("ki_staff", 200)])
+def test_admin_access(client, objects, role, expected):
+    if role != "anonymous":
+        user = objects["users"][role]
+        if role == "ki_staff":
+            user.is_staff = True
+            user.save()
+        client.force_login(user)
+    assert client.get(reverse("admin:index")).status_code == expected

@@ -1,0 +1,65 @@
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def test_healthz_answers_ok_after_one_query(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_start_page_is_german_by_default(client, district):
+    response = client.get("/")
+    page = response.content.decode()
+    assert '<html lang="de"' in page
+    assert "Integration im Kreis gemeinsam gestalten" in page
+    assert district.ki_name in page
+    for link in ("/impressum/", "/datenschutz/", "/barrierefreiheit/"):
+        assert f'href="{link}"' in page
+
+
+def test_english_is_available(client, district):
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert '<html lang="en"' in page
+    assert "Sign in" in page
+
+
+def test_frontend_assets_are_served_locally_not_from_a_cdn(client, district):
+    page = client.get("/").content.decode()
+    assert "/static/bootstrap/css/bootstrap.min.css" in page
+    assert "cdn" not in page.lower()
+
+
+def run_with_env(args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_with_env(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_with_env(["check"], DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
