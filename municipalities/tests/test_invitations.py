@@ -39,7 +39,7 @@ def test_ki_staff_invites_contact_and_mail_is_sent_after_commit(
     assert message.reply_to == [unna.district.ki_email]
     assert message.subject == "Einladung: Ansprechperson für Unna im Portal Kreisintegration"
     assert "Guten Tag Ольга Петрова" in message.body
-    assert "Miriam Schäfer vom Kommunales Integrationszentrum Kreis Unna" in message.body
+    assert "Miriam Schäfer (Kommunales Integrationszentrum Kreis Unna) lädt Sie ein" in message.body
     assert "7 Tage gültig" in message.body
     # Only a hash is stored: the token in the mail is not in the database.
     token = accept_link(message).rstrip("/").rsplit("/", 1)[1]

@@ -18,7 +18,7 @@ def test_ags_must_start_with_the_district_prefix(district):
     municipality = Municipality(district=district, name="Dortmund", slug="dortmund", ags="05913000")
     with pytest.raises(ValidationError) as error:
         municipality.full_clean()
-    assert "beginnt mit 05978" in error.value.message_dict["ags"][0]
+    assert "beginnt der AGS mit 05978" in error.value.message_dict["ags"][0]
 
 
 def test_population_needs_its_year(district):

@@ -1,0 +1,123 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright's sync API runs an asyncio event loop in the test thread; Django refuses
+database access from a thread with a running loop unless told that this is fine.
+Playwright never downloads a browser here: it always starts ``/usr/bin/chromium``.
+"""
+
+import os
+import re
+from pathlib import Path
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+E2E_DIR = Path(__file__).parent
+# crispy-forms appends "*" to the labels of required fields.
+PASSWORD_LABEL = re.compile(r"^\s*Passwort\s*\*?\s*$")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.is_relative_to(E2E_DIR):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Factory for fresh browser contexts (no shared cookies) against the live server."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="de-DE", base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context) -> Page:
+    return new_context().new_page()
+
+
+def _describe_node(node: dict) -> str:
+    target = " ".join(map(str, node["target"]))
+    checks = node.get("any") or node.get("all") or node.get("none") or []
+    messages = [check["message"] for check in checks if check.get("message")]
+    return f"{target} ({messages[0]})" if messages else target
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Serious and critical axe findings of the current page, one readable line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    lines = []
+    for violation in result["violations"]:
+        if violation["impact"] not in BLOCKING_IMPACTS:
+            continue
+        nodes = "; ".join(_describe_node(node) for node in violation["nodes"])
+        lines.append(f"{page.url}: [{violation['impact']}] {violation['id']} – {violation['help']} – {nodes}")
+    return lines
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def save_screenshot(page: Page, name: str) -> None:
+    """Full-page PNG into $E2E_SCREENSHOT_DIR (e.g. /tmp/shots) for a human look; off by default."""
+    directory = os.environ.get("E2E_SCREENSHOT_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^\w.-]+", "_", name).strip("_") or "start"
+        page.screenshot(path=str(Path(directory) / f"{safe}.png"), full_page=True)
+
+
+def login(page: Page, live_server, email: str, password: str) -> None:
+    """Log in through the real form and check that the portal shows a logged-in page."""
+    page.goto(f"{live_server.url}/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+    expect(page).not_to_have_url(re.compile(r"/konto/anmelden/"))
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
