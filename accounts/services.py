@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -9,6 +12,19 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import User
+
+_state = threading.local()
+
+
+@contextmanager
+def mail_suppressed():
+    """Queue no mail inside this block (demo seeding walks the workflow without mailing anybody)."""
+    previous = getattr(_state, "suppressed", False)
+    _state.suppressed = True
+    try:
+        yield
+    finally:
+        _state.suppressed = previous
 
 
 def render_mail(*, template: str, context: dict, language: str | None = None) -> tuple[str, str, str]:
@@ -39,6 +55,8 @@ def send_templated_mail(
     """
     from .tasks import deliver_mail
 
+    if getattr(_state, "suppressed", False):
+        return
     recipients = [to] if isinstance(to, str) else list(to)
     subject, text, html = render_mail(template=template, context=context, language=language)
     transaction.on_commit(

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,11 +57,11 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "municipalities",
+    "events",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +72,10 @@ MIDDLEWARE = [
     # Must stay last: it turns throttled logins into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # Production serves the collected static files itself (no extra web-server config needed).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "kreisintegration.urls"
 WSGI_APPLICATION = "kreisintegration.wsgi.application"
@@ -120,6 +125,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+
+# New event submissions reach KI staff "immediate"ly (one mail each) or as a
+# "digest" once a day at 07:00.
+EVENTS_SUBMISSION_MAIL = os.environ.get("EVENTS_SUBMISSION_MAIL", "immediate")
+# Uploads for the event import.
+EVENTS_IMPORT_MAX_BYTES = env_int("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+EVENTS_IMPORT_MAX_ROWS = env_int("EVENTS_IMPORT_MAX_ROWS", 500)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Invitations for municipal contacts are valid for this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
@@ -185,7 +199,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "events-submission-digest": {
+        "task": "events.send_submission_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # E-mail: console in development, SMTP in production (or any backend by name).
 EMAIL_BACKEND = os.environ.get(

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import Municipality
+from .models import FieldOfAction, Measure, Municipality, TargetGroup
 
 
 class MunicipalityForm(forms.ModelForm):
     """Master data of a municipality; the district choices are the user's scope."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Municipality
@@ -88,3 +90,30 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "title", "description", "provider", "status", "starts_on", "ends_on",
+            "fields_of_action", "target_groups", "languages", "funding", "contact",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "fields_of_action": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        self.fields["fields_of_action"].queryset = FieldOfAction.objects.filter(
+            district=municipality.district, is_active=True
+        )
+        self.fields["target_groups"].queryset = TargetGroup.objects.filter(
+            district=municipality.district, is_active=True
+        )

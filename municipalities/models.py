@@ -102,7 +102,7 @@ class Municipality(models.Model):
         if self.district_id and self.ags and not self.ags.startswith(self.district.ags_prefix):
             raise ValidationError(
                 {
-                    "ags": _("Der AGS einer Kommune im %(district)s beginnt mit %(prefix)s.")
+                    "ags": _("Für %(district)s beginnt der AGS mit %(prefix)s.")
                     % {"district": self.district.name, "prefix": self.district.ags_prefix}
                 }
             )
@@ -280,3 +280,76 @@ class Invitation(models.Model):
             "expired": _("abgelaufen"),
             "open": _("offen"),
         }[self.state]
+
+
+class Language(models.Model):
+    """A language offered at an event or spoken by a volunteer (ISO 639-1 code)."""
+
+    code = models.CharField(_("Sprachcode"), max_length=12, unique=True)
+    name = models.CharField(_("Sprache"), max_length=80)
+    native_name = models.CharField(_("Eigenbezeichnung"), max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=100)
+
+    class Meta:
+        verbose_name = _("Sprache")
+        verbose_name_plural = _("Sprachen")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.Model):
+    """A Maßnahme: an ongoing offer of a municipality (a weekly language café, a counselling service)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("geplant")
+        RUNNING = "running", _("läuft")
+        ENDED = "ended", _("beendet")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="measures"
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    provider = models.CharField(_("Träger"), max_length=200, blank=True)
+    fields_of_action = models.ManyToManyField(
+        FieldOfAction, verbose_name=_("Handlungsfelder"), blank=True, related_name="measures"
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("Zielgruppen"), blank=True, related_name="measures"
+    )
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("Sprachen"), blank=True, related_name="measures"
+    )
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    starts_on = models.DateField(_("Beginn"), null=True, blank=True)
+    ends_on = models.DateField(_("Ende"), null=True, blank=True)
+    funding = models.CharField(
+        _("Förderprogramm"), max_length=200, blank=True, help_text=_("z. B. „KOMM-AN NRW, Baustein B“")
+    )
+    contact = models.CharField(_("Kontakt"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Maßnahme")
+        verbose_name_plural = _("Maßnahmen")
+        ordering = ["title"]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "municipalities:measure_detail", kwargs={"slug": self.municipality.slug, "pk": self.pk}
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Das Ende liegt vor dem Beginn.")})

@@ -22,6 +22,7 @@ from .models import (
     DistrictRole,
     FieldOfAction,
     Invitation,
+    Language,
     Membership,
     Municipality,
     TargetGroup,
@@ -61,6 +62,21 @@ def unique_municipality_slug(name: str) -> str:
         slug = f"{base}-{counter}"
         counter += 1
     return slug
+
+
+@transaction.atomic
+def save_measure(*, by: User, measure, fields_of_action=(), target_groups=(), languages=()):
+    """Create or update a measure of a municipality the user manages."""
+    if not permissions.may_manage_municipality(by, measure.municipality):
+        raise PermissionDenied
+    if measure.pk is None:
+        measure.created_by = by
+    measure.full_clean()
+    measure.save()
+    measure.fields_of_action.set(fields_of_action)
+    measure.target_groups.set(target_groups)
+    measure.languages.set(languages)
+    return measure
 
 
 # --- roles -------------------------------------------------------------------
@@ -266,8 +282,40 @@ DEFAULT_TARGET_GROUPS = [
 ]
 
 
+DEFAULT_LANGUAGES = [
+    ("de", "Deutsch", "Deutsch"),
+    ("de-simple", "Leichte Sprache", "Leichte Sprache"),
+    ("dgs", "Deutsche Gebärdensprache", "DGS"),
+    ("en", "Englisch", "English"),
+    ("ar", "Arabisch", "العربية"),
+    ("fa", "Persisch (Farsi/Dari)", "فارسی"),
+    ("tr", "Türkisch", "Türkçe"),
+    ("uk", "Ukrainisch", "Українська"),
+    ("ru", "Russisch", "Русский"),
+    ("ku", "Kurdisch", "Kurdî"),
+    ("ti", "Tigrinya", "ትግርኛ"),
+    ("ps", "Paschtu", "پښتو"),
+    ("so", "Somali", "Soomaali"),
+    ("fr", "Französisch", "Français"),
+    ("pl", "Polnisch", "Polski"),
+    ("ro", "Rumänisch", "Română"),
+    ("bg", "Bulgarisch", "Български"),
+    ("sq", "Albanisch", "Shqip"),
+    ("es", "Spanisch", "Español"),
+    ("it", "Italienisch", "Italiano"),
+]
+
+
+def ensure_default_languages() -> None:
+    for position, (code, name, native_name) in enumerate(DEFAULT_LANGUAGES, start=1):
+        Language.objects.get_or_create(
+            code=code, defaults={"name": name, "native_name": native_name, "position": position}
+        )
+
+
 def ensure_default_reference_data(*, district: District) -> None:
-    """Seed the default fields of action and target groups; never overwrite edits."""
+    """Seed the default fields of action, target groups and languages; never overwrite edits."""
+    ensure_default_languages()
     for position, (slug, name) in enumerate(DEFAULT_FIELDS_OF_ACTION, start=1):
         FieldOfAction.objects.get_or_create(
             district=district, slug=slug, defaults={"name": name, "position": position}

@@ -25,6 +25,16 @@ urlpatterns = [
         views.InvitationRevokeView.as_view(),
         name="invitation_revoke",
     ),
+    path("kommunen/<slug:slug>/massnahmen/", views.MeasureListView.as_view(), name="measures"),
+    path("kommunen/<slug:slug>/massnahmen/neu/", views.MeasureCreateView.as_view(), name="measure_create"),
+    path(
+        "kommunen/<slug:slug>/massnahmen/<int:pk>/", views.MeasureDetailView.as_view(), name="measure_detail"
+    ),
+    path(
+        "kommunen/<slug:slug>/massnahmen/<int:pk>/bearbeiten/",
+        views.MeasureUpdateView.as_view(),
+        name="measure_update",
+    ),
     path("kreis/", views.DistrictOverviewView.as_view(), name="district"),
     path(
         "einladung/neu-anfordern/",

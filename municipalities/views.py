@@ -11,8 +11,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from accounts.services import find_user_by_email
 
 from . import permissions, selectors, services
-from .forms import AcceptInvitationForm, InvitationForm, InvitationRenewalForm, MunicipalityForm
-from .models import Invitation, Membership, Municipality
+from .forms import AcceptInvitationForm, InvitationForm, InvitationRenewalForm, MeasureForm, MunicipalityForm
+from .models import Invitation, Measure, Membership, Municipality
 
 
 class MunicipalityListView(ListView):
@@ -278,3 +278,80 @@ class InvitationRenewalView(FormView):
             ),
         )
         return redirect(reverse("municipalities:invitation_renewal"))
+
+
+class MeasureListView(permissions.MunicipalityPermissionMixin, ListView):
+    """The measures (Maßnahmen) of a municipality, for its contacts and the KI."""
+
+    template_name = "municipalities/measure_list.html"
+    context_object_name = "measures"
+
+    def get_queryset(self):
+        return (
+            Measure.objects.filter(municipality=self.municipality)
+            .prefetch_related("fields_of_action", "target_groups")
+            .order_by("status", "title")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.municipality
+        return context
+
+
+class MeasureDetailView(permissions.MunicipalityPermissionMixin, DetailView):
+    template_name = "municipalities/measure_detail.html"
+    context_object_name = "measure"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Measure.objects.filter(municipality=self.municipality).prefetch_related(
+                "fields_of_action", "target_groups", "languages"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.municipality
+        context["events"] = self.object.events.order_by("start")[:50]
+        return context
+
+
+class MeasureFormMixin(permissions.MunicipalityPermissionMixin):
+    template_name = "municipalities/measure_form.html"
+    form_class = MeasureForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["municipality"] = self.municipality
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.municipality
+        return context
+
+    def form_valid(self, form):
+        try:
+            measure = services.save_measure(
+                by=self.request.user,
+                measure=form.instance,
+                fields_of_action=form.cleaned_data["fields_of_action"],
+                target_groups=form.cleaned_data["target_groups"],
+                languages=form.cleaned_data["languages"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Die Maßnahme wurde gespeichert."))
+        return redirect(measure)
+
+
+class MeasureCreateView(MeasureFormMixin, CreateView):
+    pass
+
+
+class MeasureUpdateView(MeasureFormMixin, UpdateView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(Measure, municipality=self.municipality, pk=self.kwargs["pk"])

@@ -11,8 +11,10 @@ or gone, 405 method not allowed.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from events.models import Event
+from events.tests.factories import make_event
 from municipalities import services
-from municipalities.models import Invitation, Membership
+from municipalities.models import Invitation, Measure, Membership
 
 ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
 
@@ -89,6 +91,109 @@ MATRIX = {
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
     ),
     "municipalities:district": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "municipalities:measures": (
+        "unna",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 405, "ki_staff": 405}),
+        },
+    ),
+    "municipalities:measure_create": (
+        "unna",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 200, "ki_staff": 200}),  # empty form re-renders with errors
+        },
+    ),
+    "municipalities:measure_detail": (
+        "measure",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 405, "ki_staff": 405}),
+        },
+    ),
+    "municipalities:measure_update": (
+        "measure",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 200, "ki_staff": 200}),
+        },
+    ),
+    # events: contacts of the event's municipality and KI staff; another municipality gets 404
+    "events:mine": (
+        None,
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 405, "contact_luenen": 405, "ki_staff": 405}),
+        },
+    ),
+    "events:create": (
+        None,
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}),
+        },
+    ),
+    "events:manage": (
+        "event",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 200}),
+            "POST": only({"contact_unna": 405, "contact_luenen": 404, "ki_staff": 405}),
+        },
+    ),
+    "events:update": (
+        "event",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 200}),
+            "POST": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 200}),
+        },
+    ),
+    "events:copy": (
+        "event",
+        {
+            "GET": only({"contact_unna": 405, "contact_luenen": 404, "ki_staff": 405}),
+            "POST": only({"contact_unna": 302, "contact_luenen": 404, "ki_staff": 302}),
+        },
+    ),
+    "events:submit": (
+        "event",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 200}),
+            "POST": only({"contact_unna": 302, "contact_luenen": 404, "ki_staff": 302}),
+        },
+    ),
+    "events:cancel": (
+        "event",
+        {
+            "GET": only({"contact_unna": 405, "contact_luenen": 404, "ki_staff": 405}),
+            "POST": only({"contact_unna": 302, "contact_luenen": 404, "ki_staff": 302}),
+        },
+    ),
+    "events:review_queue": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "events:review": ("event", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    # events: public calendar, feeds and API (read-only; POST is refused)
+    "events:calendar": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "events:detail": ("public_event", {"GET": everyone(200), "POST": everyone(405)}),
+    "events:event_ics": ("public_event", {"GET": everyone(200), "POST": everyone(405)}),
+    "events:feed_district": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "events:feed_municipality": ("unna", {"GET": everyone(200), "POST": everyone(405)}),
+    "events:api_events": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    # events: import for contacts and KI staff, export for KI staff
+    "events:import": (
+        None,
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}),
+        },
+    ),
+    "events:import_template": (
+        "csv",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 405, "contact_luenen": 405, "ki_staff": 405}),
+        },
+    ),
+    "events:export": ("csv", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     # invitations: the token is the credential; a logged-in stranger is told it is not theirs
     "municipalities:invitation_accept": ("token", {"GET": everyone(200), "POST": everyone(200)}),
     "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
@@ -117,7 +222,13 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
     _invitation, token = services.invite_contact(
         by=ki_staff, municipality=unna, email="neu@example.org", full_name="Ольга Петрова"
     )
+    event = make_event(by=contact_unna, municipality=unna, title="Entwurf Unna")
+    measure = Measure.objects.create(municipality=unna, title="Sprachpatenschaften")
+    public_event = make_event(by=ki_staff, municipality=unna, title="Fest", status=Event.Status.APPROVED)
     return {
+        "event": event,
+        "public_event": public_event,
+        "measure": measure,
         "users": {
             "volunteer": volunteer,
             "trainer": trainer,
@@ -132,6 +243,14 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
 
 def url_for(name: str, key: str | None, objects) -> str:
     unna = objects["unna"]
+    if key == "event":
+        return reverse(name, kwargs={"pk": objects["event"].pk})
+    if key == "public_event":
+        return reverse(name, kwargs={"pk": objects["public_event"].pk})
+    if key == "csv":
+        return reverse(name, kwargs={"fmt": "csv"})
+    if key == "measure":
+        return reverse(name, kwargs={"slug": unna.slug, "pk": objects["measure"].pk})
     if key == "unna":
         return reverse(name, kwargs={"slug": unna.slug})
     if key == "membership":
@@ -161,6 +280,7 @@ def test_permission_matrix(client, objects, name, method, role):
     url = url_for(name, key, objects)
     memberships_before = Membership.objects.count()
     invitations_open_before = Invitation.objects.open().count()
+    events_before = list(Event.objects.order_by("pk").values_list("pk", "status", "title"))
 
     response = client.generic(method, url)
 
@@ -169,6 +289,8 @@ def test_permission_matrix(client, objects, name, method, role):
         # A refused request changes nothing that was saved.
         assert Membership.objects.count() == memberships_before
         assert Invitation.objects.open().count() == invitations_open_before
+    if expected in (403, 404) or (expected == 302 and role == "anonymous"):
+        assert list(Event.objects.order_by("pk").values_list("pk", "status", "title")) == events_before
     protected = methods[method]["ki_staff"] != 302
     if expected == 302 and role == "anonymous" and method == "GET" and protected:
         assert response["Location"].startswith(reverse("accounts:login"))

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.services import mail_suppressed
 from municipalities.demo import DEMO_PASSWORD, DEMO_USERS
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with_users = settings.DEBUG or options["force_demo_users"]
-        with transaction.atomic():
+        with transaction.atomic(), mail_suppressed():
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo"
                 own_app = str(config.path).startswith(str(settings.BASE_DIR)) and ".venv" not in str(

@@ -1,0 +1,114 @@
+"""Parsing of the filter parameters shared by the calendar, the JSON API and the staff export.
+
+Bad input raises ``FilterError`` naming the parameter, so the API can answer
+400 and the calendar can show a German message instead of a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
+
+from .selectors import MAX_WINDOW_DAYS, EventFilter
+
+MAX_QUERY_LENGTH = 200
+
+
+class FilterError(ValueError):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+def _parse_date(params, name: str) -> date | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(
+            name, _("Bitte ein Datum im Format JJJJ-MM-TT angeben, z. B. 2026-03-14.")
+        ) from None
+
+
+def _lookup_slug(model, params, name: str, *, district: District | None):
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    queryset = model.objects.all()
+    if district is not None and hasattr(model, "district"):
+        queryset = queryset.filter(district=district)
+    found = queryset.filter(slug=raw).first() if len(raw) <= 80 else None
+    if found is None:
+        raise FilterError(name, _("Unbekannter Wert „%(value)s“.") % {"value": raw[:80]})
+    return found
+
+
+def parse_event_filter(
+    params,
+    *,
+    district: District | None,
+    default_start: date | None = None,
+    default_days: int = 31,
+) -> EventFilter:
+    """Turn query parameters into an ``EventFilter``; ``district`` scopes slugs and results."""
+    start = _parse_date(params, "start") or default_start or timezone.localdate()
+    end = _parse_date(params, "end") or (start + timedelta(days=default_days - 1))
+    if end < start:
+        raise FilterError("end", _("Das Ende des Zeitraums liegt vor dem Beginn."))
+    if (end - start).days + 1 > MAX_WINDOW_DAYS:
+        raise FilterError(
+            "end", _("Der Zeitraum darf höchstens %(days)s Tage umfassen.") % {"days": MAX_WINDOW_DAYS}
+        )
+
+    municipality = None
+    raw_municipality = (params.get("municipality") or "").strip()
+    if raw_municipality:
+        queryset = Municipality.objects.select_related("district")
+        if district is not None:
+            queryset = queryset.filter(district=district)
+        municipality = (
+            queryset.filter(Q(slug=raw_municipality) | Q(ags=raw_municipality)).first()
+            if len(raw_municipality) <= 80
+            else None
+        )
+        if municipality is None:
+            raise FilterError(
+                "municipality",
+                _("Unbekannte Kommune „%(value)s“ (Kurzname oder AGS).") % {"value": raw_municipality[:80]},
+            )
+
+    language = None
+    raw_language = (params.get("language") or "").strip()
+    if raw_language:
+        language = Language.objects.filter(code=raw_language).first() if len(raw_language) <= 12 else None
+        if language is None:
+            raise FilterError(
+                "language", _("Unbekannter Sprachcode „%(value)s“.") % {"value": raw_language[:12]}
+            )
+
+    q = (params.get("q") or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise FilterError(
+            "q", _("Der Suchbegriff ist zu lang (höchstens %(n)s Zeichen).") % {"n": MAX_QUERY_LENGTH}
+        )
+    if "\x00" in q:
+        raise FilterError("q", _("Der Suchbegriff enthält ungültige Zeichen."))
+
+    return EventFilter(
+        start=start,
+        end=end,
+        district=district,
+        municipality=municipality,
+        field_of_action=_lookup_slug(FieldOfAction, params, "field_of_action", district=district),
+        target_group=_lookup_slug(TargetGroup, params, "target_group", district=district),
+        language=language,
+        q=q,
+    )

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import FieldOfAction, Language, Measure, Municipality, TargetGroup
+
+
+class Event(models.Model):
+    """An event of a municipality, one-off, multi-day or a recurring series.
+
+    Occurrences of a series are stored in ``EventOccurrence`` (see
+    ``events.recurrence``), so a calendar window is a database query.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("zur Prüfung eingereicht")
+        APPROVED = "approved", _("veröffentlicht")
+        RETURNED = "returned", _("zur Überarbeitung zurückgegeben")
+        REJECTED = "rejected", _("abgelehnt")
+        CANCELLED = "cancelled", _("abgesagt")
+
+    PUBLIC_STATUSES = (Status.APPROVED, Status.CANCELLED)
+
+    class Frequency(models.TextChoices):
+        NONE = "", _("findet einmal statt")
+        WEEKLY = "weekly", _("wöchentlich")
+        MONTHLY = "monthly", _("monatlich")
+
+    class MonthlyMode(models.TextChoices):
+        DAY_OF_MONTH = "day", _("am gleichen Tag des Monats")
+        NTH_WEEKDAY = "weekday", _("am n-ten Wochentag")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="events"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("gehört zur Maßnahme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    start = models.DateTimeField(_("Beginn"))
+    end = models.DateTimeField(_("Ende"))
+    all_day = models.BooleanField(_("ganztägig"), default=False)
+
+    frequency = models.CharField(
+        _("Wiederholung"), max_length=10, choices=Frequency.choices, default=Frequency.NONE, blank=True
+    )
+    interval = models.PositiveSmallIntegerField(
+        _("alle … Wochen/Monate"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    weekdays = models.JSONField(_("Wochentage"), default=list, blank=True)  # 0 = Monday … 6 = Sunday
+    monthly_mode = models.CharField(
+        _("monatlich"),
+        max_length=10,
+        choices=MonthlyMode.choices,
+        default=MonthlyMode.DAY_OF_MONTH,
+        blank=True,
+    )
+    repeat_until = models.DateField(_("wiederholen bis"), null=True, blank=True)
+    repeat_count = models.PositiveSmallIntegerField(
+        _("Anzahl der Termine"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    excluded_dates = models.JSONField(_("ausgenommene Tage"), default=list, blank=True)  # ISO dates
+
+    location_name = models.CharField(_("Ort (Name)"), max_length=200, blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("PLZ"), max_length=10, blank=True)
+    town = models.CharField(_("Ort"), max_length=100, blank=True)
+    online_url = models.URLField(_("Online-Link"), blank=True)
+
+    fields_of_action = models.ManyToManyField(
+        FieldOfAction, verbose_name=_("Handlungsfelder"), blank=True, related_name="events"
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("Zielgruppen"), blank=True, related_name="events"
+    )
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("angebotene Sprachen"), blank=True, related_name="events"
+    )
+    accessibility_notes = models.TextField(_("Hinweise zur Barrierefreiheit"), blank=True)
+    organiser = models.CharField(_("Veranstalter/Träger"), max_length=200, blank=True)
+    public_contact = models.CharField(_("Kontakt für Interessierte"), max_length=200, blank=True)
+    expected_participants = models.PositiveIntegerField(_("erwartete Teilnehmende"), null=True, blank=True)
+    actual_participants = models.PositiveIntegerField(_("tatsächliche Teilnehmende"), null=True, blank=True)
+    internal_note = models.TextField(_("interne Notiz für das Integrationszentrum"), blank=True)
+
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    review_comment = models.TextField(_("Kommentar des Integrationszentrums"), blank=True)
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Veranstaltung")
+        verbose_name_plural = _("Veranstaltungen")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["municipality", "status"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="event_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.frequency)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def address(self) -> str:
+        parts = [self.street, " ".join(p for p in [self.postcode, self.town] if p)]
+        return ", ".join(p for p in parts if p)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("Das Ende liegt vor dem Beginn. Bitte prüfen Sie Datum und Uhrzeit.")
+        if self.frequency == self.Frequency.WEEKLY and not self.weekdays and self.start:
+            self.weekdays = [self.start.weekday()]
+        if self.frequency and self.repeat_until and self.start and self.repeat_until < self.start.date():
+            errors["repeat_until"] = _("„Wiederholen bis“ liegt vor dem ersten Termin.")
+        if self.frequency and self.repeat_until and self.repeat_count:
+            errors["repeat_count"] = _(
+                "Bitte geben Sie entweder ein Enddatum oder eine Anzahl an, nicht beides."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventOccurrence(models.Model):
+    """One date of an event: a one-off event has one, a series one per date (computed)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrences")
+    start = models.DateTimeField(_("Beginn"))
+    end = models.DateTimeField(_("Ende"))
+
+    class Meta:
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["start"]), models.Index(fields=["event", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.start:%Y-%m-%d %H:%M})"
+
+
+class EventChange(models.Model):
+    """History of an event: who did what when, with the changed fields."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("angelegt")
+        UPDATED = "updated", _("geändert")
+        SUBMITTED = "submitted", _("eingereicht")
+        APPROVED = "approved", _("veröffentlicht")
+        RETURNED = "returned", _("zurückgegeben")
+        REJECTED = "rejected", _("abgelehnt")
+        CANCELLED = "cancelled", _("abgesagt")
+        IMPORTED = "imported", _("importiert")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("Aktion"), max_length=12, choices=Action.choices)
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
+    comment = models.TextField(_("Kommentar"), blank=True)
+    changes = models.JSONField(_("geänderte Felder"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Änderung")
+        verbose_name_plural = _("Änderungen")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.get_action_display()}"

@@ -1,0 +1,171 @@
+"""Reads of events that several views, the API and the feeds share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from municipalities import permissions
+from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
+
+from .models import Event, EventOccurrence
+
+# German stemming without accents (migration events.0002): „Sprachcafés“ finds „Sprachcafé“.
+SEARCH_CONFIG = "german_unaccent"
+
+# The API and calendar refuse windows longer than this.
+MAX_WINDOW_DAYS = 400
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Parsed, validated filter of the calendar, the API and the staff export."""
+
+    start: date
+    end: date  # inclusive
+    district: District | None = None
+    municipality: Municipality | None = None
+    field_of_action: FieldOfAction | None = None
+    target_group: TargetGroup | None = None
+    language: Language | None = None
+    q: str = ""
+
+    @property
+    def start_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
+
+def event_lists_prefetch(prefix: str = "") -> list:
+    return [
+        Prefetch(f"{prefix}fields_of_action", queryset=FieldOfAction.objects.order_by("position", "name")),
+        Prefetch(f"{prefix}target_groups", queryset=TargetGroup.objects.order_by("position", "name")),
+        Prefetch(f"{prefix}languages", queryset=Language.objects.order_by("position", "name")),
+    ]
+
+
+def search_events(queryset: QuerySet, q: str, *, prefix: str = "") -> QuerySet:
+    """German full-text search on PostgreSQL („Sprachcafé“ finds „Sprachcafés“), contains elsewhere."""
+    q = q.strip()
+    if not q:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(f"{prefix}title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            f"{prefix}description", weight="B", config=SEARCH_CONFIG
+        )
+        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.annotate(search=vector).filter(
+            Q(search=query) | Q(**{f"{prefix}title__icontains": q})
+        )
+    return queryset.filter(
+        Q(**{f"{prefix}title__icontains": q}) | Q(**{f"{prefix}description__icontains": q})
+    )
+
+
+def public_occurrences(flt: EventFilter) -> QuerySet[EventOccurrence]:
+    """Occurrences of approved (and cancelled, marked) events in the window, with everything a list shows."""
+    queryset = EventOccurrence.objects.filter(
+        event__status__in=Event.PUBLIC_STATUSES,
+        start__lt=flt.end_at,
+        end__gte=flt.start_at,
+    )
+    if flt.district is not None:
+        queryset = queryset.filter(event__municipality__district=flt.district)
+    if flt.municipality is not None:
+        queryset = queryset.filter(event__municipality=flt.municipality)
+    if flt.field_of_action is not None:
+        queryset = queryset.filter(event__fields_of_action=flt.field_of_action)
+    if flt.target_group is not None:
+        queryset = queryset.filter(event__target_groups=flt.target_group)
+    if flt.language is not None:
+        queryset = queryset.filter(event__languages=flt.language)
+    queryset = search_events(queryset, flt.q, prefix="event__")
+    return (
+        queryset.select_related("event__municipality__district")
+        .prefetch_related(*event_lists_prefetch("event__"))
+        .order_by("start", "event__title", "pk")
+    )
+
+
+def public_events(*, district: District | None = None, municipality: Municipality | None = None):
+    queryset = Event.objects.filter(status__in=Event.PUBLIC_STATUSES)
+    if district is not None:
+        queryset = queryset.filter(municipality__district=district)
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    return queryset.select_related("municipality__district").prefetch_related(*event_lists_prefetch())
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    """Events a user may see in full: public ones, and every one of the municipalities they manage."""
+    managed = permissions.municipalities_managed_by(user)
+    return Event.objects.filter(Q(status__in=Event.PUBLIC_STATUSES) | Q(municipality__in=managed))
+
+
+def events_managed_by(user) -> QuerySet[Event]:
+    return Event.objects.filter(municipality__in=permissions.municipalities_managed_by(user))
+
+
+def my_events(user, *, municipality: Municipality | None = None) -> QuerySet[Event]:
+    queryset = events_managed_by(user)
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    return queryset.select_related("municipality").order_by("-updated_at")
+
+
+def review_queue(user, *, municipality: Municipality | None = None) -> QuerySet[Event]:
+    """Submitted events of the districts the user reviews, oldest submission first."""
+    queryset = Event.objects.filter(
+        status=Event.Status.SUBMITTED, municipality__in=permissions.municipalities_administered_by(user)
+    )
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    return (
+        queryset.select_related("municipality", "created_by")
+        .prefetch_related(*event_lists_prefetch())
+        .order_by("submitted_at", "pk")
+    )
+
+
+def coordination_hints(event: Event, *, limit: int = 20) -> list[EventOccurrence]:
+    """Approved events on the same day(s) for an overlapping target group in the district.
+
+    Shown to contacts when they submit, so municipalities can coordinate;
+    hints in the event's own municipality come first.
+    """
+    groups = list(event.target_groups.values_list("pk", flat=True))
+    if not groups:
+        return []
+    days = sorted(
+        {timezone.localtime(start).date() for start in event.occurrences.values_list("start", flat=True)[:60]}
+    )
+    if not days:
+        return []
+    day_filter = Q()
+    for day in days:
+        day_start = timezone.make_aware(datetime.combine(day, time.min))
+        day_filter |= Q(start__gte=day_start, start__lt=day_start + timedelta(days=1))
+    hints = (
+        EventOccurrence.objects.filter(day_filter)
+        .filter(
+            event__status=Event.Status.APPROVED,
+            event__municipality__district_id=event.municipality.district_id,
+            event__target_groups__in=groups,
+        )
+        .exclude(event=event)
+        .select_related("event__municipality")
+        .distinct()
+        .order_by("start")[: limit * 2]
+    )
+    hints = list(hints)
+    hints.sort(key=lambda occ: (occ.event.municipality_id != event.municipality_id, occ.start))
+    return hints[:limit]

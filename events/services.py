@@ -1,0 +1,333 @@
+"""Every write with business meaning for events: editing, review workflow, history, occurrences.
+
+Review workflow:
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──cancel──▶ cancelled
+      ▲                  │  │
+      └──(edit)─ returned◀┘  └──reject──▶ rejected
+
+Editing an approved event by a municipal contact sends it back to review
+(status ``submitted``): the KI checks every public text. KI staff may edit a
+published event directly; both are recorded in the history.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import send_templated_mail
+from municipalities import permissions
+from municipalities.models import DistrictRole
+
+from .models import Event, EventChange, EventOccurrence
+from .recurrence import compute_occurrences
+
+S = Event.Status
+
+TRACKED_FIELDS = [
+    "title", "description", "municipality_id", "measure_id", "start", "end", "all_day", "frequency",
+    "interval", "weekdays", "monthly_mode", "repeat_until", "repeat_count", "excluded_dates",
+    "location_name", "street", "postcode", "town", "online_url", "accessibility_notes", "organiser",
+    "public_contact", "expected_participants", "actual_participants", "internal_note",
+]  # fmt: skip
+RECURRENCE_FIELDS = {"start", "end", "frequency", "interval", "weekdays", "monthly_mode", "repeat_until",
+                     "repeat_count", "excluded_dates"}  # fmt: skip
+EDITABLE_STATUSES = {S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED}
+
+
+class EventTransitionError(ValidationError):
+    """A workflow step that is not possible from the event's current state."""
+
+
+def _value(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(event: Event) -> dict:
+    return {name: _value(getattr(event, name)) for name in TRACKED_FIELDS}
+
+
+def _m2m_snapshot(event: Event) -> dict:
+    if not event.pk:
+        return {"fields_of_action": [], "target_groups": [], "languages": []}
+    return {
+        "fields_of_action": sorted(event.fields_of_action.values_list("slug", flat=True)),
+        "target_groups": sorted(event.target_groups.values_list("slug", flat=True)),
+        "languages": sorted(event.languages.values_list("code", flat=True)),
+    }
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+
+
+def log_change(*, event: Event, actor: User | None, action: str, comment: str = "", changes=None):
+    return EventChange.objects.create(
+        event=event, actor=actor, action=action, comment=comment, changes=changes or {}
+    )
+
+
+def regenerate_occurrences(*, event: Event) -> int:
+    EventOccurrence.objects.filter(event=event).delete()
+    rows = [EventOccurrence(event=event, start=start, end=end) for start, end in compute_occurrences(event)]
+    EventOccurrence.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def _check_may_manage(by: User, event: Event) -> None:
+    if not permissions.may_manage_municipality(by, event.municipality):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def save_event(
+    *,
+    by: User,
+    event: Event,
+    fields_of_action=(),
+    target_groups=(),
+    languages=(),
+    action: str = "",
+) -> Event:
+    """Create or update an event with its lists; validate, record history, refresh occurrences."""
+    _check_may_manage(by, event)
+    is_new = event.pk is None
+    if not is_new:
+        stored = Event.objects.select_for_update().get(pk=event.pk)
+        _check_may_manage(by, stored)  # the municipality it belonged to must be theirs too
+        if stored.status not in EDITABLE_STATUSES:
+            raise EventTransitionError(
+                _(
+                    "Abgesagte oder abgelehnte Veranstaltungen können nicht mehr geändert werden. "
+                    "Legen Sie bei Bedarf eine Kopie an."
+                )
+            )
+        before = {**_snapshot(stored), **_m2m_snapshot(stored)}
+    else:
+        before = {}
+        event.created_by = by
+        event.status = S.DRAFT
+    event.full_clean(exclude=["status"])
+    resubmitted = False
+    if (
+        not is_new
+        and event.status == S.APPROVED
+        and not permissions.may_administer_municipality(by, event.municipality)
+    ):
+        event.status = S.SUBMITTED
+        event.submitted_at = timezone.now()
+        resubmitted = True
+    event.save()
+    event.fields_of_action.set(fields_of_action)
+    event.target_groups.set(target_groups)
+    event.languages.set(languages)
+    after = {**_snapshot(event), **_m2m_snapshot(event)}
+    changes = _diff(before, after)
+    if is_new or RECURRENCE_FIELDS & set(changes):
+        regenerate_occurrences(event=event)
+    if is_new:
+        log_change(event=event, actor=by, action=action or EventChange.Action.CREATED)
+    elif changes:
+        log_change(
+            event=event,
+            actor=by,
+            action=EventChange.Action.UPDATED,
+            changes=changes,
+            comment=_("Nach Änderung erneut zur Prüfung eingereicht.") if resubmitted else "",
+        )
+        if resubmitted:
+            _notify_staff_of_submission(event)
+    return event
+
+
+@transaction.atomic
+def copy_event(*, by: User, event: Event) -> Event:
+    _check_may_manage(by, event)
+    lists = {
+        "fields_of_action": list(event.fields_of_action.all()),
+        "target_groups": list(event.target_groups.all()),
+        "languages": list(event.languages.all()),
+    }
+    copy = Event.objects.get(pk=event.pk)
+    copy.pk = None
+    copy.id = None
+    copy.title = _("Kopie von %(title)s") % {"title": event.title}
+    copy.title = copy.title[:200]
+    copy.review_comment = ""
+    copy.submitted_at = copy.reviewed_at = copy.reviewed_by = None
+    copy.actual_participants = None
+    return save_event(by=by, event=copy, **lists)
+
+
+def _locked(event: Event) -> Event:
+    return Event.objects.select_for_update().select_related("municipality__district").get(pk=event.pk)
+
+
+def _require(event: Event, allowed: set, message: str) -> None:
+    if event.status not in allowed:
+        raise EventTransitionError(message)
+
+
+@transaction.atomic
+def submit_event(*, by: User, event: Event) -> Event:
+    event = _locked(event)
+    _check_may_manage(by, event)
+    _require(
+        event,
+        {S.DRAFT, S.RETURNED},
+        _("Nur Entwürfe und zurückgegebene Veranstaltungen können eingereicht werden."),
+    )
+    event.status = S.SUBMITTED
+    event.submitted_at = timezone.now()
+    event.save(update_fields=["status", "submitted_at", "updated_at"])
+    log_change(event=event, actor=by, action=EventChange.Action.SUBMITTED)
+    _notify_staff_of_submission(event)
+    return event
+
+
+def _decide(*, by: User, event: Event, new_status: str, action: str, comment: str, allowed: set) -> Event:
+    event = _locked(event)
+    if not permissions.may_administer_municipality(by, event.municipality):
+        raise PermissionDenied
+    _require(event, allowed, _("Diese Entscheidung ist im aktuellen Status nicht möglich."))
+    event.status = new_status
+    event.review_comment = comment
+    event.reviewed_at = timezone.now()
+    event.reviewed_by = by
+    event.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"])
+    log_change(event=event, actor=by, action=action, comment=comment)
+    _notify_submitter(event, action=action, comment=comment, by=by)
+    return event
+
+
+@transaction.atomic
+def approve_event(*, by: User, event: Event, comment: str = "") -> Event:
+    return _decide(
+        by=by,
+        event=event,
+        new_status=S.APPROVED,
+        action=EventChange.Action.APPROVED,
+        comment=comment.strip(),
+        allowed={S.SUBMITTED},
+    )
+
+
+@transaction.atomic
+def return_event(*, by: User, event: Event, comment: str) -> Event:
+    if not comment.strip():
+        raise ValidationError(
+            {
+                "comment": _(
+                    "Bitte schreiben Sie, was geändert werden soll – die Kommune sieht diesen Kommentar."
+                )
+            }
+        )
+    return _decide(
+        by=by,
+        event=event,
+        new_status=S.RETURNED,
+        action=EventChange.Action.RETURNED,
+        comment=comment.strip(),
+        allowed={S.SUBMITTED},
+    )
+
+
+@transaction.atomic
+def reject_event(*, by: User, event: Event, comment: str = "") -> Event:
+    return _decide(
+        by=by,
+        event=event,
+        new_status=S.REJECTED,
+        action=EventChange.Action.REJECTED,
+        comment=comment.strip(),
+        allowed={S.SUBMITTED},
+    )
+
+
+@transaction.atomic
+def cancel_event(*, by: User, event: Event, comment: str = "") -> Event:
+    """An approved event is called off; it stays in the calendar marked „abgesagt“."""
+    event = _locked(event)
+    _check_may_manage(by, event)
+    _require(event, {S.APPROVED}, _("Nur veröffentlichte Veranstaltungen können abgesagt werden."))
+    event.status = S.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    log_change(event=event, actor=by, action=EventChange.Action.CANCELLED, comment=comment.strip())
+    return event
+
+
+# --- notifications -----------------------------------------------------------
+
+
+def staff_emails(district) -> list[str]:
+    return sorted(
+        set(
+            User.objects.filter(
+                is_active=True,
+                district_roles__district=district,
+                district_roles__role=DistrictRole.Role.KI_STAFF,
+            ).values_list("email", flat=True)
+        )
+    )
+
+
+def _notify_staff_of_submission(event: Event) -> None:
+    if settings.EVENTS_SUBMISSION_MAIL != "immediate":
+        return  # the daily digest task collects them
+    recipients = staff_emails(event.municipality.district)
+    if recipients:
+        send_templated_mail(
+            to=recipients,
+            template="event_submitted",
+            context={"events": [event], "district": event.municipality.district},
+        )
+
+
+def send_submission_digest(*, since) -> int:
+    """One mail per district listing events submitted since ``since`` (daily digest)."""
+    sent = 0
+    pending = (
+        Event.objects.filter(status=S.SUBMITTED, submitted_at__gte=since)
+        .select_related("municipality__district")
+        .order_by("municipality__district_id", "submitted_at")
+    )
+    by_district: dict = {}
+    for event in pending:
+        by_district.setdefault(event.municipality.district, []).append(event)
+    for district, events in by_district.items():
+        recipients = staff_emails(district)
+        if recipients:
+            send_templated_mail(
+                to=recipients, template="event_submitted", context={"events": events, "district": district}
+            )
+            sent += 1
+    return sent
+
+
+def _notify_submitter(event: Event, *, action: str, comment: str, by: User) -> None:
+    recipient = event.created_by
+    submission = event.changes.filter(action=EventChange.Action.SUBMITTED).select_related("actor").last()
+    if submission and submission.actor:
+        recipient = submission.actor
+    if recipient is None or not recipient.is_active:
+        return
+    send_templated_mail(
+        to=recipient.email,
+        template="event_decision",
+        context={
+            "event": event,
+            "action": action,
+            "comment": comment,
+            "reviewer": by,
+            "recipient": recipient,
+        },
+        language=recipient.preferred_language,
+        reply_to=event.municipality.district.ki_email,
+    )

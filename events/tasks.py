@@ -1,0 +1,16 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="events.send_submission_digest")
+def send_submission_digest() -> int:
+    """Daily digest of new submissions for KI staff (when EVENTS_SUBMISSION_MAIL=digest)."""
+    from django.conf import settings
+
+    if settings.EVENTS_SUBMISSION_MAIL != "digest":
+        return 0
+    return services.send_submission_digest(since=timezone.now() - timedelta(days=1))

@@ -1,0 +1,140 @@
+"""Machine-readable public views: ICS feeds and the JSON list for other websites.
+
+Only approved and cancelled events ever leave through the feeds and the API;
+a single event's .ics follows the detail page's rule (a manager may download
+their own unpublished event to check it).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+
+from municipalities.models import Municipality
+from municipalities.selectors import portal_district
+
+from .. import ics
+from ..api import error_body, serialize_occurrence
+from ..filters import FilterError, parse_event_filter
+from ..selectors import public_events, public_occurrences
+from .public import get_visible_event_or_404
+
+FEED_CACHE_SECONDS = 300
+# Subscribed feeds carry the past year and everything ahead; older events only bloat them.
+FEED_PAST_DAYS = 365
+API_PAGE_SIZE = 50
+
+
+def _calendar_response(calendar_bytes: bytes, *, filename: str, public: bool, attachment: bool = False):
+    response = HttpResponse(calendar_bytes, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    if public:
+        patch_cache_control(response, public=True, max_age=FEED_CACHE_SECONDS)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _feed_events(**scope):
+    horizon = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    return (
+        ics.with_occurrence_bounds(public_events(**scope))
+        .filter(last_occurrence_end__gte=horizon)
+        .order_by("start", "pk")
+    )
+
+
+@csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@require_safe
+def event_ics(request, pk: int):
+    event = get_visible_event_or_404(request.user, pk, queryset_hook=ics.with_occurrence_bounds)
+    body = ics.calendar_bytes([event], name=event.title)
+    return _calendar_response(
+        body, filename=f"veranstaltung-{event.pk}.ics", public=event.is_public, attachment=True
+    )
+
+
+@csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@require_safe
+def district_feed(request):
+    district = portal_district()
+    if district is None:
+        events = []
+        name = _("Veranstaltungen")
+    else:
+        events = _feed_events(district=district)
+        name = _("Veranstaltungen im %(district)s") % {"district": district.name}
+    return _calendar_response(
+        ics.calendar_bytes(events, name=name),
+        filename=f"{district.slug if district else 'kreis'}.ics",
+        public=True,
+    )
+
+
+@csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@require_safe
+def municipality_feed(request, slug: str):
+    municipality = get_object_or_404(Municipality.objects.select_related("district"), slug=slug)
+    name = _("Veranstaltungen in %(municipality)s") % {"municipality": municipality.name}
+    return _calendar_response(
+        ics.calendar_bytes(_feed_events(municipality=municipality), name=name),
+        filename=f"{municipality.slug}.ics",
+        public=True,
+    )
+
+
+def _json(data: dict, *, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    # Public data for other websites (municipal homepages embed the list).
+    response["Access-Control-Allow-Origin"] = "*"
+    if status == 200:
+        patch_cache_control(response, public=True, max_age=FEED_CACHE_SECONDS)
+    return response
+
+
+def _page_link(request, page_number: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(page_number)
+    return f"{settings.SITE_URL}{request.path}?{urlencode(sorted(params.items()))}"
+
+
+@csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@require_safe
+def api_events(request):
+    """Approved and cancelled occurrences in a window, 50 per page (see docs in PRODUCT.md)."""
+    try:
+        flt = parse_event_filter(request.GET, district=portal_district())
+    except FilterError as error:
+        return _json(error_body(error.parameter, error.message), status=400)
+
+    paginator = Paginator(public_occurrences(flt), API_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (PageNotAnInteger, EmptyPage):
+        return _json(
+            error_body(
+                "page",
+                _("Ungültige Seite. Erlaubt sind ganze Zahlen von 1 bis %(last)s.")
+                % {"last": paginator.num_pages},
+            ),
+            status=400,
+        )
+    return _json(
+        {
+            "count": paginator.count,
+            "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
+            "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
+            "results": [serialize_occurrence(occurrence) for occurrence in page.object_list],
+        }
+    )

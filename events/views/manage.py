@@ -1,0 +1,211 @@
+"""Screens of municipal contacts (and KI staff) for their municipalities' events."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from municipalities import permissions
+
+from .. import selectors, services
+from ..forms import CancelForm, EventForm
+from ..models import Event, EventChange
+from ..recurrence import describe
+
+
+class ManagerRequiredMixin(permissions.RoleRequiredMixin):
+    """Contacts of at least one municipality, or KI staff."""
+
+    def has_role(self) -> bool:
+        roles = permissions.roles_of(self.request.user)
+        return roles.is_contact or roles.is_ki_staff
+
+
+class ManagedEventMixin(ManagerRequiredMixin):
+    """Loads ``self.event`` from the URL, scoped to the user's municipalities (404 otherwise)."""
+
+    def has_role(self) -> bool:
+        if not super().has_role():
+            return False
+        self.event = get_object_or_404(
+            selectors.events_managed_by(self.request.user).select_related("municipality__district"),
+            pk=self.kwargs["pk"],
+        )
+        return True
+
+
+class MyEventsView(ManagerRequiredMixin, ListView):
+    template_name = "events/my_events.html"
+    context_object_name = "events"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = selectors.my_events(self.request.user)
+        status = self.request.GET.get("status", "")
+        if status in Event.Status.values:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = Event.Status.choices
+        context["current_status"] = self.request.GET.get("status", "")
+        return context
+
+
+class EventFormMixin:
+    template_name = "events/event_form.html"
+    form_class = EventForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def save(self, form):
+        try:
+            return services.save_event(
+                by=self.request.user,
+                event=form.instance,
+                fields_of_action=form.cleaned_data["fields_of_action"],
+                target_groups=form.cleaned_data["target_groups"],
+                languages=form.cleaned_data["languages"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return None
+
+
+class EventCreateView(ManagerRequiredMixin, EventFormMixin, FormView):
+    def get_initial(self):
+        initial = super().get_initial()
+        managed = permissions.municipalities_managed_by(self.request.user)
+        slug = self.request.GET.get("kommune")
+        if slug and managed.filter(slug=slug).exists():
+            initial["municipality"] = managed.get(slug=slug)
+        return initial
+
+    def form_valid(self, form):
+        event = self.save(form)
+        if event is None:
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "Die Veranstaltung wurde als Entwurf gespeichert. Reichen Sie sie zur Prüfung ein, wenn sie fertig ist."
+            ),
+        )
+        return redirect("events:manage", pk=event.pk)
+
+
+class EventUpdateView(ManagedEventMixin, EventFormMixin, FormView):
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.event
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.event
+        context["needs_re_review"] = self.event.status == Event.Status.APPROVED and not (
+            permissions.may_administer_municipality(self.request.user, self.event.municipality)
+        )
+        return context
+
+    def form_valid(self, form):
+        event = self.save(form)
+        if event is None:
+            return self.form_invalid(form)
+        if event.status == Event.Status.SUBMITTED and self.event.status != Event.Status.SUBMITTED:
+            messages.info(self.request, _("Die Änderung wird vom Integrationszentrum erneut geprüft."))
+        messages.success(self.request, _("Die Änderungen wurden gespeichert."))
+        return redirect("events:manage", pk=event.pk)
+
+
+class EventManageView(ManagedEventMixin, DetailView):
+    """Internal view of one event: state, KI comment, history, and the next steps."""
+
+    template_name = "events/manage.html"
+    context_object_name = "event"
+
+    def get_object(self, queryset=None):
+        return (
+            Event.objects.select_related("municipality__district", "measure", "created_by", "reviewed_by")
+            .prefetch_related(
+                "fields_of_action",
+                "target_groups",
+                "languages",
+                Prefetch("changes", queryset=EventChange.objects.select_related("actor")),
+            )
+            .get(pk=self.event.pk)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        context["recurrence"] = describe(event)
+        context["occurrences"] = event.occurrences.all()[:20]
+        context["occurrence_count"] = event.occurrences.count()
+        context["may_review"] = permissions.may_administer_municipality(self.request.user, event.municipality)
+        context["cancel_form"] = CancelForm()
+        return context
+
+
+class EventCopyView(ManagedEventMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        copy = services.copy_event(by=request.user, event=self.event)
+        messages.success(
+            request, _("Eine Kopie wurde als Entwurf angelegt. Passen Sie Datum und Angaben an.")
+        )
+        return redirect("events:update", pk=copy.pk)
+
+
+class EventSubmitView(ManagedEventMixin, TemplateView):
+    """GET shows the coordination hints and a confirm button; POST submits."""
+
+    template_name = "events/submit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.event
+        context["hints"] = selectors.coordination_hints(self.event)
+        context["can_submit"] = self.event.status in (Event.Status.DRAFT, Event.Status.RETURNED)
+        return context
+
+    def post(self, request, pk):
+        try:
+            services.submit_event(by=request.user, event=self.event)
+        except services.EventTransitionError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("events:manage", pk=pk)
+        messages.success(
+            request,
+            _(
+                "Die Veranstaltung wurde zur Prüfung eingereicht. Sie erhalten eine E-Mail, sobald entschieden ist."
+            ),
+        )
+        return redirect("events:manage", pk=pk)
+
+
+class EventCancelView(ManagedEventMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = CancelForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            services.cancel_event(by=request.user, event=self.event, comment=comment)
+        except services.EventTransitionError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Die Veranstaltung ist jetzt als „abgesagt“ markiert."))
+        return redirect("events:manage", pk=pk)
