@@ -101,6 +101,11 @@ def trainer(district):
 
 @pytest.fixture
 def volunteer(district):
-    return make_district_role(
+    """A volunteer account with its profile (the user; the profile is ``user.volunteer``)."""
+    from volunteers.tests.factories import make_volunteer
+
+    user = make_district_role(
         district, DistrictRole.Role.VOLUNTEER, email="ehrenamt-test@example.org", full_name="مريم حداد"
     )
+    make_volunteer(district, user=user)
+    return user

@@ -47,6 +47,7 @@ def send_templated_mail(
     context: dict,
     language: str | None = None,
     reply_to: str = "",
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
     """Render a message now and hand it to Celery once the transaction commits.
 
@@ -60,11 +61,26 @@ def send_templated_mail(
     recipients = [to] if isinstance(to, str) else list(to)
     subject, text, html = render_mail(template=template, context=context, language=language)
     transaction.on_commit(
-        lambda: deliver_mail.delay(to=recipients, subject=subject, text=text, html=html, reply_to=reply_to)
+        lambda: deliver_mail.delay(
+            to=recipients,
+            subject=subject,
+            text=text,
+            html=html,
+            reply_to=reply_to,
+            attachments=attachments or [],
+        )
     )
 
 
-def deliver_mail(*, to: list[str], subject: str, text: str, html: str = "", reply_to: str = "") -> int:
+def deliver_mail(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    reply_to: str = "",
+    attachments: list | None = None,
+) -> int:
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -74,6 +90,8 @@ def deliver_mail(*, to: list[str], subject: str, text: str, html: str = "", repl
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
 
 

@@ -1,12 +1,20 @@
 """Every page of every role passes axe (WCAG 2.1 A/AA and best practice) in a real browser."""
 
+from datetime import timedelta
+from types import SimpleNamespace
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from e2e.conftest import assert_accessible, axe_violations, login, save_screenshot
+from events import services as event_services
+from events.models import Event
+from events.tests.factories import berlin, make_event
 from municipalities.demo import seed_district
-from municipalities.services import invite_contact
+from municipalities.models import FieldOfAction, Language, Measure, TargetGroup
+from municipalities.services import invite_contact, save_measure
 
 PUBLIC_PAGES = [
     ("/", 200),
@@ -15,6 +23,9 @@ PUBLIC_PAGES = [
     ("/impressum/", 200),
     ("/datenschutz/", 200),
     ("/barrierefreiheit/", 200),
+    ("/veranstaltungen/", 200),
+    ("/veranstaltungen/?view=month", 200),
+    ("/veranstaltungen/?view=week", 200),
     ("/konto/anmelden/", 200),
     ("/konto/passwort-vergessen/", 200),
     ("/einladung/neu-anfordern/", 200),
@@ -28,12 +39,23 @@ KI_STAFF_PAGES = [
     "/kommunen/neu/",
     "/kommunen/unna/ansprechpersonen/",
     "/kommunen/unna/bearbeiten/",
+    "/pruefung/",
+    "/veranstaltungen/meine/",
+    "/veranstaltungen/neu/",
+    "/veranstaltungen/import/",
+]
+CONTACT_UNNA_PAGES = [
+    "/veranstaltungen/meine/",
+    "/veranstaltungen/neu/",
+    "/veranstaltungen/import/",
+    "/kommunen/unna/massnahmen/",
+    "/kommunen/unna/massnahmen/neu/",
 ]
 
 # role fixture -> where „Mein Bereich“ ends up, and the role's own pages
 ROLE_PAGES = {
     "ki_staff": ("/mein-bereich/", KI_STAFF_PAGES),
-    "contact_unna": ("/kommunen/unna/intern/", []),
+    "contact_unna": ("/kommunen/unna/intern/", CONTACT_UNNA_PAGES),
     "contact_luenen": ("/kommunen/luenen/intern/", []),
     "trainer": ("/mein-bereich/", []),
     "volunteer": ("/mein-bereich/", []),
@@ -154,3 +176,243 @@ def test_axe_check_reports_serious_violations(page):
     assert "label" in found
     with pytest.raises(AssertionError, match="Accessibility violations"):
         assert_accessible(page)
+
+
+# --- events and measures, with real data -------------------------------------------------
+
+# Paths are formatted with the ids and dates of ``event_pages_data``; (path, expected status).
+EVENT_PUBLIC_PAGES = [
+    ("/veranstaltungen/", 200),
+    ("/veranstaltungen/?view=month&start={month}", 200),
+    ("/veranstaltungen/?view=week&start={first}", 200),
+    (
+        "/veranstaltungen/?municipality=unna&field_of_action=sprache-bildung&target_group=neuzugewanderte"
+        "&language=ar&q=Sprachcaf%C3%A9",
+        200,
+    ),
+    ("/veranstaltungen/?view=month&start={month}&municipality=unna&target_group=neuzugewanderte", 200),
+    ("/veranstaltungen/?view=week&start={first}&field_of_action=sprache-bildung", 200),
+    # A broken filter answers 400 with a German explanation instead of the results.
+    ("/veranstaltungen/?start=morgen", 400),
+    ("/veranstaltungen/{approved}/", 200),
+    ("/veranstaltungen/{cancelled}/", 200),
+]
+EVENT_CONTACT_PAGES = [
+    "/veranstaltungen/meine/",
+    "/veranstaltungen/meine/?status=returned",
+    "/veranstaltungen/neu/",
+    "/veranstaltungen/{approved}/intern/",
+    "/veranstaltungen/{returned}/intern/",
+    "/veranstaltungen/{approved}/bearbeiten/",
+    "/veranstaltungen/{returned}/bearbeiten/",
+    "/veranstaltungen/{returned}/einreichen/",
+    "/veranstaltungen/{submitted}/einreichen/",
+    # An unpublished event's detail page, which only its managers see (with a note saying so).
+    "/veranstaltungen/{submitted}/",
+    "/veranstaltungen/import/",
+    "/kommunen/unna/massnahmen/",
+    "/kommunen/unna/massnahmen/neu/",
+    "/kommunen/unna/massnahmen/{measure}/",
+    "/kommunen/unna/massnahmen/{measure}/bearbeiten/",
+]
+EVENT_KI_STAFF_PAGES = [
+    "/pruefung/",
+    "/pruefung/?municipality=unna",
+    "/pruefung/{submitted}/",
+    "/pruefung/{approved}/",
+]
+EVENT_REFLOW_PAGES = [
+    "/veranstaltungen/",
+    "/veranstaltungen/?view=month&start={month}",
+    # A month without events: the scrolling grid has no link, so the box itself takes focus.
+    "/veranstaltungen/?view=month&start=2020-02-01",
+    "/veranstaltungen/?view=week&start={first}",
+    "/veranstaltungen/{approved}/",
+    "/veranstaltungen/meine/",
+    "/veranstaltungen/neu/",
+    "/veranstaltungen/{approved}/intern/",
+    "/veranstaltungen/{returned}/einreichen/",
+    "/veranstaltungen/import/",
+    "/kommunen/unna/massnahmen/",
+    "/kommunen/unna/massnahmen/{measure}/",
+    "/pruefung/",
+    "/pruefung/{submitted}/",
+]
+IMPORT_WITH_ERRORS = (
+    "titel;beginn_datum;beginn_uhrzeit;zielgruppen\n"
+    "Frauenfrühstück;31.02.2026;09:30;frauen\n"
+    ";15.03.2026;25:00;unbekannte Gruppe\n"
+    "Nähcafé / مقهى الخياطة;morgen;;\n"
+)
+
+
+@pytest.fixture
+def event_pages_data(full_district, unna, contact_unna, ki_staff):
+    """Events in every state, relative to today so that they show in the default calendar views."""
+    today = timezone.localdate()
+    first = today + timedelta(days=(1 - today.weekday()) % 7 + 7)  # a Tuesday 1–2 weeks ahead
+    language = FieldOfAction.objects.get(district=full_district, slug="sprache-bildung")
+    newcomers = TargetGroup.objects.get(district=full_district, slug="neuzugewanderte")
+    families = TargetGroup.objects.get(district=full_district, slug="familien")
+    languages = Language.objects.filter(code__in=["de", "ar", "uk"])
+    measure = save_measure(
+        by=contact_unna,
+        measure=Measure(
+            municipality=unna,
+            title="Sprachcafés in der Innenstadt",
+            provider="Caritas Unna",
+            status=Measure.Status.RUNNING,
+            starts_on=today - timedelta(days=90),
+            funding="KOMM-AN NRW",
+            contact="sprachcafe@unna.example",
+            description="Wöchentliche Treffen zum Deutschüben.\nمرحبا بالجميع – alle sind willkommen.",
+        ),
+        fields_of_action=[language],
+        target_groups=[newcomers],
+        languages=languages,
+    )
+
+    def event(title, *, day=first, hour=18, target_groups=(newcomers,), **fields):
+        return make_event(
+            by=contact_unna,
+            municipality=unna,
+            title=title,
+            start=berlin(day.year, day.month, day.day, hour),
+            target_groups=target_groups,
+            **fields,
+        )
+
+    approved = event(
+        "Sprachcafé am Dienstag",
+        measure=measure,
+        description="Deutsch sprechen bei Tee und Gebäck.\nمقهى اللغة: نتحدث الألمانية معًا.",
+        frequency=Event.Frequency.WEEKLY,
+        weekdays=[1],
+        repeat_until=first + timedelta(weeks=6),
+        location_name="Begegnungsraum am Markt",
+        street="Markt 1",
+        postcode="59423",
+        town="Unna",
+        online_url="https://meet.example.org/sprachcafe",
+        organiser="Caritas Unna",
+        public_contact="sprachcafe@unna.example",
+        accessibility_notes="Stufenloser Zugang, barrierefreies WC",
+        fields_of_action=[language],
+        languages=languages,
+    )
+    cancelled = event("Lesung: Geschichten aus der Ukraine", day=first + timedelta(days=2), hour=19)
+    submitted = event(
+        "Elterncafé mit Kinderbetreuung",
+        hour=10,
+        target_groups=[newcomers, families],
+        description="Austausch für Eltern – Kinderbetreuung im Nebenraum.",
+    )
+    returned = event("Interkulturelles Frühlingsfest", day=first + timedelta(days=4), hour=15)
+    for item in (approved, cancelled, submitted, returned):
+        event_services.submit_event(by=contact_unna, event=item)
+    for item in (approved, cancelled):
+        event_services.approve_event(by=ki_staff, event=item)
+    event_services.cancel_event(by=contact_unna, event=cancelled, comment="Die Autorin ist erkrankt.")
+    event_services.return_event(by=ki_staff, event=returned, comment="Bitte Ort und Uhrzeit ergänzen.")
+    return SimpleNamespace(
+        first=first.isoformat(),
+        month=first.replace(day=1).isoformat(),
+        approved=approved.pk,
+        cancelled=cancelled.pk,
+        submitted=submitted.pk,
+        returned=returned.pk,
+        measure=measure.pk,
+    )
+
+
+def scan(page, live_server, paths, data, *, prefix, status=200) -> list[str]:
+    violations = []
+    for path in paths:
+        path, expected = path if isinstance(path, tuple) else (path, status)
+        path = path.format(**vars(data))
+        visit(page, live_server, path, expected)
+        expect(page.locator("h1")).to_be_visible()
+        violations += axe_violations(page)
+        save_screenshot(page, f"{prefix}{path}")
+    return violations
+
+
+def test_calendar_and_event_pages_are_accessible(page, live_server, event_pages_data):
+    violations = scan(page, live_server, EVENT_PUBLIC_PAGES, event_pages_data, prefix="visitor")
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_filtered_calendar_shows_the_matching_event(page, live_server, event_pages_data):
+    """The scans of filtered views above look at real results, not at an empty page."""
+    path, _status = EVENT_PUBLIC_PAGES[3]
+    visit(page, live_server, path)
+    expect(page.get_by_role("link", name="Sprachcafé am Dienstag").first).to_be_visible()
+    expect(page.get_by_role("link", name="Elterncafé mit Kinderbetreuung")).to_have_count(0)
+    expect(page.get_by_role("link", name="Lesung: Geschichten aus der Ukraine")).to_have_count(0)
+    visit(page, live_server, "/veranstaltungen/?view=week&start={first}".format(**vars(event_pages_data)))
+    expect(page.get_by_role("cell", name="Lesung: Geschichten aus der Ukraine")).to_contain_text("abgesagt")
+
+
+def test_event_and_measure_pages_of_contact_are_accessible(page, live_server, event_pages_data, contact_unna):
+    login(page, live_server, contact_unna.email, PASSWORD)
+    violations = scan(page, live_server, EVENT_CONTACT_PAGES, event_pages_data, prefix="contact_unna")
+
+    # Forms after a failed attempt: the error summary and the marked fields.
+    visit(page, live_server, "/veranstaltungen/neu/")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte prüfen Sie Ihre Angaben")
+    violations += axe_violations(page)
+    save_screenshot(page, "contact_unna_event_form_errors")
+
+    visit(page, live_server, "/kommunen/unna/massnahmen/neu/")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte prüfen Sie Ihre Angaben")
+    violations += axe_violations(page)
+
+    visit(page, live_server, "/veranstaltungen/import/")
+    page.get_by_label("Datei (CSV oder XLSX)").set_input_files(
+        files=[{"name": "programm.csv", "mimeType": "text/csv", "buffer": IMPORT_WITH_ERRORS.encode()}]
+    )
+    page.get_by_role("button", name="Prüfen und importieren").click()
+    expect(page.get_by_role("heading", name="Es wurde nichts gespeichert")).to_be_visible()
+    errors = page.get_by_role("table", name="Fehler in der Datei")
+    expect(errors.get_by_role("row")).to_have_count(1 + 5)  # header + one row per problem
+    expect(errors.get_by_role("row", name="4 beginn_datum morgen")).to_contain_text("Kein Datum")
+    violations += axe_violations(page)
+    save_screenshot(page, "contact_unna_import_errors")
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_review_pages_of_ki_staff_are_accessible(page, live_server, event_pages_data, ki_staff):
+    login(page, live_server, ki_staff.email, PASSWORD)
+    violations = scan(page, live_server, EVENT_KI_STAFF_PAGES, event_pages_data, prefix="ki_staff")
+
+    # Returning without a comment is refused with an explanation.
+    visit(page, live_server, f"/pruefung/{event_pages_data.submitted}/")
+    page.get_by_role("radio", name="Zur Überarbeitung zurückgeben").check()
+    page.get_by_role("button", name="Entscheidung speichern").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte schreiben Sie, was geändert werden soll")
+    violations += axe_violations(page)
+    save_screenshot(page, "ki_staff_review_errors")
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_event_pages_reflow_at_320_px_without_horizontal_scrolling(
+    page, live_server, event_pages_data, ki_staff
+):
+    """WCAG 1.4.10 for the calendar (the month grid scrolls inside its own box) and the review.
+
+    axe runs at this width too: a scrolling box must be reachable with the keyboard.
+    """
+    page.set_viewport_size({"width": 320, "height": 640})
+    login(page, live_server, ki_staff.email, PASSWORD)
+    too_wide, violations = [], []
+    for path in EVENT_REFLOW_PAGES:
+        path = path.format(**vars(event_pages_data))
+        visit(page, live_server, path)
+        if horizontal_overflow(page) > 0:
+            too_wide.append(f"{path} (+{horizontal_overflow(page)} px)")
+        violations += axe_violations(page)
+        save_screenshot(page, f"320px{path}")
+    assert not too_wide, "Pages wider than the screen: " + ", ".join(too_wide)
+    assert not violations, "Accessibility violations at 320 px:\n" + "\n".join(violations)

@@ -8,8 +8,6 @@ running it. In XLSX the cell is also written with the string data type.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -21,19 +19,21 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from municipalities import permissions
 from municipalities.models import FieldOfAction, Language, Municipality, TargetGroup
+from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Column,
+    Sheet,
+    neutralise,
+    write_csv,
+)
+from municipalities.spreadsheets import write_xlsx as shared_write_xlsx
 
 from .filters import FilterError
 from .importer import COLUMNS
 from .models import Event, EventOccurrence
 from .recurrence import describe
-from .selectors import EventFilter, event_lists_prefetch, search_events
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CSV_DELIMITER = ";"  # what German Excel expects
-DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
-DATE_FORMAT = "DD.MM.YYYY"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+from .selectors import EventFilter, apply_event_filter, event_lists_prefetch
 
 EXPORT_COLUMNS: tuple[tuple[str, int], ...] = (
     # (header, column width in XLSX)
@@ -54,13 +54,6 @@ EXPORT_COLUMNS: tuple[tuple[str, int], ...] = (
     ("tatsaechliche_teilnehmende", 12),
     ("eingereicht_am", 17),
 )
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, as harmless text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # --- the export's rows ---------------------------------------------------------------
@@ -89,17 +82,7 @@ def events_for_export(*, user: User, flt: EventFilter, statuses: Sequence[str] =
     )
     if statuses:
         queryset = queryset.filter(status__in=statuses)
-    if flt.district is not None:
-        queryset = queryset.filter(municipality__district=flt.district)
-    if flt.municipality is not None:
-        queryset = queryset.filter(municipality=flt.municipality)
-    if flt.field_of_action is not None:
-        queryset = queryset.filter(fields_of_action=flt.field_of_action)
-    if flt.target_group is not None:
-        queryset = queryset.filter(target_groups=flt.target_group)
-    if flt.language is not None:
-        queryset = queryset.filter(languages=flt.language)
-    queryset = search_events(queryset, flt.q)
+    queryset = apply_event_filter(queryset, flt)
     return (
         queryset.select_related("municipality")
         .prefetch_related(
@@ -156,27 +139,6 @@ def export_filename(*, flt: EventFilter, extension: str) -> str:
 # --- writers -------------------------------------------------------------------------
 
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    return neutralise(value)
-
-
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM and ``;``: German Excel opens it with umlauts intact by double-click."""
-    buffer = io.StringIO(newline="")
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([neutralise(name) for name in header])
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
-
-
 def write_xlsx(
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -186,53 +148,15 @@ def write_xlsx(
     notes: Sequence[Sequence[str]] = (),
     notes_title: str = "",
 ) -> bytes:
-    """A workbook with a bold, frozen header row; text is always written as text, never as formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    _write_row(sheet, 1, header, bold=True)
-    for row_index, row in enumerate(rows, start=2):
-        _write_row(sheet, row_index, row)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    """One table sheet with a bold, frozen header row, and optionally a sheet of explanations."""
+    widths = list(widths) + [14] * (len(header) - len(widths))
+    sheets = [Sheet(title, [Column(name, width) for name, width in zip(header, widths, strict=True)], rows)]
     if notes:
-        notes_sheet = workbook.create_sheet(notes_title[:31] or "Hinweise")
-        for row_index, note in enumerate(notes, start=1):
-            _write_row(notes_sheet, row_index, note, bold=row_index == 1)
-        notes_sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCD", (26, 28, 10, 90), strict=True):
-            notes_sheet.column_dimensions[letter].width = width
-        for row in notes_sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _write_row(sheet, row_index: int, values: Sequence[Any], *, bold: bool = False) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    for column_index, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row_index, column=column_index)
-        if isinstance(value, str):
-            # Control characters are not allowed in XLSX (openpyxl raises); they carry no meaning here.
-            cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell.data_type = "s"  # never a formula, whatever the text looks like
-        else:
-            cell.value = value
-            if isinstance(value, datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-        if bold:
-            cell.font = Font(bold=True)
+        note_columns = [
+            Column(str(name), width) for name, width in zip(notes[0], (26, 28, 10, 90), strict=False)
+        ]
+        sheets.append(Sheet(notes_title or "Hinweise", note_columns, notes[1:], wrap=True))
+    return shared_write_xlsx(sheets)
 
 
 def export_csv(events: Iterable[Event]) -> bytes:

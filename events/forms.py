@@ -125,6 +125,8 @@ class EventForm(forms.ModelForm):
         )
         self.fields["languages"].queryset = Language.objects.all()
         self.fields["frequency"].required = False
+        self.fields["frequency"].label = _("Wie oft?")
+        self.fields["interval"].widget.attrs["min"] = 1
         self.fields["monthly_mode"].required = False
         self.fields["monthly_mode"].choices = Event.MonthlyMode.choices
         instance = self.instance

@@ -71,6 +71,21 @@ def search_events(queryset: QuerySet, q: str, *, prefix: str = "") -> QuerySet:
     )
 
 
+def apply_event_filter(queryset: QuerySet, flt: EventFilter, *, prefix: str = "") -> QuerySet:
+    """Apply the non-date parts of a filter to events (``prefix=""``) or occurrences (``"event__"``)."""
+    lookups = {
+        "municipality__district": flt.district,
+        "municipality": flt.municipality,
+        "fields_of_action": flt.field_of_action,
+        "target_groups": flt.target_group,
+        "languages": flt.language,
+    }
+    for lookup, value in lookups.items():
+        if value is not None:
+            queryset = queryset.filter(**{f"{prefix}{lookup}": value})
+    return search_events(queryset, flt.q, prefix=prefix)
+
+
 def public_occurrences(flt: EventFilter) -> QuerySet[EventOccurrence]:
     """Occurrences of approved (and cancelled, marked) events in the window, with everything a list shows."""
     queryset = EventOccurrence.objects.filter(
@@ -78,17 +93,7 @@ def public_occurrences(flt: EventFilter) -> QuerySet[EventOccurrence]:
         start__lt=flt.end_at,
         end__gte=flt.start_at,
     )
-    if flt.district is not None:
-        queryset = queryset.filter(event__municipality__district=flt.district)
-    if flt.municipality is not None:
-        queryset = queryset.filter(event__municipality=flt.municipality)
-    if flt.field_of_action is not None:
-        queryset = queryset.filter(event__fields_of_action=flt.field_of_action)
-    if flt.target_group is not None:
-        queryset = queryset.filter(event__target_groups=flt.target_group)
-    if flt.language is not None:
-        queryset = queryset.filter(event__languages=flt.language)
-    queryset = search_events(queryset, flt.q, prefix="event__")
+    queryset = apply_event_filter(queryset, flt, prefix="event__")
     return (
         queryset.select_related("event__municipality__district")
         .prefetch_related(*event_lists_prefetch("event__"))

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "municipalities",
     "events",
+    "volunteers",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,10 @@ EVENTS_IMPORT_MAX_ROWS = env_int("EVENTS_IMPORT_MAX_ROWS", 500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# KOMM-AN courses: hours a freed seat stays offered; days before the first session the reminder goes out.
+VOLUNTEERS_OFFER_HOURS = env_int("VOLUNTEERS_OFFER_HOURS", 48)
+VOLUNTEERS_REMINDER_DAYS = env_int("VOLUNTEERS_REMINDER_DAYS", 2)
+
 # Invitations for municipal contacts are valid for this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
@@ -150,6 +155,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Data minimisation: record failed attempts (needed for throttling), not every successful login.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Internationalisation: German first, English available; times in Europe/Berlin.
 LANGUAGE_CODE = "de"
@@ -200,6 +207,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "volunteers-expire-offers": {"task": "volunteers.expire_offers", "schedule": 15 * 60},
+    "volunteers-send-reminders": {"task": "volunteers.send_reminders", "schedule": crontab(minute=5)},
+    "volunteers-delete-unconfirmed-signups": {
+        "task": "volunteers.delete_unconfirmed_signups",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "events-submission-digest": {
         "task": "events.send_submission_digest",
         "schedule": crontab(hour=7, minute=0),

@@ -20,4 +20,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("municipalities.urls")),
     path("", include("events.urls")),
+    path("", include("volunteers.urls")),
 ]

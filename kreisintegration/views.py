@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from municipalities import permissions
+from volunteers.permissions import courses_run_by
 
 
 @require_GET
@@ -48,6 +49,9 @@ def dashboard(request):
     ):
         return redirect("municipalities:home", slug=contact_municipalities[0].slug)
     context = {
+        "trainer_courses": list(courses_run_by(user).order_by("-registration_closes")[:20])
+        if roles.is_trainer
+        else [],
         "contact_municipalities": contact_municipalities,
         "staff_districts": list(permissions.districts_administered_by(user)) if roles.is_ki_staff else [],
     }

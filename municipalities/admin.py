@@ -7,7 +7,18 @@ districts they work for (the same scope the portal's views use).
 from django.contrib import admin
 
 from . import permissions
-from .models import District, DistrictRole, FieldOfAction, Invitation, Membership, Municipality, TargetGroup
+from .models import (
+    BuildingBlock,
+    District,
+    DistrictRole,
+    FieldOfAction,
+    FundingProgramme,
+    Invitation,
+    Language,
+    Membership,
+    Municipality,
+    TargetGroup,
+)
 
 
 class DistrictScopedAdmin(admin.ModelAdmin):
@@ -82,3 +93,24 @@ class InvitationAdmin(DistrictScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class BuildingBlockInline(admin.TabularInline):
+    model = BuildingBlock
+    extra = 1
+
+
+@admin.register(FundingProgramme)
+class FundingProgrammeAdmin(admin.ModelAdmin):
+    """Funding programmes are state-wide data shared by all districts."""
+
+    list_display = ["name", "code", "valid_from", "valid_to"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [BuildingBlockInline]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "native_name", "code", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "code"]

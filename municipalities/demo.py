@@ -70,17 +70,26 @@ KI_STAFF_PERMISSIONS = [
     ("municipalities", "delete_membership"),
     ("municipalities", "view_districtrole"),
     ("municipalities", "view_invitation"),
+    ("municipalities", "view_fundingprogramme"),
+    ("municipalities", "add_fundingprogramme"),
+    ("municipalities", "change_fundingprogramme"),
+    ("municipalities", "view_buildingblock"),
+    ("municipalities", "add_buildingblock"),
+    ("municipalities", "change_buildingblock"),
+    ("municipalities", "view_language"),
+    ("volunteers", "view_qualification"),
+    ("volunteers", "add_qualification"),
+    ("volunteers", "change_qualification"),
 ]
 
 
 def ki_staff_group() -> Group:
     """The admin permissions KI staff need; the rows they see are scoped in admin.py."""
     group, _created = Group.objects.get_or_create(name=KI_STAFF_GROUP)
-    wanted = Permission.objects.filter(
-        content_type__app_label="municipalities",
-        codename__in=[codename for _app, codename in KI_STAFF_PERMISSIONS],
-    )
-    group.permissions.add(*wanted)
+    for app_label, codename in KI_STAFF_PERMISSIONS:
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission:
+            group.permissions.add(permission)
     return group
 
 

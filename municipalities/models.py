@@ -353,3 +353,48 @@ class Measure(models.Model):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("Das Ende liegt vor dem Beginn.")})
+
+
+class FundingProgramme(models.Model):
+    """A funding programme (e.g. KOMM-AN NRW Programmteil II): data, never hard-coded."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    code = models.SlugField(_("Kürzel"), max_length=60, unique=True)
+    valid_from = models.DateField(_("gültig ab"), null=True, blank=True)
+    valid_to = models.DateField(_("gültig bis"), null=True, blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Förderprogramm")
+        verbose_name_plural = _("Förderprogramme")
+        ordering = ["-valid_from", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Das Ende liegt vor dem Beginn.")})
+
+
+class BuildingBlock(models.Model):
+    """A Baustein of a funding programme (A: Ankommenstreffpunkte, …, D: Qualifizierung)."""
+
+    programme = models.ForeignKey(FundingProgramme, on_delete=models.CASCADE, related_name="building_blocks")
+    code = models.CharField(_("Kennung"), max_length=10)
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+
+    class Meta:
+        verbose_name = _("Baustein")
+        verbose_name_plural = _("Bausteine")
+        ordering = ["programme", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="building_block_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"

@@ -18,9 +18,11 @@ from accounts.services import create_account, find_user_by_email, send_templated
 
 from . import permissions
 from .models import (
+    BuildingBlock,
     District,
     DistrictRole,
     FieldOfAction,
+    FundingProgramme,
     Invitation,
     Language,
     Membership,
@@ -303,7 +305,50 @@ DEFAULT_LANGUAGES = [
     ("sq", "Albanisch", "Shqip"),
     ("es", "Spanisch", "Español"),
     ("it", "Italienisch", "Italiano"),
+    ("vi", "Vietnamesisch", "Tiếng Việt"),
 ]
+
+
+DEFAULT_FUNDING_PROGRAMMES = [
+    # code, name, valid from, valid to, building blocks
+    (
+        "komm-an-nrw-2",
+        "KOMM-AN NRW, Programmteil II",
+        "2016-01-01",
+        "2024-12-31",  # Part II funding ended on 1 January 2025
+        [
+            ("A", "Ankommenstreffpunkte"),
+            ("B", "Begegnung und Begleitung"),
+            ("C", "Information und Gewinnung von Ehrenamtlichen"),
+            ("D", "Qualifizierung"),
+        ],
+    ),
+    (
+        "landesfoerderung-ehrenamt-2025",
+        "Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025, Beispiel)",
+        "2025-01-01",
+        None,
+        [("Q", "Qualifizierung von Ehrenamtlichen"), ("V", "Vernetzung und Begleitung")],
+    ),
+]
+
+
+def ensure_default_funding_programmes() -> None:
+    from datetime import date
+
+    for code, name, valid_from, valid_to, blocks in DEFAULT_FUNDING_PROGRAMMES:
+        programme, _created = FundingProgramme.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "valid_from": date.fromisoformat(valid_from),
+                "valid_to": date.fromisoformat(valid_to) if valid_to else None,
+            },
+        )
+        for block_code, block_name in blocks:
+            BuildingBlock.objects.get_or_create(
+                programme=programme, code=block_code, defaults={"name": block_name}
+            )
 
 
 def ensure_default_languages() -> None:
@@ -316,6 +361,7 @@ def ensure_default_languages() -> None:
 def ensure_default_reference_data(*, district: District) -> None:
     """Seed the default fields of action, target groups and languages; never overwrite edits."""
     ensure_default_languages()
+    ensure_default_funding_programmes()
     for position, (slug, name) in enumerate(DEFAULT_FIELDS_OF_ACTION, start=1):
         FieldOfAction.objects.get_or_create(
             district=district, slug=slug, defaults={"name": name, "position": position}

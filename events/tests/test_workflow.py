@@ -372,3 +372,20 @@ def test_filter_rejects_bad_values_naming_the_parameter(unna, params, parameter)
     with pytest.raises(FilterError) as error:
         parse_event_filter(params, district=unna.district)
     assert error.value.parameter == parameter
+
+
+def test_contact_is_told_when_an_edit_sends_a_published_event_back_to_review(client, contact_unna, unna):
+    from django.contrib.messages import get_messages
+
+    event = make_event(by=contact_unna, municipality=unna, status=S.APPROVED)
+    client.force_login(contact_unna)
+    data = {
+        "municipality": unna.pk, "title": "Neuer Titel", "start_date": "2026-03-14", "start_time": "18:00",
+        "end_time": "20:00", "interval": "1", "monthly_mode": "day",
+    }  # fmt: skip
+    response = client.post(reverse("events:update", kwargs={"pk": event.pk}), data)
+    assert response.status_code == 302
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Die Änderung wird vom Integrationszentrum erneut geprüft." in texts
+    event.refresh_from_db()
+    assert event.status == S.SUBMITTED

@@ -120,10 +120,11 @@ class EventUpdateView(ManagedEventMixin, EventFormMixin, FormView):
         return context
 
     def form_valid(self, form):
+        status_before = Event.objects.filter(pk=self.event.pk).values_list("status", flat=True).first()
         event = self.save(form)
         if event is None:
             return self.form_invalid(form)
-        if event.status == Event.Status.SUBMITTED and self.event.status != Event.Status.SUBMITTED:
+        if event.status == Event.Status.SUBMITTED and status_before != Event.Status.SUBMITTED:
             messages.info(self.request, _("Die Änderung wird vom Integrationszentrum erneut geprüft."))
         messages.success(self.request, _("Die Änderungen wurden gespeichert."))
         return redirect("events:manage", pk=event.pk)

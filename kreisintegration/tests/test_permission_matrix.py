@@ -11,10 +11,15 @@ or gone, 405 method not allowed.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import User
 from events.models import Event
 from events.tests.factories import make_event
 from municipalities import services
 from municipalities.models import Invitation, Measure, Membership
+from volunteers.accounts import make_confirmation_token
+from volunteers.models import Course, Registration
+from volunteers.services import register_for_course
+from volunteers.tests.factories import make_course, make_volunteer
 
 ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
 
@@ -194,6 +199,81 @@ MATRIX = {
         },
     ),
     "events:export": ("csv", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    # volunteers: public catalogue and sign-up
+    "volunteers:catalogue": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "volunteers:course_detail": ("course", {"GET": everyone(200), "POST": everyone(405)}),
+    "volunteers:verify_certificate": ("certificate", {"GET": everyone(200), "POST": everyone(405)}),
+    "volunteers:signup": (
+        None,
+        {"GET": {**everyone(200), "volunteer": 302}, "POST": {**everyone(200), "volunteer": 302}},
+    ),
+    "volunteers:signup_done": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "volunteers:confirm_email": (
+        "confirm",
+        {"GET": everyone(200), "POST": {**everyone(200), "anonymous": 302}},
+    ),
+    # volunteers: own profile and data (others are sent to sign-up or their account page)
+    "volunteers:profile": (
+        None,
+        {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
+    ),
+    "volunteers:data_export": (None, {"GET": logged_in(200), "POST": logged_in(405)}),
+    "volunteers:delete_account": (
+        None,
+        {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
+    ),
+    # volunteers: registrations (only people with a volunteer profile; someone else's id → 404)
+    "volunteers:register": ("course", {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})}),
+    "volunteers:my_courses": (None, {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 405})}),
+    "volunteers:cancel": (
+        "registration",
+        {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})},
+    ),
+    "volunteers:accept_offer": (
+        "registration",
+        {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})},
+    ),
+    "volunteers:decline_offer": (
+        "registration",
+        {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})},
+    ),
+    # volunteers: KI staff course administration
+    "volunteers:course_admin_list": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "volunteers:course_create": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    "volunteers:course_update": ("course", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    # volunteers: trainers of the course and KI staff run it (another course's trainer gets 403)
+    "volunteers:participants": (
+        "course",
+        {"GET": only({"trainer": 200, "ki_staff": 200}), "POST": only({"trainer": 405, "ki_staff": 405})},
+    ),
+    "volunteers:participants_export": (
+        "course_pdf",
+        {"GET": only({"trainer": 200, "ki_staff": 200}), "POST": only({"trainer": 405, "ki_staff": 405})},
+    ),
+    "volunteers:attendance": (
+        "session",
+        {"GET": only({"trainer": 200, "ki_staff": 200}), "POST": only({"trainer": 302, "ki_staff": 302})},
+    ),
+    "volunteers:complete": (
+        "course",
+        {"GET": only({"trainer": 405, "ki_staff": 405}), "POST": only({"trainer": 302, "ki_staff": 302})},
+    ),
+    # volunteers: KI staff reports
+    "volunteers:course_evidence": (
+        "course_pdf",
+        {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})},
+    ),
+    "volunteers:evidence": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "volunteers:figures": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "volunteers:volunteer_search": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    # the certificate belongs to its volunteer (and KI staff); everyone else is told it does not exist
+    "volunteers:certificate": (
+        "own_certificate",
+        {
+            "GET": {**only({"volunteer": 200, "ki_staff": 200}, others=404)},
+            "POST": {**only({"volunteer": 405, "ki_staff": 405}, others=405)},
+        },
+    ),
     # invitations: the token is the credential; a logged-in stranger is told it is not theirs
     "municipalities:invitation_accept": ("token", {"GET": everyone(200), "POST": everyone(200)}),
     "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
@@ -225,9 +305,34 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
     event = make_event(by=contact_unna, municipality=unna, title="Entwurf Unna")
     measure = Measure.objects.create(municipality=unna, title="Sprachpatenschaften")
     public_event = make_event(by=ki_staff, municipality=unna, title="Fest", status=Event.Status.APPROVED)
+    course = make_course(unna.district, trainers=[trainer])
+    registration = register_for_course(volunteer=volunteer.volunteer, course=course)
+    finished = make_course(unna.district, title="Abgeschlossen", status=Course.Status.COMPLETED)
+    certificate = Registration.objects.create(
+        course=finished,
+        volunteer=make_volunteer(unna.district, email="zertifikat@example.org", full_name="Ahmad Al-Hassan"),
+        status=Registration.Status.ATTENDED,
+        certificate_code="ABCDEF1234",
+    )
+    own_finished = make_course(unna.district, title="Eigener Abschluss", status=Course.Status.COMPLETED)
+    own_certificate = Registration.objects.create(
+        course=own_finished,
+        volunteer=volunteer.volunteer,
+        status=Registration.Status.ATTENDED,
+        certificate_code="EIGEN12345",
+    )
+    pending = User.objects.create_user(email="neu-ehrenamt@example.org", full_name="Neu", is_active=False)
+    pending_profile = make_volunteer(unna.district, user=pending)
+    pending_profile.email_confirmed_at = None  # signed up, not yet confirmed
+    pending_profile.save()
     return {
         "event": event,
         "public_event": public_event,
+        "course": course,
+        "registration": registration,
+        "certificate": certificate,
+        "own_certificate": own_certificate,
+        "confirm_token": make_confirmation_token(pending),
         "measure": measure,
         "users": {
             "volunteer": volunteer,
@@ -247,6 +352,22 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects["event"].pk})
     if key == "public_event":
         return reverse(name, kwargs={"pk": objects["public_event"].pk})
+    if key == "course":
+        return reverse(name, kwargs={"pk": objects["course"].pk})
+    if key == "registration":
+        return reverse(name, kwargs={"pk": objects["registration"].pk})
+    if key == "course_pdf":
+        return reverse(name, kwargs={"pk": objects["course"].pk, "fmt": "pdf"})
+    if key == "session":
+        return reverse(
+            name, kwargs={"pk": objects["course"].pk, "session_pk": objects["course"].sessions.first().pk}
+        )
+    if key == "own_certificate":
+        return reverse(name, kwargs={"pk": objects["own_certificate"].pk})
+    if key == "certificate":
+        return reverse(name, kwargs={"code": objects["certificate"].certificate_code})
+    if key == "confirm":
+        return reverse(name, kwargs={"token": objects["confirm_token"]})
     if key == "csv":
         return reverse(name, kwargs={"fmt": "csv"})
     if key == "measure":

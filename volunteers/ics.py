@@ -1,0 +1,30 @@
+"""The sessions of a course as an iCalendar file (attached to confirmation mails)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+
+def course_ics(course) -> str:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Kreisintegration//KOMM-AN Kurse//DE")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", course.title)
+    for session in course.sessions.all():
+        entry = Event()
+        entry.add("uid", f"course-session-{session.pk}@kreisintegration")
+        entry.add("dtstamp", timezone.now())
+        entry.add("dtstart", timezone.localtime(session.start))
+        entry.add("dtend", timezone.localtime(session.end))
+        entry.add("summary", course.title)
+        location = session.location_name or ", ".join(p for p in [course.location_name, course.address] if p)
+        if location:
+            entry.add("location", location)
+        if session.topics:
+            entry.add("description", session.topics)
+        entry.add("url", settings.SITE_URL + course.get_absolute_url())
+        calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()

@@ -1,0 +1,63 @@
+"""Who may see or do what with courses, registrations and volunteers.
+
+Builds on ``municipalities.permissions`` (roles, districts); the course-level
+rules live here because ``municipalities`` cannot know about courses.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from municipalities import permissions as base
+
+from .models import Course, Registration, Volunteer
+
+
+def is_course_trainer(user, course: Course) -> bool:
+    if not user.is_authenticated:
+        return False
+    return course.trainers.filter(pk=user.pk).exists()
+
+
+def may_run_course(user, course: Course) -> bool:
+    """Participant lists and attendance: KI staff of the district and the course's own trainers."""
+    return base.is_ki_staff(user, course.district) or is_course_trainer(user, course)
+
+
+def may_manage_course(user, course: Course) -> bool:
+    return base.is_ki_staff(user, course.district)
+
+
+def courses_run_by(user) -> QuerySet[Course]:
+    roles = base.roles_of(user)
+    if roles.is_superuser:
+        return Course.objects.all()
+    return Course.objects.filter(Q(district_id__in=roles.staff_district_ids) | Q(trainers=user)).distinct()
+
+
+def courses_managed_by(user) -> QuerySet[Course]:
+    return Course.objects.filter(district__in=base.districts_administered_by(user))
+
+
+def volunteers_visible_to(user) -> QuerySet[Volunteer]:
+    """Only KI staff see volunteers (their own district); everyone else sees only themselves."""
+    if base.is_ki_staff(user):
+        return Volunteer.objects.filter(
+            district__in=base.districts_administered_by(user), anonymised_at__isnull=True
+        )
+    if user.is_authenticated:
+        return Volunteer.objects.filter(user=user)
+    return Volunteer.objects.none()
+
+
+def may_manage_registration(user, registration: Registration) -> bool:
+    """The volunteer themself, or KI staff of the course's district."""
+    return (
+        registration.volunteer.user_id is not None and registration.volunteer.user_id == user.pk
+    ) or base.is_ki_staff(user, registration.course.district)
+
+
+def volunteer_of(user) -> Volunteer | None:
+    if not user.is_authenticated:
+        return None
+    return Volunteer.objects.filter(user=user, anonymised_at__isnull=True).select_related("district").first()

@@ -1,0 +1,23 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="volunteers.expire_offers")
+def expire_offers() -> int:
+    """Expired seat offers move on to the next person on the waiting list."""
+    return services.expire_offers()
+
+
+@shared_task(name="volunteers.send_reminders")
+def send_reminders() -> int:
+    """Reminder two days before a course's first session; sends each reminder once."""
+    return services.send_reminders()
+
+
+@shared_task(name="volunteers.delete_unconfirmed_signups")
+def delete_unconfirmed_signups() -> int:
+    """Daily: sign-ups never confirmed within 30 days are removed (data minimisation)."""
+    from . import accounts
+
+    return accounts.delete_unconfirmed_signups()

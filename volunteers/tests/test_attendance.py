@@ -1,0 +1,470 @@
+"""Participant lists, attendance, completion and certificates, plus the permission matrix of these URLs.
+
+Courses are run the way the office runs them: volunteers register through the service, the
+sessions then lie in the past (moved there by the test), attendance is recorded and the course
+completed through the services.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from municipalities.models import DistrictRole
+from municipalities.tests.factories import DistrictFactory, make_district_role
+from volunteers import services
+from volunteers.models import Attendance, Course, CourseSession, Registration, Volunteer
+from volunteers.tests.factories import make_course, make_volunteer
+
+R = Registration.Status
+
+
+# --- helpers shared by the other test modules of these views ----------------------------
+
+
+def register(course: Course, volunteers: list[Volunteer]) -> list[Registration]:
+    return [services.register_for_course(volunteer=volunteer, course=course) for volunteer in volunteers]
+
+
+def place_sessions(course: Course, starts: list[datetime], *, hours: int = 3) -> list[CourseSession]:
+    """Give the course's sessions these start times (after registration, to put them in the past)."""
+    sessions = list(course.sessions.order_by("start"))
+    assert len(sessions) == len(starts)
+    for session, start in zip(sessions, starts, strict=True):
+        session.start, session.end = start, start + timedelta(hours=hours)
+        session.save(update_fields=["start", "end"])
+    return sessions
+
+
+def sessions_in_past(course: Course) -> list[CourseSession]:
+    first = timezone.now() - timedelta(days=30)
+    count = course.sessions.count()
+    return place_sessions(course, [first + timedelta(days=7 * number) for number in range(count)])
+
+
+def record(by, session: CourseSession, presences: dict[Registration, bool]) -> None:
+    for registration, present in presences.items():
+        services.record_attendance(by=by, session=session, registration=registration, present=present)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def course(district, trainer):
+    return make_course(district, title="Flucht und Trauma – Grundlagen", sessions=4, trainers=[trainer])
+
+
+@pytest.fixture
+def participants(district, unna, luenen):
+    return [
+        make_volunteer(district, municipality=unna, full_name="Şengül Yıldız", email="sengul@example.org"),
+        make_volunteer(district, municipality=luenen, full_name="Ahmad Al-Hassan", email="ahmad@example.org"),
+        make_volunteer(district, municipality=None, full_name="Ольга Петрова", email="olga@example.org"),
+    ]
+
+
+# --- participant list ------------------------------------------------------------------
+
+
+def test_participants_page_shows_participants_waitlist_and_offers(
+    client, trainer, district, unna, participants
+):
+    course = make_course(district, capacity=2, trainers=[trainer])
+    _first, second, _third = register(course, participants)
+    fourth = make_volunteer(district, full_name="Jürgen Böhm", email="juergen@example.org")
+    register(course, [fourth])
+    services.cancel_registration(by=second.volunteer.user, registration=second)  # seat → offered to third
+
+    client.force_login(trainer)
+    response = client.get(reverse("volunteers:participants", kwargs={"pk": course.pk}))
+
+    assert response.status_code == 200
+    registrations = response.context["registrations"]
+    assert [r.volunteer.user.full_name for r in registrations] == ["Şengül Yıldız"]
+    assert [r.volunteer.user.full_name for r in response.context["offered"]] == ["Ольга Петрова"]
+    assert [(r.waitlist_position, r.volunteer.user.full_name) for r in response.context["waitlist"]] == [
+        (2, "Jürgen Böhm")
+    ]
+    page = response.content.decode()
+    assert "sengul@example.org" in page and "Unna" in page
+    assert "ahmad@example.org" not in page  # cancelled
+    for session in course.sessions.all():
+        assert reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk}) in page
+    assert reverse("volunteers:participants_export", kwargs={"pk": course.pk, "fmt": "pdf"}) in page
+    assert reverse("volunteers:participants_export", kwargs={"pk": course.pk, "fmt": "csv"}) in page
+
+
+def test_only_ki_staff_see_the_funding_evidence_buttons(client, trainer, ki_staff, course):
+    evidence = reverse("volunteers:course_evidence", kwargs={"pk": course.pk, "fmt": "pdf"})
+    url = reverse("volunteers:participants", kwargs={"pk": course.pk})
+    client.force_login(trainer)
+    assert evidence not in client.get(url).content.decode()
+    client.force_login(ki_staff)
+    assert evidence in client.get(url).content.decode()
+
+
+def test_trainer_of_another_course_cannot_open_the_list(client, trainer, district, course):
+    other_trainer = make_district_role(district, DistrictRole.Role.TRAINER, full_name="Ahmad Al-Hassan")
+    make_course(district, title="Konfliktlösung", trainers=[other_trainer])
+    client.force_login(other_trainer)
+    assert client.get(reverse("volunteers:participants", kwargs={"pk": course.pk})).status_code == 403
+    session = course.sessions.first()
+    url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
+    assert client.post(url, {}).status_code == 403
+
+
+def test_ki_staff_of_another_district_cannot_open_the_list(client, course):
+    soest = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
+    staff_soest = make_district_role(soest, DistrictRole.Role.KI_STAFF)
+    client.force_login(staff_soest)
+    assert client.get(reverse("volunteers:participants", kwargs={"pk": course.pk})).status_code == 403
+
+
+PARTICIPANTS_PAGE_QUERIES = 11
+
+
+def test_participants_page_query_count_does_not_grow(
+    client, ki_staff, district, unna, django_assert_max_num_queries
+):
+    course = make_course(district, capacity=14, sessions=3)
+    register(course, [make_volunteer(district, municipality=unna) for _ in range(2)])
+    client.force_login(ki_staff)
+    url = reverse("volunteers:participants", kwargs={"pk": course.pk})
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    register(course, [make_volunteer(district, municipality=unna) for _ in range(12)])
+    register(course, [make_volunteer(district) for _ in range(3)])  # the course is full: they wait
+    with django_assert_max_num_queries(PARTICIPANTS_PAGE_QUERIES):
+        response = client.get(url)
+    assert len(response.context["registrations"]) == 14
+    assert len(response.context["waitlist"]) == 3
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- attendance --------------------------------------------------------------------
+
+ATTENDANCE_PAGE_QUERIES = 9
+
+
+def test_attendance_page_query_count_does_not_grow(client, ki_staff, district, unna):
+    client.force_login(ki_staff)
+    counts = []
+    for size in (2, 14):
+        course = make_course(district, capacity=30, sessions=2)
+        registrations = register(course, [make_volunteer(district, municipality=unna) for _ in range(size)])
+        session = sessions_in_past(course)[0]
+        record(ki_staff, session, dict.fromkeys(registrations, True))
+        url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert len(response.context["form"].fields) == size
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1] <= ATTENDANCE_PAGE_QUERIES
+
+
+def test_attendance_form_saves_every_row_at_once(client, trainer, course, participants):
+    first, second, _third = register(course, participants)
+    session = sessions_in_past(course)[0]
+    client.force_login(trainer)
+    url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
+
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'type="radio"' in html and "<legend" in html and "Şengül Yıldız" in html
+
+    response = client.post(url, {f"registration_{first.pk}": "1", f"registration_{second.pk}": "0"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("volunteers:participants", kwargs={"pk": course.pk})
+    recorded = dict(Attendance.objects.filter(session=session).values_list("registration_id", "present"))
+    assert recorded == {first.pk: True, second.pk: False}  # the third row was left empty: unchanged
+    assert set(Attendance.objects.values_list("recorded_by", flat=True)) == {trainer.pk}
+    assert "Anwesenheit für 2 Personen gespeichert." in messages_of(response)
+
+    # A correction overwrites what was recorded.
+    assert client.post(url, {f"registration_{first.pk}": "0"}).status_code == 302
+    assert Attendance.objects.get(session=session, registration=first).present is False
+
+
+def test_attendance_form_shows_what_was_recorded(client, trainer, course, participants):
+    first, *_rest = register(course, participants)
+    session = sessions_in_past(course)[0]
+    record(trainer, session, {first: True})
+    client.force_login(trainer)
+    response = client.get(
+        reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
+    )
+    form = response.context["form"]
+    assert form[f"registration_{first.pk}"].initial == "1"
+
+
+def test_attendance_before_the_session_starts_is_refused_and_nothing_saved(
+    client, trainer, course, participants
+):
+    first, second, _third = register(course, participants)
+    later = course.sessions.order_by("start").first()  # still in the future
+    client.force_login(trainer)
+    url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": later.pk})
+
+    assert "Anwesenheit kann erst ab Beginn des Termins erfasst werden." in client.get(url).content.decode()
+    response = client.post(url, {f"registration_{first.pk}": "1", f"registration_{second.pk}": "1"})
+
+    assert response.status_code == 200
+    assert "Anwesenheit kann erst ab Beginn des Termins erfasst werden." in messages_of(response)
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_with_an_unknown_value_saves_nothing(client, trainer, course, participants):
+    first, second, _third = register(course, participants)
+    session = sessions_in_past(course)[0]
+    client.force_login(trainer)
+    url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
+    response = client.post(url, {f"registration_{first.pk}": "1", f"registration_{second.pk}": "vielleicht"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Attendance.objects.exists()
+
+
+def test_empty_attendance_form_saves_nothing_and_says_so(client, trainer, course, participants):
+    register(course, participants)
+    session = sessions_in_past(course)[0]
+    client.force_login(trainer)
+    url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
+    response = client.post(url, {})
+    assert response.status_code == 302
+    assert "nichts wurde gespeichert" in messages_of(response)[0]
+    assert not Attendance.objects.exists()
+
+
+def test_session_of_another_course_is_not_found(client, trainer, district, course):
+    other = make_course(district, title="Rolle und Grenzen des Ehrenamts", trainers=[trainer])
+    foreign_session = other.sessions.first()
+    client.force_login(trainer)
+    url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": foreign_session.pk})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
+
+
+def test_registration_of_another_course_in_the_form_is_ignored(
+    client, trainer, district, course, participants
+):
+    first, *_rest = register(course, participants[:1])
+    other = make_course(district, title="Begleitung zu Behörden", trainers=[trainer])
+    (foreign,) = register(other, participants[1:2])
+    session = sessions_in_past(course)[0]
+    client.force_login(trainer)
+    url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
+    client.post(url, {f"registration_{first.pk}": "1", f"registration_{foreign.pk}": "1"})
+    assert list(Attendance.objects.values_list("registration_id", flat=True)) == [first.pk]
+
+
+# --- completion and certificate ---------------------------------------------------------
+
+
+def run_threshold_course(district, trainer, participants):
+    """4 sessions, 75 % needed: Şengül present 3 times, Ahmad twice."""
+    course = make_course(district, sessions=4, min_attendance_percent=75, trainers=[trainer])
+    sengul, ahmad = register(course, participants[:2])
+    sessions = sessions_in_past(course)
+    for number, session in enumerate(sessions):
+        record(trainer, session, {sengul: number < 3, ahmad: number < 2})
+    return course, sengul, ahmad
+
+
+def test_completion_gives_certificate_only_from_the_threshold(client, trainer, district, participants):
+    course, sengul, ahmad = run_threshold_course(district, trainer, participants)
+    client.force_login(trainer)
+
+    response = client.post(reverse("volunteers:complete", kwargs={"pk": course.pk}))
+
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        "Der Kurs ist abgeschlossen: 1 Personen haben teilgenommen (Bescheinigung), "
+        "1 haben die Mindestanwesenheit nicht erreicht."
+    ]
+    sengul.refresh_from_db()
+    ahmad.refresh_from_db()
+    assert (sengul.status, bool(sengul.certificate_code)) == (R.ATTENDED, True)
+    assert (ahmad.status, ahmad.certificate_code) == (R.NO_SHOW, "")
+
+    client.force_login(sengul.volunteer.user)
+    pdf = client.get(reverse("volunteers:certificate", kwargs={"pk": sengul.pk}))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    client.force_login(ahmad.volunteer.user)
+    assert client.get(reverse("volunteers:certificate", kwargs={"pk": ahmad.pk})).status_code == 404
+
+
+def test_completion_before_the_last_session_is_refused_with_a_message(client, ki_staff, course, participants):
+    register(course, participants)
+    client.force_login(ki_staff)
+    response = client.post(reverse("volunteers:complete", kwargs={"pk": course.pk}))
+    assert response.status_code == 302
+    assert messages_of(response) == ["Der Kurs kann erst nach dem letzten Termin abgeschlossen werden."]
+    course.refresh_from_db()
+    assert course.status == Course.Status.PUBLISHED
+
+
+def test_no_certificate_before_completion(client, trainer, district, participants):
+    _course, sengul, _ahmad = run_threshold_course(district, trainer, participants)
+    client.force_login(sengul.volunteer.user)
+    assert client.get(reverse("volunteers:certificate", kwargs={"pk": sengul.pk})).status_code == 404
+
+
+def test_certificate_is_for_its_owner_and_the_districts_staff_only(
+    client, trainer, ki_staff, district, participants, volunteer
+):
+    course, sengul, ahmad = run_threshold_course(district, trainer, participants)
+    services.complete_course(by=trainer, course=course)
+    url = reverse("volunteers:certificate", kwargs={"pk": sengul.pk})
+
+    soest = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
+    for outsider in (ahmad.volunteer.user, volunteer, trainer, make_district_role(soest, "ki_staff")):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404, outsider
+    client.force_login(ki_staff)
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url)["Location"].startswith(reverse("accounts:login"))
+
+
+# --- permission matrix ----------------------------------------------------------------------------
+#
+# Every URL of the trainer and report views and the certificate, for every role, GET and an
+# empty POST. ``trainer`` is a trainer of the course; ``volunteer`` owns the certificate.
+
+ANON, VOLUNTEER, TRAINER, CONTACT_UNNA, CONTACT_LUENEN, KI_STAFF = (
+    "anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff",
+)  # fmt: skip
+ROLES = (ANON, VOLUNTEER, TRAINER, CONTACT_UNNA, CONTACT_LUENEN, KI_STAFF)
+LOGIN = 302
+
+
+def _row(get: tuple[int, ...], post: tuple[int, ...]) -> dict[str, dict[str, int]]:
+    return {"GET": dict(zip(ROLES, get, strict=True)), "POST": dict(zip(ROLES, post, strict=True))}
+
+
+#                 anonymous volunteer trainer unna luenen staff
+MATRIX = {
+    "participants": _row(
+        (LOGIN, 403, 200, 403, 403, 200),
+        (LOGIN, 403, 405, 403, 403, 405),
+    ),
+    "participants_export": _row(
+        (LOGIN, 403, 200, 403, 403, 200),
+        (LOGIN, 403, 405, 403, 403, 405),
+    ),
+    "attendance": _row(
+        (LOGIN, 403, 200, 403, 403, 200),
+        (LOGIN, 403, 302, 403, 403, 302),  # empty POST: "nothing chosen", back to the form
+    ),
+    "complete": _row(
+        (LOGIN, 403, 405, 403, 403, 405),
+        (LOGIN, 403, 302, 403, 403, 302),
+    ),
+    "course_evidence": _row(
+        (LOGIN, 403, 403, 403, 403, 200),
+        (LOGIN, 403, 403, 403, 403, 405),
+    ),
+    "evidence": _row(
+        (LOGIN, 403, 403, 403, 403, 200),
+        (LOGIN, 403, 403, 403, 403, 405),
+    ),
+    "figures": _row(
+        (LOGIN, 403, 403, 403, 403, 200),
+        (LOGIN, 403, 403, 403, 403, 405),
+    ),
+    "volunteer_search": _row(
+        (LOGIN, 403, 403, 403, 403, 200),
+        (LOGIN, 403, 403, 403, 403, 405),
+    ),
+    # Somebody else's certificate does not exist for them (404), whatever their role.
+    "certificate": _row(
+        (LOGIN, 200, 404, 404, 404, 200),
+        (LOGIN, 405, 405, 405, 405, 405),
+    ),
+}
+
+# The URL names of the views in trainer.py, reports.py and CertificateView: a new one must be
+# added to the matrix above.
+OWN_URL_NAMES = {
+    "participants", "participants_export", "attendance", "complete", "course_evidence", "evidence",
+    "figures", "volunteer_search", "certificate",
+}  # fmt: skip
+
+
+def test_matrix_covers_every_url_of_these_views():
+    from volunteers import urls
+
+    own_modules = {"volunteers.views.trainer", "volunteers.views.reports"}
+    names = {
+        pattern.name
+        for pattern in urls.urlpatterns
+        if pattern.callback.__module__ in own_modules or pattern.name == "certificate"
+    }
+    assert names == OWN_URL_NAMES == set(MATRIX)
+
+
+@pytest.fixture
+def matrix_world(district, trainer, volunteer, unna, contact_unna, contact_luenen, ki_staff):
+    course = make_course(district, sessions=2, min_attendance_percent=50, trainers=[trainer])
+    (registration,) = register(course, [volunteer.volunteer])
+    sessions = sessions_in_past(course)
+    record(trainer, sessions[0], {registration: True})
+    # A second, completed course holds the volunteer's certificate; the first stays open.
+    done = make_course(district, title="Interkulturelle Kompetenz", sessions=1, trainers=[trainer])
+    (certified,) = register(done, [volunteer.volunteer])
+    record(trainer, sessions_in_past(done)[0], {certified: True})
+    services.complete_course(by=trainer, course=done)
+    return {
+        "users": {
+            ANON: None,
+            VOLUNTEER: volunteer,
+            TRAINER: trainer,
+            CONTACT_UNNA: contact_unna,
+            CONTACT_LUENEN: contact_luenen,
+            KI_STAFF: ki_staff,
+        },
+        "urls": {
+            "participants": reverse("volunteers:participants", kwargs={"pk": course.pk}),
+            "participants_export": reverse(
+                "volunteers:participants_export", kwargs={"pk": course.pk, "fmt": "pdf"}
+            ),
+            "attendance": reverse(
+                "volunteers:attendance", kwargs={"pk": course.pk, "session_pk": sessions[0].pk}
+            ),
+            "complete": reverse("volunteers:complete", kwargs={"pk": course.pk}),
+            "course_evidence": reverse("volunteers:course_evidence", kwargs={"pk": course.pk, "fmt": "pdf"}),
+            "evidence": reverse("volunteers:evidence"),
+            "figures": reverse("volunteers:figures"),
+            "volunteer_search": reverse("volunteers:volunteer_search"),
+            "certificate": reverse("volunteers:certificate", kwargs={"pk": certified.pk}),
+        },
+    }
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, matrix_world, role, name, method):
+    user = matrix_world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    url = matrix_world["urls"][name]
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    expected = MATRIX[name][method][role]
+    assert response.status_code == expected, f"{role} {method} {name}"
+    if expected == LOGIN and role == ANON:
+        assert response["Location"].startswith(reverse("accounts:login"))

@@ -1,0 +1,272 @@
+"""A volunteer's own account: sign-up, e-mail confirmation, profile, data export, deletion.
+
+Thin views: forms parse, ``volunteers.accounts`` does the work.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from municipalities.selectors import portal_district, public_municipalities
+
+from .. import accounts
+from ..forms import (
+    DeleteAccountForm,
+    LanguageSkillFormSet,
+    PrivacyConsentForm,
+    SignupForm,
+    VolunteerProfileForm,
+)
+from ..permissions import volunteer_of
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+class SignupView(View):
+    """Anonymous visitors create an account; logged-in people without a profile add one."""
+
+    template_name = "volunteers/account/signup.html"
+    join_template_name = "volunteers/account/join.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and volunteer_of(request.user) is not None:
+            messages.info(request, _("Sie sind bereits als Ehrenamtliche*r registriert."))
+            return redirect("volunteers:my_courses")
+        self.district = portal_district()
+        if self.district is None:  # an empty installation: nobody to register with
+            raise Http404
+        self.municipalities = public_municipalities(district=self.district)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, form):
+        template = self.join_template_name if self.request.user.is_authenticated else self.template_name
+        return render(self.request, template, {"form": form, "district": self.district})
+
+    def _form(self, data=None):
+        form_class = PrivacyConsentForm if self.request.user.is_authenticated else SignupForm
+        return form_class(data, municipalities=self.municipalities)
+
+    def get(self, request):
+        return self._render(self._form())
+
+    def post(self, request):
+        form = self._form(request.POST)
+        if isinstance(form, SignupForm) and form.honeypot_filled():
+            # A bot: answer exactly as for a person, but create and send nothing.
+            return redirect("volunteers:signup_done")
+        if not form.is_valid():
+            return self._render(form)
+        data = form.cleaned_data
+        try:
+            if request.user.is_authenticated:
+                accounts.join_as_volunteer(
+                    user=request.user, district=self.district, municipality=data["municipality"]
+                )
+            else:
+                accounts.sign_up_volunteer(
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    password=data["password1"],
+                    district=self.district,
+                    municipality=data["municipality"],
+                    language=translation.get_language() or "",
+                )
+        except accounts.AccountError as error:
+            form.add_error(None, error)
+            return self._render(form)
+        if request.user.is_authenticated:
+            messages.success(
+                request, _("Willkommen! Ergänzen Sie hier gern Ihre Sprachen, Interessen und Zeiten.")
+            )
+            return redirect("volunteers:profile")
+        return redirect("volunteers:signup_done")
+
+
+class SignupDoneView(View):
+    def get(self, request):
+        return render(
+            request,
+            "volunteers/account/signup_done.html",
+            {
+                "valid_days": accounts.CONFIRM_MAX_AGE.days,
+                "interval_minutes": accounts.SIGNUP_MAIL_INTERVAL // 60,
+            },
+        )
+
+
+class ConfirmEmailView(View):
+    """GET shows a button, only the POST confirms: mail scanners open every link."""
+
+    template_name = "volunteers/account/confirm.html"
+    problem_template_name = "volunteers/account/confirm_problem.html"
+
+    def _problem(self, problem: accounts.ConfirmationProblem):
+        return render(self.request, self.problem_template_name, {"reason": problem.reason})
+
+    def _other_account(self, account) -> bool:
+        return self.request.user.is_authenticated and self.request.user.pk != account.pk
+
+    def get(self, request, token):
+        try:
+            account = accounts.user_for_confirmation_token(token)
+        except accounts.ConfirmationProblem as problem:
+            return self._problem(problem)
+        return render(request, self.template_name, {"other_account": self._other_account(account)})
+
+    def post(self, request, token):
+        try:
+            account = accounts.user_for_confirmation_token(token)
+            if self._other_account(account):
+                return render(request, self.template_name, {"other_account": True})
+            account = accounts.confirm_volunteer_email(token=token)
+        except accounts.ConfirmationProblem as problem:
+            if problem.reason == "already" and request.user.is_authenticated and request.user == problem.user:
+                return redirect("volunteers:my_courses")
+            return self._problem(problem)
+        login(request, account, backend=MODEL_BACKEND)
+        messages.success(
+            request, _("Vielen Dank! Ihre E-Mail-Adresse ist bestätigt und Sie sind angemeldet.")
+        )
+        return redirect("volunteers:my_courses")
+
+
+class OwnVolunteerMixin(LoginRequiredMixin):
+    """Logged in with a (not anonymised) volunteer profile; the profile is ``self.volunteer``."""
+
+    no_profile_redirect = "volunteers:signup"
+    no_profile_message = gettext_lazy("Sie haben noch kein Ehrenamtsprofil. Hier können Sie eines anlegen.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.volunteer = volunteer_of(request.user)
+        if self.volunteer is None:
+            messages.info(request, self.no_profile_message)
+            return redirect(self.no_profile_redirect)
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ProfileView(OwnVolunteerMixin, View):
+    template_name = "volunteers/account/profile.html"
+    languages_prefix = "languages"
+
+    def _language_initial(self):
+        return [
+            {"language": item.language_id, "level": item.level}
+            for item in self.volunteer.languages.select_related("language").order_by("language__position")
+        ]
+
+    def _render(self, form, formset):
+        return render(
+            self.request, self.template_name, {"form": form, "formset": formset, "volunteer": self.volunteer}
+        )
+
+    def get(self, request):
+        form = VolunteerProfileForm(
+            initial=VolunteerProfileForm.initial_for(self.volunteer), volunteer=self.volunteer
+        )
+        formset = LanguageSkillFormSet(initial=self._language_initial(), prefix=self.languages_prefix)
+        return self._render(form, formset)
+
+    def post(self, request):
+        form = VolunteerProfileForm(
+            request.POST, initial=VolunteerProfileForm.initial_for(self.volunteer), volunteer=self.volunteer
+        )
+        formset = LanguageSkillFormSet(
+            request.POST, initial=self._language_initial(), prefix=self.languages_prefix
+        )
+        if not (form.is_valid() and formset.is_valid()):
+            return self._render(form, formset)
+        data = form.cleaned_data
+        try:
+            accounts.save_volunteer_profile(
+                user=request.user,
+                full_name=data["full_name"],
+                municipality=data["municipality"],
+                phone=data["phone"],
+                availability=data["availability"],
+                interests=list(data["interests"]),
+                languages=[
+                    accounts.LanguageSkill(language=language, level=level)
+                    for language, level in formset.skills()
+                ],
+                came_as_newcomer=data["came_as_newcomer"],
+                newcomer_consent=data["newcomer_consent"],
+            )
+        except accounts.AccountError as error:
+            form.add_error(None, error)
+            return self._render(form, formset)
+        messages.success(request, _("Ihr Profil wurde gespeichert."))
+        return redirect("volunteers:profile")
+
+
+@method_decorator(never_cache, name="dispatch")
+class DataExportView(LoginRequiredMixin, View):
+    """All data about the logged-in person as a JSON download (any role: it is their own data)."""
+
+    def get(self, request):
+        data = accounts.export_own_data(user=request.user)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"meine-daten-kreisintegration-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class DeleteAccountView(OwnVolunteerMixin, View):
+    template_name = "volunteers/account/delete.html"
+    no_profile_redirect = "accounts:profile"
+    no_profile_message = gettext_lazy(
+        "Dieses Konto hat kein Ehrenamtsprofil. Wenn Sie es löschen lassen möchten, wenden Sie sich bitte an "
+        "das Integrationszentrum."
+    )
+
+    def _render(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "may_delete": accounts.may_delete_own_account(self.request.user),
+                "open_registrations": self.volunteer.registrations.filter(
+                    status__in=accounts.OPEN_STATUSES
+                ).count(),
+            },
+        )
+
+    def get(self, request):
+        return self._render(DeleteAccountForm(request=request, user=request.user))
+
+    def post(self, request):
+        if not accounts.may_delete_own_account(request.user):
+            raise PermissionDenied
+        form = DeleteAccountForm(request.POST, request=request, user=request.user)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            accounts.delete_volunteer_account(user=request.user)
+        except accounts.AccountError as error:
+            form.add_error(None, error)
+            return self._render(form)
+        logout(request)
+        return render(request, "volunteers/account/deleted.html")

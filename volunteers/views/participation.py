@@ -1,0 +1,168 @@
+"""A volunteer's own courses: overview, cancelling, and answering a seat offer.
+
+Every registration is looked up within the logged-in volunteer's own
+registrations, so another person's registration id gives a 404 and reveals
+nothing. Changes go through ``volunteers.services``; these views only turn
+the outcome into a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from municipalities.permissions import RoleRequiredMixin
+
+from .. import selectors, services
+from ..models import Registration
+from ..permissions import volunteer_of
+
+R = Registration.Status
+
+
+class VolunteerRequiredMixin(RoleRequiredMixin):
+    """Logged-in people with a volunteer profile (``self.volunteer``).
+
+    Anonymous visitors go to the login page; a logged-in person without a
+    profile gets a 403 page that explains how to become a volunteer.
+    """
+
+    login_next_url: str | None = None
+
+    def has_role(self) -> bool:
+        self.volunteer = volunteer_of(self.request.user)
+        return self.volunteer is not None
+
+    def get_login_next_url(self) -> str:
+        return self.login_next_url or self.request.get_full_path()
+
+    def handle_no_permission(self):
+        if not self.request.user.is_authenticated:
+            return redirect_to_login(self.get_login_next_url(), self.get_login_url())
+        return TemplateResponse(self.request, "volunteers/volunteer_required.html", status=403)
+
+
+class MyCoursesView(VolunteerRequiredMixin, TemplateView):
+    template_name = "volunteers/my_courses.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registrations = list(selectors.registrations_of(self.volunteer))
+        current = [r for r in registrations if r.status in selectors.CURRENT_STATUSES]
+        context.update(
+            volunteer=self.volunteer,
+            offers=[r for r in current if r.status == R.OFFERED],
+            current=[r for r in current if r.status != R.OFFERED],
+            history=[r for r in registrations if r.status not in selectors.CURRENT_STATUSES],
+            qualifications=list(selectors.qualifications_of(self.volunteer)),
+        )
+        return context
+
+
+class OwnRegistrationActionView(VolunteerRequiredMixin, View):
+    """POST-only action on one of the volunteer's own registrations."""
+
+    http_method_names = ["post"]
+
+    def get_login_next_url(self) -> str:
+        return reverse("volunteers:my_courses")
+
+    def has_role(self) -> bool:
+        if not super().has_role():
+            return False
+        self.registration = get_object_or_404(
+            Registration.objects.filter(volunteer=self.volunteer).select_related("course"),
+            pk=self.kwargs["pk"],
+        )
+        return True
+
+    def act(self) -> Registration:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def success_message(self, before: str, registration: Registration) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        before = self.registration.status
+        try:
+            registration = self.act()
+        except services.RegistrationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.success_message(before, registration))
+        return redirect("volunteers:my_courses")
+
+
+class CancelView(OwnRegistrationActionView):
+    def act(self) -> Registration:
+        return services.cancel_registration(by=self.request.user, registration=self.registration)
+
+    def success_message(self, before: str, registration: Registration) -> str:
+        title = registration.course.title
+        if before == R.WAITLISTED:
+            return _("Sie stehen nicht mehr auf der Warteliste für „%(title)s“.") % {"title": title}
+        return _("Sie sind von „%(title)s“ abgemeldet. Ihr Platz geht an die nächste Person.") % {
+            "title": title
+        }
+
+
+class AcceptOfferView(OwnRegistrationActionView):
+    def act(self) -> Registration:
+        return services.accept_offer(by=self.request.user, registration=self.registration)
+
+    def success_message(self, before: str, registration: Registration) -> str:
+        return _("Der Platz gehört Ihnen: Sie sind für „%(title)s“ angemeldet.") % {
+            "title": registration.course.title
+        }
+
+
+class DeclineOfferView(OwnRegistrationActionView):
+    def act(self) -> Registration:
+        return services.decline_offer(by=self.request.user, registration=self.registration)
+
+    def success_message(self, before: str, registration: Registration) -> str:
+        return _(
+            "Sie haben den Platz in „%(title)s“ abgelehnt. Er geht an die nächste Person auf der Warteliste."
+        ) % {"title": registration.course.title}
+
+
+class CertificateView(RoleRequiredMixin, View):
+    """The Teilnahmebescheinigung (PDF) of an attended course.
+
+    For the volunteer it belongs to and for KI staff of the course's district; for anyone else,
+    and before the course is completed with enough attendance, it does not exist (404).
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def has_role(self) -> bool:
+        # Any logged-in person; who may see this certificate is decided per registration (404).
+        return True
+
+    def get(self, request, pk: int):
+        # Imported here so that this class stays self-contained within the module.
+        from .. import documents
+        from ..permissions import may_manage_registration
+
+        registration = get_object_or_404(
+            Registration.objects.select_related(
+                "volunteer__user", "course__district", "course__funding_programme", "course__building_block"
+            ).exclude(certificate_code=""),
+            pk=pk,
+            status=R.ATTENDED,
+        )
+        if not may_manage_registration(request.user, registration):
+            raise Http404
+        return documents.file_response(
+            documents.certificate_pdf(registration),
+            documents.PDF_CONTENT_TYPE,
+            documents.certificate_filename(registration),
+        )

@@ -1,0 +1,238 @@
+"""KI staff: funding evidence, KOMM-AN figures and the search for volunteers (language mediators)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from municipalities.models import District, FundingProgramme, Language, Municipality
+from municipalities.permissions import (
+    KIStaffRequiredMixin,
+    RoleRequiredMixin,
+    districts_administered_by,
+    municipalities_administered_by,
+)
+
+from .. import documents, figures, permissions
+from ..models import Course, Qualification, VolunteerLanguage, VolunteerQualification
+
+# --- one course -------------------------------------------------------------------------
+
+
+class CourseEvidenceView(RoleRequiredMixin, View):
+    """Funding evidence of one course; KI staff of the course's district only."""
+
+    writers = {
+        "pdf": (documents.course_evidence_pdf, documents.PDF_CONTENT_TYPE),
+        "xlsx": (documents.course_evidence_xlsx, documents.XLSX_CONTENT_TYPE),
+    }
+
+    def has_role(self) -> bool:
+        self.course = get_object_or_404(
+            Course.objects.select_related("district", "funding_programme", "building_block"),
+            pk=self.kwargs["pk"],
+        )
+        return permissions.may_manage_course(self.request.user, self.course)
+
+    def get(self, request, pk: int, fmt: str):
+        if fmt not in self.writers:
+            raise Http404
+        write, content_type = self.writers[fmt]
+        content = write(figures.course_evidence(self.course))
+        return documents.file_response(
+            content, content_type, documents.course_evidence_filename(self.course, fmt)
+        )
+
+
+# --- filters --------------------------------------------------------------------------
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+class DistrictYearForm(forms.Form):
+    """Year and (for staff of several districts) the district a report is about."""
+
+    year = forms.IntegerField(label=_("Jahr"), min_value=2000, max_value=2100)
+    district = forms.ModelChoiceField(
+        label=_("Kreis"), queryset=District.objects.none(), to_field_name="slug", required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.districts = list(districts_administered_by(user).order_by("name"))
+        self.fields["district"].queryset = districts_administered_by(user)
+        self.fields["district"].empty_label = None
+        self.fields["year"].initial = _this_year()
+        if len(self.districts) == 1:
+            self.fields["district"].widget = forms.HiddenInput()
+
+    def clean_district(self):
+        district = self.cleaned_data["district"] or (self.districts[0] if self.districts else None)
+        if district is None:
+            raise forms.ValidationError(_("Sie sind keinem Kreis als Mitarbeiter*in zugeordnet."))
+        return district
+
+
+class EvidenceForm(DistrictYearForm):
+    FORMATS = (("html", _("Webseite")), ("pdf", _("PDF")), ("xlsx", _("Excel (XLSX)")))
+
+    programme = forms.ModelChoiceField(
+        label=_("Förderprogramm"),
+        queryset=FundingProgramme.objects.order_by("-valid_from", "name"),
+        to_field_name="code",
+    )
+    format = forms.ChoiceField(label=_("Ausgabe"), choices=FORMATS, required=False, initial="html")
+
+    field_order = ["programme", "year", "format", "district"]
+
+
+def _bind(form_class, request, **kwargs):
+    """A bound form once any filter was sent, else an unbound one showing the defaults."""
+    if request.GET:
+        data = request.GET.copy()
+        data.setdefault("year", str(_this_year()))
+        return form_class(data, user=request.user, **kwargs)
+    return form_class(user=request.user, **kwargs)
+
+
+def _single(district: District):
+    return District.objects.filter(pk=district.pk)
+
+
+class EvidenceView(KIStaffRequiredMixin, View):
+    """Funding evidence of a programme for one year: one row per course, plus totals."""
+
+    template_name = "volunteers/reports/evidence.html"
+
+    def get(self, request):
+        form = _bind(EvidenceForm, request)
+        context = {"form": form, "courses": None}
+        if form.is_bound and form.is_valid():
+            programme, year = form.cleaned_data["programme"], form.cleaned_data["year"]
+            district = form.cleaned_data["district"]
+            queryset = figures.evidence_courses(districts=_single(district), year=year, programme=programme)
+            courses, totals = list(queryset), figures.evidence_totals(queryset)
+            output = form.cleaned_data["format"] or "html"
+            if output == "pdf":
+                content = documents.programme_evidence_pdf(
+                    programme=programme, year=year, courses=courses, totals=totals, district=district
+                )
+                return documents.file_response(
+                    content,
+                    documents.PDF_CONTENT_TYPE,
+                    documents.programme_evidence_filename(programme, year, "pdf"),
+                )
+            if output == "xlsx":
+                content = documents.programme_evidence_xlsx(
+                    programme=programme, year=year, courses=courses, totals=totals
+                )
+                return documents.file_response(
+                    content,
+                    documents.XLSX_CONTENT_TYPE,
+                    documents.programme_evidence_filename(programme, year, "xlsx"),
+                )
+            context.update(courses=courses, totals=totals, programme=programme, year=year, district=district)
+        status = 400 if form.is_bound and form.errors else 200
+        return render(request, self.template_name, context, status=status)
+
+
+class FiguresView(KIStaffRequiredMixin, View):
+    """KOMM-AN figures of a year, led by the newcomers who later became volunteers."""
+
+    template_name = "volunteers/reports/figures.html"
+
+    def get(self, request):
+        form = _bind(DistrictYearForm, request)
+        context = {"form": form, "figures": None, "year": None, "district": None}
+        if form.is_bound and not form.is_valid():
+            return render(request, self.template_name, context, status=400)
+        if form.is_bound:
+            year, district = form.cleaned_data["year"], form.cleaned_data["district"]
+        else:
+            year, district = _this_year(), form.districts[0] if form.districts else None
+        context.update(year=year, district=district)
+        if district is not None:
+            context["figures"] = figures.komm_an_figures(districts=_single(district), year=year)
+        return render(request, self.template_name, context)
+
+
+# --- volunteer search -----------------------------------------------------------------
+
+
+class VolunteerSearchForm(forms.Form):
+    qualification = forms.ModelChoiceField(
+        label=_("Qualifikation"),
+        queryset=Qualification.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("alle"),
+    )
+    language = forms.ModelChoiceField(
+        label=_("Sprache"),
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("alle"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Wohnort (Kommune)"),
+        queryset=Municipality.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("alle"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = districts_administered_by(user)
+        self.fields["qualification"].queryset = Qualification.objects.filter(district__in=districts)
+        self.fields["municipality"].queryset = municipalities_administered_by(user).order_by("name")
+
+
+class VolunteerSearchView(KIStaffRequiredMixin, View):
+    """Find volunteers, e.g. a language mediator for Tigrinya in Lünen; never anonymised ones."""
+
+    template_name = "volunteers/reports/volunteer_search.html"
+    page_size = 50
+
+    def get(self, request):
+        form = VolunteerSearchForm(request.GET or None, user=request.user)
+        if form.is_bound and not form.is_valid():
+            return render(request, self.template_name, {"form": form, "page_obj": None}, status=400)
+        volunteers = (
+            permissions.volunteers_visible_to(request.user)
+            .filter(user__isnull=False, user__is_active=True)
+            .select_related("user", "municipality")
+            .prefetch_related(
+                Prefetch(
+                    "languages",
+                    queryset=VolunteerLanguage.objects.select_related("language").order_by(
+                        "language__position", "language__name"
+                    ),
+                ),
+                Prefetch(
+                    "qualifications",
+                    queryset=VolunteerQualification.objects.select_related("qualification").order_by(
+                        "qualification__name"
+                    ),
+                ),
+            )
+            .order_by("user__full_name", "pk")
+        )
+        filters = form.cleaned_data if form.is_bound else {}
+        if filters.get("qualification"):
+            volunteers = volunteers.filter(qualifications__qualification=filters["qualification"])
+        if filters.get("language"):
+            volunteers = volunteers.filter(languages__language=filters["language"])
+        if filters.get("municipality"):
+            volunteers = volunteers.filter(municipality=filters["municipality"])
+        page_obj = Paginator(volunteers, self.page_size).get_page(request.GET.get("page"))
+        return render(request, self.template_name, {"form": form, "page_obj": page_obj})

@@ -1,0 +1,188 @@
+"""Running a course (KI staff of its district and its own trainers): participants, attendance, completion."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+from django.views.generic import TemplateView
+
+from municipalities.permissions import RoleRequiredMixin
+
+from .. import documents, permissions, services
+from ..figures import PARTICIPANT_STATUSES
+from ..models import Attendance, Course, CourseSession, Registration
+from ..services import RegistrationError
+
+R = Registration.Status
+
+
+class CourseRunnerMixin(RoleRequiredMixin):
+    """Loads ``self.course``; only KI staff of its district and its own trainers get further."""
+
+    def has_role(self) -> bool:
+        self.course = get_object_or_404(Course.objects.select_related("district"), pk=self.kwargs["pk"])
+        return permissions.may_run_course(self.request.user, self.course)
+
+
+class ParticipantsView(CourseRunnerMixin, TemplateView):
+    template_name = "volunteers/trainer/participants.html"
+
+    def get_context_data(self, **kwargs):
+        course = self.course
+        present = Q(attendances__present=True, attendances__registration__status__in=PARTICIPANT_STATUSES)
+        sessions = list(
+            course.sessions.annotate(present_count=Count("attendances", filter=present)).order_by("start")
+        )
+        waiting = course.registrations.select_related("volunteer__user")
+        return super().get_context_data(
+            course=course,
+            sessions=sessions,
+            trainers=list(course.trainers.all()),
+            registrations=list(documents.participant_registrations(course)),
+            waitlist=list(waiting.filter(status=R.WAITLISTED).order_by("waitlist_position", "created_at")),
+            offered=list(waiting.filter(status=R.OFFERED).order_by("offer_expires_at", "created_at")),
+            now=timezone.now(),
+            may_complete=course.status == Course.Status.PUBLISHED,
+            may_manage=permissions.may_manage_course(self.request.user, course),
+            **kwargs,
+        )
+
+
+class ParticipantsExportView(CourseRunnerMixin, View):
+    """The participant list: PDF to sign (a column per session), CSV/XLSX with recorded attendance."""
+
+    writers = {
+        "pdf": (documents.participants_pdf, documents.PDF_CONTENT_TYPE),
+        "csv": (documents.participants_csv, documents.CSV_CONTENT_TYPE),
+        "xlsx": (documents.participants_xlsx, documents.XLSX_CONTENT_TYPE),
+    }
+
+    def get(self, request, pk: int, fmt: str):
+        if fmt not in self.writers:
+            raise Http404
+        write, content_type = self.writers[fmt]
+        sessions = list(self.course.sessions.order_by("start"))
+        registrations = documents.participant_registrations(self.course).prefetch_related("attendances")
+        content = write(self.course, list(registrations), sessions)
+        return documents.file_response(
+            content, content_type, documents.participants_filename(self.course, fmt)
+        )
+
+
+PRESENT, ABSENT = "1", "0"
+
+
+class AttendanceForm(forms.Form):
+    """One radio group per participant; a row left empty stays as it was."""
+
+    def __init__(self, *args, registrations: list[Registration], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registrations = {f"registration_{r.pk}": r for r in registrations}
+        for name, registration in self.registrations.items():
+            recorded = registration.session_attendance[0].present if registration.session_attendance else None
+            self.fields[name] = forms.ChoiceField(
+                label=str(registration.volunteer),
+                choices=[(PRESENT, gettext_lazy("anwesend")), (ABSENT, gettext_lazy("nicht anwesend"))],
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                required=False,
+                initial={True: PRESENT, False: ABSENT, None: None}[recorded],
+            )
+
+    def answers(self) -> list[tuple[Registration, bool]]:
+        return [
+            (self.registrations[name], value == PRESENT)
+            for name, value in self.cleaned_data.items()
+            if value in (PRESENT, ABSENT)
+        ]
+
+
+class AttendanceView(CourseRunnerMixin, View):
+    template_name = "volunteers/trainer/attendance.html"
+
+    def _session(self) -> CourseSession:
+        # Scoped to the course in the URL: a session of another course is not found.
+        return get_object_or_404(self.course.sessions.all(), pk=self.kwargs["session_pk"])
+
+    def _form(self, session: CourseSession, data=None) -> AttendanceForm:
+        registrations = documents.participant_registrations(self.course).prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.filter(session=session),
+                to_attr="session_attendance",
+            )
+        )
+        return AttendanceForm(data, registrations=list(registrations))
+
+    def _render(self, session: CourseSession, form: AttendanceForm):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "course": self.course,
+                "session": session,
+                "form": form,
+                "started": session.start <= timezone.now(),
+            },
+        )
+
+    def get(self, request, pk: int, session_pk: int):
+        session = self._session()
+        return self._render(session, self._form(session))
+
+    def post(self, request, pk: int, session_pk: int):
+        session = self._session()
+        form = self._form(session, request.POST)
+        if not form.is_valid():
+            return self._render(session, form)
+        answers = form.answers()
+        if not answers:
+            messages.warning(request, _("Es wurde keine Anwesenheit ausgewählt; nichts wurde gespeichert."))
+            return redirect("volunteers:attendance", pk=self.course.pk, session_pk=session.pk)
+        try:
+            # All rows or none: one refused row must not leave a half-saved list.
+            with transaction.atomic():
+                for registration, present in answers:
+                    services.record_attendance(
+                        by=request.user, session=session, registration=registration, present=present
+                    )
+        except RegistrationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self._render(session, form)
+        messages.success(
+            request,
+            ngettext(
+                "Anwesenheit für %(count)d Person gespeichert.",
+                "Anwesenheit für %(count)d Personen gespeichert.",
+                len(answers),
+            )
+            % {"count": len(answers)},
+        )
+        return redirect("volunteers:participants", pk=self.course.pk)
+
+
+class CompleteCourseView(CourseRunnerMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        try:
+            result = services.complete_course(by=request.user, course=self.course)
+        except RegistrationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Der Kurs ist abgeschlossen: %(attended)d Personen haben teilgenommen "
+                    "(Bescheinigung), %(no_show)d haben die Mindestanwesenheit nicht erreicht."
+                )
+                % result,
+            )
+        return redirect("volunteers:participants", pk=self.course.pk)
