@@ -6,6 +6,12 @@
 """
 
 import logging
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +115,80 @@ def volunteer(district):
     )
     make_volunteer(district, user=user)
     return user
+
+
+@pytest.fixture
+def real_worker(tmp_path):
+    """A real Celery worker process on the real Redis, delivering mail into a folder.
+
+    Yields (mail_dir, log_path). While it runs, tasks go to a queue of their own
+    that only this worker listens to. The worker only sends already rendered mails,
+    so it needs no access to the test database.
+    """
+    from django.conf import settings
+
+    from kreisintegration.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.fail("REDIS_URL must point to the test Redis (make test sets it)")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path / "mail"
+    log_path = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "kreisintegration", "worker",
+            "--pool=solo", "--concurrency=1", "--without-heartbeat", "--without-gossip",
+            "--without-mingle", "-Q", queue, "--loglevel=INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        yield mail_dir, log_path
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def wait_for_files(directory: Path, timeout: float = 60) -> list[Path]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        files = sorted(directory.glob("*.log")) if directory.exists() else []
+        if files:
+            return files
+        time.sleep(0.2)
+    return []
+
+
+def read_mail_file(path: Path):
+    """The message a file-based mail backend wrote (one message per file)."""
+    import email
+    from email import policy
+
+    return email.message_from_bytes(path.read_bytes().split(b"\n" + b"-" * 79)[0], policy=policy.default)
+
+
+def wait_for_mail(directory: Path, matches, timeout: float = 60):
+    """The first delivered message for which ``matches(message)`` is true, or None after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(directory.glob("*.log")) if directory.exists() else []:
+            message = read_mail_file(path)
+            if matches(message):
+                return message
+        time.sleep(0.2)
+    return None

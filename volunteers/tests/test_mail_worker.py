@@ -1,0 +1,47 @@
+"""Course mails go through the real Celery worker and Redis: recipient, text and attachment."""
+
+import pytest
+
+from conftest import read_mail_file, wait_for_files, wait_for_mail
+from volunteers import services
+from volunteers.tests.factories import make_course, make_volunteer
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_registration_confirmation_is_delivered_by_the_worker(district, real_worker):
+    mail_dir, log_path = real_worker
+    volunteer = make_volunteer(district, email="oelfa@example.org", full_name="Ölfa Şahin")
+    course = make_course(district, title="Interkulturelle Kompetenz", sessions=2)
+
+    services.register_for_course(volunteer=volunteer, course=course)  # commits; the mail is queued
+
+    files = wait_for_files(mail_dir)
+    assert files, f"worker delivered nothing; its log:\n{log_path.read_text()}"
+    message = read_mail_file(files[0])
+    assert message["To"] == "oelfa@example.org"
+    assert message["Subject"] == "Anmeldung bestätigt: Interkulturelle Kompetenz"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Guten Tag Ölfa Şahin" in text
+    assert "Sie sind verbindlich angemeldet" in text
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Interkulturelle Kompetenz" in html
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "kurs.ics"
+    assert attachment.get_content().count("BEGIN:VEVENT") == 2
+
+
+def test_freed_seat_offer_is_delivered_by_the_worker(district, real_worker):
+    mail_dir, log_path = real_worker
+    first = make_volunteer(district, email="erste@example.org", full_name="Erste Person")
+    second = make_volunteer(district, email="zweite@example.org", full_name="Nguyễn Thị Lan")
+    course = make_course(district, title="Flucht und Trauma", capacity=1)
+    registration = services.register_for_course(volunteer=first, course=course)
+    services.register_for_course(volunteer=second, course=course)
+
+    services.cancel_registration(by=first.user, registration=registration)
+
+    offer = wait_for_mail(mail_dir, lambda m: m["Subject"].startswith("Ein Platz ist frei geworden"))
+    assert offer is not None, f"no offer mail; worker log:\n{log_path.read_text()}"
+    assert offer["To"] == "zweite@example.org"
+    assert "48 Stunden" in offer.get_body(preferencelist=("plain",)).get_content()
