@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +76,39 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Bitte geben Sie Ihren Namen an."))
         return name
+
+
+class ChoosePasswordForm(forms.Form):
+    """Two password fields, checked against each other and Django's validators.
+
+    Subclasses say which address the account gets (``password_owner_email``), so
+    the similarity validator can compare the password with name and address.
+    """
+
+    password1 = forms.CharField(
+        label=_("Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def password_owner_email(self) -> str:
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
+        elif first:
+            candidate = User(email=self.password_owner_email(), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

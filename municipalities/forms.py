@@ -1,8 +1,7 @@
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.forms import ChoosePasswordForm
 
 from .models import FieldOfAction, Measure, Municipality, TargetGroup
 
@@ -48,24 +47,15 @@ class InvitationRenewalForm(forms.Form):
     )
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(ChoosePasswordForm):
     """A new contact chooses their name and password."""
+
+    field_order = ["full_name", "password1", "password2"]
 
     full_name = forms.CharField(
         label=_("Ihr Name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    password1 = forms.CharField(
-        label=_("Passwort"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Passwort wiederholen"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, email: str, **kwargs):
@@ -78,18 +68,8 @@ class AcceptInvitationForm(forms.Form):
             raise forms.ValidationError(_("Bitte geben Sie Ihren Namen an."))
         return name
 
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
-        elif first:
-            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(first, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def password_owner_email(self) -> str:
+        return self.email
 
 
 class MeasureForm(forms.ModelForm):

@@ -6,12 +6,13 @@ Sign-up and own profile first; forms for courses and registrations follow below.
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import authenticate
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ChoosePasswordForm
 from accounts.models import User
 from municipalities.models import FieldOfAction, Language, Municipality
 
@@ -64,8 +65,10 @@ class PrivacyConsentForm(forms.Form):
         self.fields["privacy"].help_text = _privacy_help_text()
 
 
-class SignupForm(forms.Form):
+class SignupForm(ChoosePasswordForm):
     """A new volunteer account. ``website`` is a honeypot that people never see."""
+
+    field_order = ["full_name", "email", "password1", "password2", "municipality", "privacy", "website"]
 
     full_name = forms.CharField(
         label=_("Ihr Name"),
@@ -79,17 +82,6 @@ class SignupForm(forms.Form):
         max_length=254,
         help_text=_("Wir schicken Ihnen einen Link, mit dem Sie die Adresse bestätigen."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    password1 = forms.CharField(
-        label=_("Passwort"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Passwort wiederholen"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     municipality = MunicipalityChoiceField(queryset=Municipality.objects.none())
     privacy = forms.BooleanField(
@@ -123,18 +115,8 @@ class SignupForm(forms.Form):
     def clean_email(self) -> str:
         return User.objects.normalize_email(self.cleaned_data["email"])
 
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
-        elif first:
-            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(first, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def password_owner_email(self) -> str:
+        return self.cleaned_data.get("email", "")
 
 
 class VolunteerProfileForm(forms.Form):

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -77,7 +78,12 @@ def catalogue_base(*, district: District | None, include_past: bool = False, now
     queryset = Course.objects.filter(district=district)
     if include_past:
         return queryset.filter(status__in=CATALOGUE_PAST_STATUSES)
-    return queryset.filter(status=Course.Status.PUBLISHED, registration_closes__gte=now or timezone.now())
+    now = now or timezone.now()
+    # Open means what services.registration_open says: deadline not passed and not yet begun.
+    started = CourseSession.objects.filter(course=OuterRef("pk"), start__lte=now)
+    return queryset.filter(status=Course.Status.PUBLISHED, registration_closes__gte=now).exclude(
+        Exists(started)
+    )
 
 
 def catalogue_courses(

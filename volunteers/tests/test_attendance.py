@@ -290,8 +290,8 @@ def test_completion_gives_certificate_only_from_the_threshold(client, trainer, d
 
     assert response.status_code == 302
     assert messages_of(response) == [
-        "Der Kurs ist abgeschlossen: 1 Personen haben teilgenommen (Bescheinigung), "
-        "1 haben die Mindestanwesenheit nicht erreicht."
+        "Der Kurs ist abgeschlossen: 1 Person hat teilgenommen (Bescheinigung), "
+        "1 Person hat die Mindestanwesenheit nicht erreicht."
     ]
     sengul.refresh_from_db()
     ahmad.refresh_from_db()

@@ -288,3 +288,12 @@ def test_only_ki_staff_cancel_courses(district, people, trainer):
     course = make_course(district, trainers=[trainer])
     with pytest.raises(services.PermissionDenied):
         services.cancel_course(by=trainer, course=course)
+
+
+def test_catalogue_hides_courses_that_have_begun_even_before_their_deadline(district):
+    from volunteers.selectors import catalogue_base
+
+    running = make_course(district, title="Läuft schon", starts_in=timedelta(days=-1))
+    Course.objects.filter(pk=running.pk).update(registration_closes=timezone.now() + timedelta(days=5))
+    upcoming = make_course(district, title="Kommt noch")
+    assert list(catalogue_base(district=district)) == [upcoming]

@@ -177,12 +177,19 @@ class CompleteCourseView(CourseRunnerMixin, View):
         except RegistrationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            attended = ngettext(
+                "%(count)d Person hat teilgenommen (Bescheinigung)",
+                "%(count)d Personen haben teilgenommen (Bescheinigung)",
+                result["attended"],
+            ) % {"count": result["attended"]}
+            no_show = ngettext(
+                "%(count)d Person hat die Mindestanwesenheit nicht erreicht",
+                "%(count)d Personen haben die Mindestanwesenheit nicht erreicht",
+                result["no_show"],
+            ) % {"count": result["no_show"]}
             messages.success(
                 request,
-                _(
-                    "Der Kurs ist abgeschlossen: %(attended)d Personen haben teilgenommen "
-                    "(Bescheinigung), %(no_show)d haben die Mindestanwesenheit nicht erreicht."
-                )
-                % result,
+                _("Der Kurs ist abgeschlossen: %(attended)s, %(no_show)s.")
+                % {"attended": attended, "no_show": no_show},
             )
         return redirect("volunteers:participants", pk=self.course.pk)
