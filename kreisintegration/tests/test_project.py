@@ -64,3 +64,38 @@ def test_production_refuses_to_start_without_secret_key():
     result = run_with_env(["check"], DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_make_run_server_serves_the_stylesheets(tmp_path):
+    """`make run` uses runserver with DEBUG=1: Bootstrap and our CSS must be served (no CDN)."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")}
+    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for path in ("/static/bootstrap/css/bootstrap.min.css", "/static/css/portal.css"):
+            for _attempt in range(100):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                        assert response.status == 200
+                        assert b"{" in response.read(2000)
+                        break
+                except (ConnectionError, OSError):
+                    time.sleep(0.2)
+            else:
+                raise AssertionError(f"runserver did not serve {path}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
