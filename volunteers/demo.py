@@ -137,10 +137,11 @@ def seed(*, with_users: bool, stdout=None) -> None:
         first_day = today + timedelta(days=days)
         first = timezone.make_aware(datetime.combine(first_day, time(18)))
         past = days < 0
+        municipality = Municipality.objects.filter(slug=slug).first()
         course = Course.objects.create(
-            district=district, municipality=Municipality.objects.filter(slug=slug).first(), title=title, topic=topic,
+            district=district, municipality=municipality, title=title, topic=topic,
             description=f"Qualifizierung im Rahmen der Ehrenamtsförderung: {topic}. Mit Praxisbeispielen und Zeit für Fragen.",
-            location_name="Kreishaus, Raum 2.14" if slug == "unna" else f"Rathaus {slug.title()}",
+            location_name="Kreishaus, Raum 2.14" if slug == "unna" else f"Rathaus {municipality.name}",
             address="Friedrich-Ebert-Straße 17, 59425 Unna" if slug == "unna" else "",
             target_audience="Ehrenamtliche und Interessierte", language=german, capacity=capacity,
             registration_opens=first - timedelta(days=60), registration_closes=first - timedelta(days=2),
