@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "municipalities",
     "events",
     "volunteers",
+    "overview",
 ]
 
 MIDDLEWARE = [
@@ -216,7 +217,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.send_submission_digest",
         "schedule": crontab(hour=7, minute=0),
     },
+    "overview-rebuild-dashboards": {
+        "task": "overview.rebuild_dashboards",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "overview-mark-stale-reports": {"task": "overview.mark_stale_reports", "schedule": 10 * 60},
 }
+OVERVIEW_REPORT_STALE_MINUTES = env_int("OVERVIEW_REPORT_STALE_MINUTES", 30)
 
 # E-mail: console in development, SMTP in production (or any backend by name).
 EMAIL_BACKEND = os.environ.get(
@@ -272,5 +279,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint and fontTools report every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

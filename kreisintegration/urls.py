@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("events.urls")),
     path("", include("volunteers.urls")),
+    path("", include("overview.urls")),
 ]

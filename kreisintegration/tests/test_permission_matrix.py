@@ -9,13 +9,15 @@ or gone, 405 method not allowed.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from events.models import Event
 from events.tests.factories import make_event
 from municipalities import services
-from municipalities.models import Invitation, Measure, Membership
+from municipalities.models import FieldOfAction, Invitation, Measure, Membership
+from overview.models import ConceptReport
 from volunteers.accounts import make_confirmation_token
 from volunteers.models import Course, Registration
 from volunteers.services import register_for_course
@@ -274,6 +276,24 @@ MATRIX = {
             "POST": {**only({"volunteer": 405, "ki_staff": 405}, others=405)},
         },
     ),
+    # overview: KI staff see the district; a contact compares their own municipality with the average
+    "overview:dashboard": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "overview:cell": ("cell", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "overview:comparison": (
+        "unna",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}),
+            "POST": only({"contact_unna": 405, "ki_staff": 405}),
+        },
+    ),
+    # concept report snapshots: KI staff of the district only
+    "overview:reports": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    "overview:report_compare": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "overview:texts": ("year", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    "overview:report_detail": ("report", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "overview:report_status": ("report", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "overview:report_file": ("report_pdf", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "overview:report_retry": ("report", {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})}),
     # invitations: the token is the credential; a logged-in stranger is told it is not theirs
     "municipalities:invitation_accept": ("token", {"GET": everyone(200), "POST": everyone(200)}),
     "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
@@ -298,7 +318,8 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volunteer):
+def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volunteer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     _invitation, token = services.invite_contact(
         by=ki_staff, municipality=unna, email="neu@example.org", full_name="Ольга Петрова"
     )
@@ -332,6 +353,10 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
         "registration": registration,
         "certificate": certificate,
         "own_certificate": own_certificate,
+        "report": done_report(unna.district, ki_staff),
+        "field_of_action": FieldOfAction.objects.create(
+            district=unna.district, name="Sprache & Bildung", slug="sprache"
+        ),
         "confirm_token": make_confirmation_token(pending),
         "measure": measure,
         "users": {
@@ -346,6 +371,18 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
     }
 
 
+def done_report(district, by) -> ConceptReport:
+    report = ConceptReport.objects.create(
+        district=district,
+        year=2026,
+        title="Integrationskonzept 2026",
+        state=ConceptReport.State.DONE,
+        created_by=by,
+    )
+    report.pdf.save(f"bericht-{report.pk}.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return report
+
+
 def url_for(name: str, key: str | None, objects) -> str:
     unna = objects["unna"]
     if key == "event":
@@ -356,6 +393,16 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects["course"].pk})
     if key == "registration":
         return reverse(name, kwargs={"pk": objects["registration"].pk})
+    if key == "year":
+        return reverse(name, kwargs={"year": 2026})
+    if key == "report":
+        return reverse(name, kwargs={"pk": objects["report"].pk})
+    if key == "report_pdf":
+        return reverse(name, kwargs={"pk": objects["report"].pk, "fmt": "pdf"})
+    if key == "cell":
+        return reverse(
+            name, kwargs={"municipality": unna.slug, "field_of_action": objects["field_of_action"].slug}
+        )
     if key == "course_pdf":
         return reverse(name, kwargs={"pk": objects["course"].pk, "fmt": "pdf"})
     if key == "session":

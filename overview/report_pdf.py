@@ -1,0 +1,455 @@
+"""The concept report as PDF: WeasyPrint from ``templates/overview/pdf/report.html``.
+
+Everything the PDF shows comes from the snapshot's stored figures, never from the live
+database, formatted the German way (1.234; 5,0; 28.11.2026). Every chart is an inline
+SVG followed by a table with the same numbers, for readers who cannot see the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from municipalities.models import Measure
+
+GAP = "—"  # a municipality without any offer in a field of action
+NONE = "–"  # no value
+
+
+# --- German numbers and dates (the active language's formats) ---------------------------
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """1.234 and 5,0 in German; "–" for a missing value."""
+    if value is None or value == "":
+        return NONE
+    value = float(value) if decimals else round(float(value))
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def signed(value: Any, decimals: int = 0) -> str:
+    if value is None:
+        return NONE
+    if round(float(value), decimals) == 0:
+        return "±" + number(0, decimals)
+    sign = "+" if value > 0 else "−"
+    return sign + number(abs(value), decimals)
+
+
+def percent(value: Any, decimals: int = 1) -> str:
+    return NONE if value is None else f"{number(value, decimals)} %"
+
+
+def percent_change(previous: Any, current: Any) -> str:
+    if not previous or current is None:
+        return NONE
+    return signed((current - previous) / previous * 100, 1) + " %"
+
+
+def as_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    parsed = parse_datetime(value) if "T" in value else None
+    if parsed is not None:
+        return as_date(parsed)
+    return parse_date(value[:10])
+
+
+def as_datetime(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(value)
+    if parsed is None:
+        return None
+    return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+
+
+def short_date(value: Any) -> str:
+    day = as_date(value)
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else NONE
+
+
+def short_datetime(value: Any) -> str:
+    moment = as_datetime(value)
+    return formats.date_format(moment, "SHORT_DATETIME_FORMAT") if moment else NONE
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    labels: Sequence[str]
+    values: Sequence[float]
+
+
+def _municipalities(figures: Mapping) -> list[Mapping]:
+    return list(figures.get("municipalities", []))
+
+
+def _cell(figures: Mapping, municipality: str, field: str) -> Mapping:
+    return figures.get("matrix", {}).get(municipality, {}).get(field, {})
+
+
+def chart_specs(figures: Mapping) -> list[Chart]:
+    municipalities = _municipalities(figures)
+    names = [m["name"] for m in municipalities]
+    totals = figures.get("municipality_totals", {})
+    year = figures.get("year")
+    charts = [
+        Chart(
+            "events",
+            _("Veranstaltungen je Kommune %(year)s") % {"year": year},
+            names,
+            [totals.get(m["slug"], {}).get("events", 0) or 0 for m in municipalities],
+        ),
+        Chart(
+            "offers-per-10k",
+            _("Angebote je 10.000 Einwohner*innen %(year)s") % {"year": year},
+            names,
+            [totals.get(m["slug"], {}).get("offers_per_10k") or 0 for m in municipalities],
+        ),
+    ]
+    for item in figures.get("fields_of_action", []):
+        charts.append(
+            Chart(
+                f"field-{item['slug']}",
+                _("%(field)s: Veranstaltungen je Kommune") % {"field": item["name"]},
+                names,
+                [_cell(figures, m["slug"], item["slug"]).get("events", 0) or 0 for m in municipalities],
+            )
+        )
+    programmes = (figures.get("komm_an") or {}).get("by_programme") or []
+    if programmes:
+        charts.append(
+            Chart(
+                "komm-an",
+                _("KOMM-AN: Teilnehmende je Förderprogramm"),
+                [p["name"] for p in programmes],
+                [p.get("participants", 0) or 0 for p in programmes],
+            )
+        )
+    # A chart of nothing but zeros says nothing the table does not; leave it out.
+    return [chart for chart in charts if any(value for value in chart.values)]
+
+
+def inline_svg(svg: str) -> str:
+    """The ``<svg>`` element alone: the XML prolog and doctype may not stand inside HTML."""
+    start = svg.find("<svg")
+    if start < 0:
+        raise ValueError(_("Das Diagramm ist kein SVG."))
+    return svg[start:]
+
+
+def render_charts(figures: Mapping) -> dict[str, str]:
+    from .charts import render_bar_chart_svg
+
+    return {
+        chart.key: inline_svg(render_bar_chart_svg(list(chart.labels), list(chart.values), chart.title))
+        for chart in chart_specs(figures)
+    }
+
+
+# --- what the template shows ----------------------------------------------------------------
+
+
+def total_labels() -> list[tuple[str, str, int]]:
+    """(key, label, decimals) of the totals a report compares with the previous year."""
+    return [
+        ("events", _("Veranstaltungen"), 0),
+        ("occurrences", _("Termine von Veranstaltungen"), 0),
+        ("measures", _("Maßnahmen"), 0),
+        ("participants", _("Teilnehmende (gemeldet)"), 0),
+        ("offers", _("Angebote (Veranstaltungen und Maßnahmen)"), 0),
+        ("offers_per_10k", _("Angebote je 10.000 Einwohner*innen"), 1),
+    ]
+
+
+def comparison_rows(current: Mapping, previous: Mapping | None) -> list[dict[str, str]]:
+    previous = previous or {}
+    rows = []
+    for key, label, decimals in total_labels():
+        now, before = current.get(key), previous.get(key)
+        rows.append(
+            {
+                "label": label,
+                "current": number(now, decimals),
+                "previous": number(before, decimals),
+                "change": signed(None if now is None or before is None else now - before, decimals),
+                "change_percent": percent_change(before, now),
+            }
+        )
+    return rows
+
+
+def count_of(value: Any) -> Any:
+    """A count, also where the figures give the list of what was counted (e.g. target groups reached)."""
+    return len(value) if isinstance(value, list | tuple | set) else value
+
+
+def measure_status(value: str) -> str:
+    return str(dict(Measure.Status.choices).get(value, value or NONE))
+
+
+def _field_sections(figures: Mapping, charts: Mapping[str, str], gap_cells: set) -> list[dict]:
+    municipalities = _municipalities(figures)
+    names = {m["slug"]: m["name"] for m in municipalities}
+    texts = figures.get("concept_texts", {})
+    measures = figures.get("measures_by_field", {})
+    sections = []
+    for item in figures.get("fields_of_action", []):
+        slug = item["slug"]
+        rows = []
+        for municipality in municipalities:
+            cell = _cell(figures, municipality["slug"], slug)
+            rows.append(
+                {
+                    "name": municipality["name"],
+                    "events": number(cell.get("events", 0)),
+                    "occurrences": number(cell.get("occurrences", 0)),
+                    "measures": number(cell.get("measures", 0)),
+                    "participants": number(cell.get("participants", 0)),
+                    "gap": (municipality["slug"], slug) in gap_cells,
+                }
+            )
+        text = texts.get(slug, {})
+        sections.append(
+            {
+                "slug": slug,
+                "name": item["name"],
+                "situation": text.get("situation", ""),
+                "goals": text.get("goals", ""),
+                "recommendations": text.get("recommendations", ""),
+                "chart": charts.get(f"field-{slug}", ""),
+                "rows": rows,
+                "gap_names": [row["name"] for row in rows if row["gap"]],
+                "measures": [
+                    {
+                        "title": measure.get("title", ""),
+                        "municipality": names.get(
+                            measure.get("municipality"), measure.get("municipality") or NONE
+                        ),
+                        "status": measure_status(measure.get("status", "")),
+                        "provider": measure.get("provider") or NONE,
+                    }
+                    for measure in measures.get(slug, [])
+                ],
+            }
+        )
+    return sections
+
+
+def _municipality_pages(figures: Mapping, gap_cells: set) -> list[dict]:
+    totals = figures.get("municipality_totals", {})
+    previous = (figures.get("previous_year") or {}).get("municipality_totals", {})
+    target_groups = {tg["slug"]: tg["name"] for tg in figures.get("target_groups", [])}
+    missing_groups = figures.get("gaps", {}).get("target_groups_without_offer", {})
+    qualified = (figures.get("komm_an") or {}).get("qualified_by_municipality", {})
+    pages = []
+    for municipality in _municipalities(figures):
+        slug = municipality["slug"]
+        own = totals.get(slug, {})
+        field_rows = []
+        for item in figures.get("fields_of_action", []):
+            cell = _cell(figures, slug, item["slug"])
+            field_rows.append(
+                {
+                    "name": item["name"],
+                    "events": number(cell.get("events", 0)),
+                    "measures": number(cell.get("measures", 0)),
+                    "participants": number(cell.get("participants", 0)),
+                    "gap": (slug, item["slug"]) in gap_cells,
+                }
+            )
+        pages.append(
+            {
+                "slug": slug,
+                "name": municipality["name"],
+                "ags": municipality.get("ags", ""),
+                "population": number(municipality.get("population")),
+                "population_year": municipality.get("population_year") or NONE,
+                "population_source": municipality.get("population_source") or NONE,
+                "rows": comparison_rows(own, previous.get(slug)),
+                "participants_reported": number(own.get("participants_reported")),
+                "target_groups_reached": number(count_of(own.get("target_groups_reached"))),
+                "target_group_count": number(len(target_groups)),
+                "field_rows": field_rows,
+                "gap_fields": [row["name"] for row in field_rows if row["gap"]],
+                "missing_target_groups": [target_groups.get(tg, tg) for tg in missing_groups.get(slug, [])],
+                "qualified_volunteers": number(qualified.get(slug)) if slug in qualified else None,
+            }
+        )
+    return pages
+
+
+def _matrix_tables(figures: Mapping, gap_cells: set) -> list[dict]:
+    municipalities = _municipalities(figures)
+    totals = figures.get("municipality_totals", {})
+    district_totals = figures.get("district_totals", {})
+    tables = []
+    for metric, caption in (
+        ("events", _("Veranstaltungen je Kommune und Handlungsfeld")),
+        ("measures", _("Maßnahmen je Kommune und Handlungsfeld")),
+    ):
+        rows = []
+        for item in figures.get("fields_of_action", []):
+            values = [_cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0 for m in municipalities]
+            rows.append(
+                {
+                    "name": item["name"],
+                    "cells": [
+                        GAP if (m["slug"], item["slug"]) in gap_cells else number(value)
+                        for m, value in zip(municipalities, values, strict=True)
+                    ],
+                    "total": number(sum(values)),
+                }
+            )
+        tables.append(
+            {
+                "caption": caption,
+                "rows": rows,
+                "totals": [number(totals.get(m["slug"], {}).get(metric, 0)) for m in municipalities],
+                "total": number(district_totals.get(metric, 0)),
+            }
+        )
+    return tables
+
+
+def _komm_an(figures: Mapping, charts: Mapping[str, str]) -> dict:
+    komm_an = figures.get("komm_an") or {}
+    names = {m["slug"]: m["name"] for m in _municipalities(figures)}
+    return {
+        "rows": [
+            (_("Kurse"), number(komm_an.get("courses"))),
+            (_("Unterrichtseinheiten (à 45 Minuten)"), number(komm_an.get("teaching_units"), 1)),
+            (_("Anmeldungen"), number(komm_an.get("registrations"))),
+            (_("Teilnehmende"), number(komm_an.get("participants"))),
+            (_("Anwesenheitsquote"), percent(komm_an.get("attendance_rate"))),
+            (_("qualifizierte Ehrenamtliche"), number(komm_an.get("qualified_volunteers"))),
+            (
+                _("Neuzugewanderte, die selbst Ehrenamtliche geworden sind"),
+                number(komm_an.get("newcomer_volunteers")),
+            ),
+        ],
+        "programmes": [
+            {
+                "code": programme.get("code", ""),
+                "name": programme.get("name", ""),
+                "courses": number(programme.get("courses")),
+                "teaching_units": number(programme.get("teaching_units"), 1),
+                "participants": number(programme.get("participants")),
+                "newcomers": number(programme.get("newcomers")),
+            }
+            for programme in komm_an.get("by_programme") or []
+        ],
+        "qualified": [
+            (names.get(slug, slug), number(count))
+            for slug, count in sorted(
+                (komm_an.get("qualified_by_municipality") or {}).items(), key=lambda i: names.get(i[0], i[0])
+            )
+        ],
+        "chart": charts.get("komm-an", ""),
+    }
+
+
+def _data_quality(figures: Mapping) -> dict:
+    quality = figures.get("data_quality") or {}
+    names = {m["slug"]: m["name"] for m in _municipalities(figures)}
+    events = quality.get("events_without_participants") or []
+    return {
+        "count": number(quality.get("events_without_participants_count", len(events))),
+        "events": [
+            {
+                "title": event.get("title", ""),
+                "municipality": names.get(event.get("municipality"), event.get("municipality") or NONE),
+                "end": short_date(event.get("end")),
+            }
+            for event in events
+        ],
+        "silent_municipalities": [
+            names.get(slug, slug)
+            for slug in quality.get("municipalities_without_submission_this_quarter") or []
+        ],
+    }
+
+
+def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> dict[str, Any]:
+    """Everything ``overview/pdf/report.html`` shows, formatted; ``report`` gives title and number."""
+    gaps = figures.get("gaps", {})
+    gap_cells = {tuple(cell) for cell in gaps.get("cells", [])}
+    field_names = {f["slug"]: f["name"] for f in figures.get("fields_of_action", [])}
+    municipalities = _municipalities(figures)
+    district_totals = figures.get("district_totals", {})
+    previous = figures.get("previous_year") or {}
+    period = figures.get("period") or {}
+    population_years = district_totals.get("population_years") or []
+    if not isinstance(population_years, list):
+        population_years = [population_years]
+    totals = figures.get("municipality_totals", {})
+    return {
+        "report": report,
+        "document_title": report.title,
+        "district": figures["district"],
+        "year": figures.get("year", report.year),
+        "previous_year": previous.get("year"),
+        "period_start": short_date(period.get("start")),
+        "period_end": short_date(period.get("end")),
+        "generated_at": short_datetime(figures.get("generated_at")),
+        "created_by": report.created_by.full_name if report.created_by_id and report.created_by else "",
+        "summary_rows": comparison_rows(district_totals, previous.get("district_totals")),
+        "population": number(district_totals.get("population")),
+        "population_years": ", ".join(str(year) for year in population_years) or NONE,
+        "participants_reported": number(district_totals.get("participants_reported")),
+        "municipality_count": number(len(municipalities)),
+        "field_count": number(len(field_names)),
+        "gap_count": len(gap_cells),
+        "fields_without_offer": [
+            field_names.get(s, s) for s in gaps.get("fields_without_offer_in_district", [])
+        ],
+        "events_chart": charts.get("events", ""),
+        "offers_chart": charts.get("offers-per-10k", ""),
+        "municipality_rows": [
+            {
+                "name": m["name"],
+                "events": number(totals.get(m["slug"], {}).get("events")),
+                "offers": number(totals.get(m["slug"], {}).get("offers")),
+                "offers_per_10k": number(totals.get(m["slug"], {}).get("offers_per_10k"), 1),
+                "population": number(m.get("population")),
+            }
+            for m in municipalities
+        ],
+        "municipality_names": [m["name"] for m in municipalities],
+        "matrix_tables": _matrix_tables(figures, gap_cells),
+        "field_sections": _field_sections(figures, charts, gap_cells),
+        "municipality_pages": _municipality_pages(figures, gap_cells),
+        "komm_an": _komm_an(figures, charts),
+        "data_quality": _data_quality(figures),
+        "gap_mark": GAP,
+    }
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    # The report is self-contained: nothing in it may make the worker fetch a URL.
+    raise ValueError(f"The concept report loads no external resources ({url[:60]})")
+
+
+def render_report_pdf(*, report, figures: Mapping, charts: Mapping[str, str]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "overview/pdf/report.html", report_context(report=report, figures=figures, charts=charts)
+    )
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()

@@ -1,0 +1,36 @@
+"""Celery tasks of the overview: thin wrappers that take ids and call one service each."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from municipalities.models import District
+
+from . import services
+
+
+@shared_task(name="overview.build_concept_report")
+def build_concept_report(report_id: int) -> str | None:
+    """Build one queued concept report; a second delivery of the same task does nothing."""
+    report = services.build_report(report_id=report_id)
+    return report.state if report else None
+
+
+@shared_task(name="overview.mark_stale_reports")
+def mark_stale_reports() -> int:
+    """Every 10 minutes: builds whose worker died end as failed instead of running forever."""
+    return services.mark_stale_reports()
+
+
+@shared_task(name="overview.rebuild_dashboards")
+def rebuild_dashboards() -> int:
+    """Nightly: one task per district recomputes the current year's dashboard figures."""
+    year = timezone.localdate().year
+    district_ids = list(District.objects.order_by("pk").values_list("pk", flat=True))
+    for district_id in district_ids:
+        rebuild_dashboard.delay(district_id, year)
+    return len(district_ids)
+
+
+@shared_task(name="overview.rebuild_dashboard")
+def rebuild_dashboard(district_id: int, year: int) -> bool:
+    return services.rebuild_dashboard(district_id=district_id, year=year)
