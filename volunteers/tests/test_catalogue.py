@@ -347,7 +347,7 @@ def test_visitor_sees_login_and_signup_hint_instead_of_button(client, district):
 
     assert reverse("volunteers:signup") in html
     assert f"{reverse('accounts:login')}?next=%2Fkurse%2F{course.pk}%2F" in html
-    assert "Jetzt anmelden" not in html
+    assert "Verbindlich zum Kurs anmelden" not in html
 
 
 def test_volunteer_sees_register_button(client, district, volunteer):
@@ -356,7 +356,7 @@ def test_volunteer_sees_register_button(client, district, volunteer):
 
     html = detail(client, course).content.decode()
 
-    assert "Jetzt anmelden" in html
+    assert "Verbindlich zum Kurs anmelden" in html
     assert reverse("volunteers:register", kwargs={"pk": course.pk}) in html
 
 
@@ -368,7 +368,7 @@ def test_full_course_offers_the_waiting_list(client, district, volunteer):
     html = detail(client, course).content.decode()
 
     assert "Auf die Warteliste" in html
-    assert "Jetzt anmelden" not in html
+    assert "Verbindlich zum Kurs anmelden" not in html
     assert "ausgebucht – Warteliste: 0 Personen" in html
 
 
@@ -381,7 +381,7 @@ def test_registered_volunteer_sees_cancel_button(client, district, volunteer):
 
     assert "Vom Kurs abmelden" in html
     assert reverse("volunteers:cancel", kwargs={"pk": registration.pk}) in html
-    assert "Jetzt anmelden" not in html
+    assert "Verbindlich zum Kurs anmelden" not in html
 
 
 def test_waitlisted_volunteer_sees_current_place(client, district, volunteer):
@@ -423,7 +423,7 @@ def test_cancelled_course_is_clearly_marked_and_has_no_register_button(client, d
     html = detail(client, course).content.decode()
 
     assert "Dieser Kurs wurde abgesagt" in html
-    assert "Jetzt anmelden" not in html
+    assert "Verbindlich zum Kurs anmelden" not in html
     assert "Auf die Warteliste" not in html
 
 
@@ -434,7 +434,7 @@ def test_user_without_volunteer_profile_gets_hint(client, district, contact_unna
     html = detail(client, course).content.decode()
 
     assert "Profil als Ehrenamtliche*r" in html
-    assert "Jetzt anmelden" not in html
+    assert "Verbindlich zum Kurs anmelden" not in html
 
 
 def test_volunteer_of_another_district_cannot_register_here(client, other_district, volunteer):
@@ -444,7 +444,7 @@ def test_volunteer_of_another_district_cannot_register_here(client, other_distri
     html = detail(client, course).content.decode()
 
     assert "anderen Kreis" in html
-    assert "Jetzt anmelden" not in html
+    assert "Verbindlich zum Kurs anmelden" not in html
 
 
 def test_closed_registration_shows_reason(client, district, volunteer):
@@ -454,4 +454,4 @@ def test_closed_registration_shows_reason(client, district, volunteer):
     html = detail(client, course).content.decode()
 
     assert "Der Anmeldeschluss ist vorbei." in html
-    assert "Jetzt anmelden" not in html
+    assert "Verbindlich zum Kurs anmelden" not in html
