@@ -99,3 +99,13 @@ def test_make_run_server_serves_the_stylesheets(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_pages_send_a_strict_content_security_policy(client, district):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
