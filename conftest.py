@@ -164,10 +164,20 @@ def real_worker(tmp_path):
             worker.kill()
 
 
+MAIL_FILE_END = b"-" * 79 + b"\n"  # the file backend writes this line after each message
+
+
+def complete_mail_files(directory: Path) -> list[Path]:
+    """Mail files the backend has finished writing (it writes the message, then a separator)."""
+    if not directory.exists():
+        return []
+    return [path for path in sorted(directory.glob("*.log")) if path.read_bytes().endswith(MAIL_FILE_END)]
+
+
 def wait_for_files(directory: Path, timeout: float = 60) -> list[Path]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        files = sorted(directory.glob("*.log")) if directory.exists() else []
+        files = complete_mail_files(directory)
         if files:
             return files
         time.sleep(0.2)
@@ -186,7 +196,7 @@ def wait_for_mail(directory: Path, matches, timeout: float = 60):
     """The first delivered message for which ``matches(message)`` is true, or None after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for path in sorted(directory.glob("*.log")) if directory.exists() else []:
+        for path in complete_mail_files(directory):
             message = read_mail_file(path)
             if matches(message):
                 return message
