@@ -33,7 +33,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
+# Development is the default (ENGINEERING.md); production sets DEBUG=0, which then requires SECRET_KEY
+# and switches on HTTPS-only cookies, HSTS and the SSL redirect.
+DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
