@@ -76,7 +76,7 @@ class Volunteer(models.Model):
     def __str__(self) -> str:
         if self.user_id:
             return str(self.user)
-        return _("anonymisiert")
+        return str(_("anonymisiert"))
 
     @property
     def counts_as_newcomer(self) -> bool:

@@ -359,16 +359,20 @@ def apply_retention(*, now: datetime | None = None, dry_run: bool = False) -> Re
     now = now or timezone.now()
     report = RetentionReport(dry_run=dry_run, cutoff=participant_cutoff(now=now))
 
-    for course in courses_due(now=now):
-        due = _personal_registrations().filter(course=course)
+    due_courses = list(courses_due(now=now))
+    retained_total: Counter = Counter()
+    for course in due_courses:
         year = timezone.localtime(course.course_end).year
         if dry_run:
-            count, retained = due.count(), newcomer_counts_to_retain(due)
+            count = _personal_registrations().filter(course=course).count()
         else:
             count, retained = anonymise_course_participants(course=course, now=now)
-        for key, value in retained.items():
-            report.retained_newcomers[key] = report.retained_newcomers.get(key, 0) + value
+            retained_total.update(retained)
         report.courses.append((course.pk, course.title, year, count))
+    if dry_run and due_courses:
+        # All at once: per course, a person's other due course of the same year would hide the loss.
+        retained_total = newcomer_counts_to_retain(_personal_registrations().filter(course__in=due_courses))
+    report.retained_newcomers = {key: value for key, value in retained_total.items() if value}
 
     report.warnings_reset = list(warnings_to_reset(now=now).values_list("pk", flat=True))
     if not dry_run and report.warnings_reset:

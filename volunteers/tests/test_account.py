@@ -107,7 +107,7 @@ def test_signup_form_has_privacy_checkbox_and_a_hidden_honeypot(client, district
     response = client.get(SIGNUP)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ich habe die Datenschutzhinweise gelesen" in html
+    assert "Ich habe die Datenschutzhinweise (Fassung 2026-1) gelesen" in html
     assert reverse("privacy") in html
     # Only municipalities of the portal district are offered.
     assert response.context["form"].fields["municipality"].queryset.count() == 2
@@ -605,9 +605,10 @@ def test_withdrawing_removes_the_flag_and_the_consent(client, district, still_ti
     assert profile.newcomer_consent_version == ""
     open_registration.refresh_from_db()
     assert open_registration.counts_as_newcomer is False
-    # Completed funding evidence keeps the count that was lawfully made at the time.
+    # Withdrawal removes the dependent data everywhere: evidence produced from now on no longer
+    # counts the person, also for completed courses.
     past.refresh_from_db()
-    assert past.counts_as_newcomer is True
+    assert past.counts_as_newcomer is False
 
 
 def test_profile_page_shows_only_the_own_profile(client, volunteer, district):
