@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ConsentRecord, User
 from conftest import PASSWORD
 from municipalities.models import (
     District,
@@ -634,7 +634,9 @@ def rich_volunteer(volunteer, district, unna, trainer):
     profile.came_as_newcomer = True
     profile.newcomer_consent_at = timezone.now()
     profile.newcomer_consent_version = NEWCOMER_CONSENT_VERSION
+    profile.inactivity_warning_sent_at = timezone.now()
     profile.save()
+    accounts.record_profile_consents(profile, source=ConsentRecord.Source.PROFILE)
     profile.interests.add(FieldOfAction.objects.create(district=district, name="Wohnen", slug="wohnen"))
     VolunteerLanguage.objects.create(volunteer=profile, language=language("ar", "Arabisch"), level="native")
     qualification = Qualification.objects.create(district=district, name="Grundqualifizierung", slug="grund")
@@ -731,6 +733,7 @@ NOT_EXPORTED = {
     Attendance: {"id": "internal key", "registration": "nested under the registration"},
     DistrictRole: {"id": "internal key", "user": "the person themself"},
     Membership: {"id": "internal key", "user": "the person themself"},
+    ConsentRecord: {"id": "internal key", "user": "the person themself"},
 }
 
 
@@ -752,6 +755,7 @@ def test_data_export_contains_every_field_of_every_model_about_the_person(client
         Registration: set(registration),
         Attendance: set(registration["attendances"][0]),
         DistrictRole: set(data["district_roles"][0]),
+        ConsentRecord: set(data["consent_records"][0]),
     }
     for model, exported in sections.items():
         fields = model_field_names(model)
