@@ -501,6 +501,8 @@ VOLUNTEER_PAGES = [
     "/kurse/{completed}/",
     "/ehrenamt/profil/",
     "/ehrenamt/konto-loeschen/",
+    "/ehrenamt/einwilligungen/neuzugewandert/widerrufen/",
+    "/ehrenamt/einwilligungen/datenschutzhinweise/widerrufen/",
 ]
 
 

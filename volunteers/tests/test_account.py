@@ -970,7 +970,7 @@ def test_privacy_page_explains_volunteer_data(client, district):
     for text in [
         "Sprachen mit Niveau",
         "gesonderte Einwilligung",
-        "5 Jahre nach Ende des Förderjahres",
+        "bis zum Ende des 5. Jahres nach dem Jahr, in dem der Kurs endete",
         "anonymisiert",
         "Alle meine Daten herunterladen",
         "Konto löschen",
@@ -1000,6 +1000,7 @@ MATRIX = {
     "profile": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
     "data_export": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
     "delete_account": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
+    "withdraw_consent": {"GET": statuses(302, 200, 302), "POST": statuses(302, 302, 302)},
 }
 
 
@@ -1023,6 +1024,8 @@ def test_permission_matrix(client, request, district, unna, luenen, name, method
     kwargs = {}
     if name == "confirm_email":
         kwargs["token"] = accounts.make_confirmation_token(pending_signup(district))
+    if name == "withdraw_consent":
+        kwargs["kind"] = "neuzugewandert"
     url = reverse(f"volunteers:{name}", kwargs=kwargs)
     response = client.get(url) if method == "GET" else client.post(url, {})
     assert response.status_code == MATRIX[name][method][role], response.get("Location")

@@ -487,3 +487,28 @@ def test_dry_run_does_not_warn_or_mail(district, django_capture_on_commit_callba
     assert mail.outbox == []
     profile.refresh_from_db()
     assert profile.inactivity_warning_sent_at is None
+
+
+# --- Datenschutz page ------------------------------------------------------------------
+
+
+def test_privacy_page_describes_the_real_processing_and_settings(client, district, settings):
+    settings.PARTICIPANT_RETENTION_YEARS = 6
+    settings.VOLUNTEER_INACTIVITY_MONTHS = 18
+    settings.VOLUNTEER_INACTIVITY_WARNING_DAYS = 21
+    html = client.get(reverse("privacy")).content.decode()
+    assert district.ki_email in html
+    assert f"Fassung {PRIVACY_NOTICE_VERSION}" in html
+    for text in (
+        "bis zum Ende des 6. Jahres",
+        "18 Monate lang nicht angemeldet",
+        "innerhalb von 21 Tagen",
+        "Art. 6 Abs. 1 lit. a DSGVO",
+        "§ 3 DSG NRW",
+        "keine besondere Kategorie nach Art. 9 DSGVO",
+        "Meine Einwilligungen",
+        "LDI NRW",
+        "30 Tage nach Versand",
+        "keine Fotos",
+    ):
+        assert text in html, text
