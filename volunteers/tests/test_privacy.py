@@ -361,6 +361,17 @@ def test_participant_list_of_an_anonymised_course_shows_anonymised(client, distr
     assert "Amira" not in html and "Marie" not in html
 
 
+def test_participant_export_of_an_anonymised_course_names_nobody(client, district, history, ki_staff):
+    c2019 = history["courses"][0]
+    retention.apply_retention(now=datetime(2026, 1, 2, tzinfo=ZONE))
+    client.force_login(ki_staff)
+    response = client.get(reverse("volunteers:participants_export", kwargs={"pk": c2019.pk, "fmt": "csv"}))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert text.count("anonymisiert") == 2
+    assert "amira@example.org" not in text and "Marie" not in text
+
+
 def test_dry_run_changes_nothing_and_lists_what_would_be_done(district, history):
     c2019 = history["courses"][0]
     links = list(Registration.objects.values_list("pk", "volunteer_id"))
