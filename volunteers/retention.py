@@ -380,6 +380,9 @@ def apply_retention(*, now: datetime | None = None, dry_run: bool = False) -> Re
 
     for volunteer in volunteers_to_anonymise(now=now):
         if not dry_run:
+            # Checked again right before: a login since the list was read keeps the account.
+            if not volunteers_to_anonymise(now=now).filter(pk=volunteer.pk).exists():
+                continue
             accounts.delete_volunteer_account(user=volunteer.user, now=now)
         report.anonymised_volunteers.append(volunteer.pk)
 
