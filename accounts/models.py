@@ -92,3 +92,52 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ConsentRecord(models.Model):
+    """Evidence of one consent: what was agreed to, in which text version, when – and when it ended.
+
+    Append-only: a record is never edited except to close it (``withdrawn_at`` when the
+    person withdraws, ``superseded_at`` when they agree to a newer text version). The
+    current state that the rest of the portal reads lives next to the data it covers
+    (e.g. ``volunteers.Volunteer.newcomer_consent_at``); ``accounts.consents`` keeps the
+    two in step.
+    """
+
+    class Kind(models.TextChoices):
+        PRIVACY_NOTICE = "privacy_notice", _("Datenschutzhinweise zur Kursanmeldung und zum Ehrenamtsprofil")
+        NEWCOMER_STATUS = "newcomer_status", _("Angabe „selbst neu zugewandert“ für anonyme Statistiken")
+
+    class Source(models.TextChoices):
+        SIGNUP = "signup", _("Registrierung")
+        PROFILE = "profile", _("Profil")
+        MIGRATION = "migration", _("Übernahme aus dem bisherigen Profil")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records"
+    )
+    kind = models.CharField(_("Einwilligung"), max_length=30, choices=Kind.choices)
+    text_version = models.CharField(_("Fassung des Textes"), max_length=20)
+    given_at = models.DateTimeField(_("erteilt am"))
+    source = models.CharField(_("erteilt über"), max_length=20, choices=Source.choices)
+    withdrawn_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("ersetzt durch neuere Fassung am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einwilligung")
+        verbose_name_plural = _("Einwilligungen")
+        ordering = ["given_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(withdrawn_at__isnull=True, superseded_at__isnull=True),
+                name="one_current_consent_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.text_version})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None and self.superseded_at is None

@@ -226,7 +226,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
     },
     "overview-mark-stale-reports": {"task": "overview.mark_stale_reports", "schedule": 10 * 60},
+    "volunteers-apply-retention": {
+        "task": "volunteers.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
+# Retention (volunteers/retention.py): course participants' personal link is removed after the
+# end of the N-th year after the course year (funding evidence must be kept 5 years); pure
+# volunteers inactive for N months get a warning mail and are anonymised N days later.
+PARTICIPANT_RETENTION_YEARS = env_int("PARTICIPANT_RETENTION_YEARS", 5)
+VOLUNTEER_INACTIVITY_MONTHS = env_int("VOLUNTEER_INACTIVITY_MONTHS", 24)
+VOLUNTEER_INACTIVITY_WARNING_DAYS = env_int("VOLUNTEER_INACTIVITY_WARNING_DAYS", 30)
 OVERVIEW_REPORT_STALE_MINUTES = env_int("OVERVIEW_REPORT_STALE_MINUTES", 30)
 
 # E-mail: console in development, SMTP in production (or any backend by name).

@@ -224,6 +224,11 @@ MATRIX = {
         None,
         {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
     ),
+    # Always one's own consent (no id in the URL); POST withdraws and goes back to the profile.
+    "volunteers:withdraw_consent": (
+        "consent",
+        {"GET": {**everyone(302), "volunteer": 200}, "POST": everyone(302)},
+    ),
     # volunteers: registrations (only people with a volunteer profile; someone else's id → 404)
     "volunteers:register": ("course", {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})}),
     "volunteers:my_courses": (None, {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 405})}),
@@ -415,6 +420,8 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"code": objects["certificate"].certificate_code})
     if key == "confirm":
         return reverse(name, kwargs={"token": objects["confirm_token"]})
+    if key == "consent":
+        return reverse(name, kwargs={"kind": "neuzugewandert"})
     if key == "csv":
         return reverse(name, kwargs={"fmt": "csv"})
     if key == "measure":
