@@ -39,7 +39,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import find_user_by_email, send_templated_mail
+from accounts.services import find_user_by_email, forget_mail_to, send_templated_mail
 from municipalities import permissions as base_permissions
 from municipalities.models import (
     District,
@@ -135,6 +135,7 @@ def _send_confirmation(user: User, district: District | None) -> None:
         },
         language=user.preferred_language,
         reply_to=district.ki_email if district else "",
+        district_id=district.pk if district else None,
     )
 
 
@@ -151,6 +152,7 @@ def _send_existing_account_notice(user: User, district: District | None) -> None
         },
         language=user.preferred_language,
         reply_to=district.ki_email if district else "",
+        district_id=district.pk if district else None,
     )
 
 
@@ -588,6 +590,7 @@ def delete_volunteer_account(*, user: User, now=None) -> Volunteer | None:
     placeholder = f"geloescht-{secrets.token_hex(8)}@invalid"
     Invitation.objects.filter(email__iexact=old_email).update(email=placeholder, full_name="")
     _forget_login_records(old_email)
+    forget_mail_to(email=old_email)
 
     user.email = placeholder
     user.full_name = DELETED_NAME
