@@ -249,6 +249,7 @@ def purge_sent_mail(*, now=None) -> int:
     return deleted
 
 
+@transaction.atomic
 def retry_outbox_mail(*, by: User, mail: OutboxMail) -> OutboxMail:
     """A failed mail is queued once more (the KI's status page; the view checks the scope)."""
     OutboxMail.objects.filter(pk=mail.pk, status=OutboxMail.Status.FAILED).update(
