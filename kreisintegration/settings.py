@@ -210,6 +210,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead broker must not hold up a request: mails are stored in the outbox first and sent later,
+# so publishing gives up quickly (short connect timeout, two quick retries) and the row waits.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE = {
     "volunteers-expire-offers": {"task": "volunteers.expire_offers", "schedule": 15 * 60},
     "volunteers-send-reminders": {"task": "volunteers.send_reminders", "schedule": crontab(minute=5)},
@@ -230,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.apply_retention",
         "schedule": crontab(hour=3, minute=45),
     },
+    "accounts-send-pending-mail": {"task": "accounts.send_pending_mail", "schedule": 60},
 }
 # Retention (volunteers/retention.py): course participants' personal link is removed after the
 # end of the N-th year after the course year (funding evidence must be kept 5 years); pure
@@ -256,6 +267,13 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kreisintegration <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail outbox: every mail is stored first and sent by a worker. A failed attempt is retried
+# after 1, 2, 4, … minutes (at most 6 hours apart); after MAIL_MAX_ATTEMPTS it counts as failed
+# and waits on the status page. A send that has not finished after MAIL_SENDING_TIMEOUT_MINUTES
+# (worker killed) is queued again. Sent mails are deleted after MAIL_OUTBOX_RETENTION_DAYS.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_SENDING_TIMEOUT_MINUTES = env_int("MAIL_SENDING_TIMEOUT_MINUTES", 10)
+MAIL_OUTBOX_RETENTION_DAYS = env_int("MAIL_OUTBOX_RETENTION_DAYS", 30)
 
 # The absolute address of the portal, used in e-mails (links in invitations).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

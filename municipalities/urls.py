@@ -36,6 +36,8 @@ urlpatterns = [
         name="measure_update",
     ),
     path("kreis/", views.DistrictOverviewView.as_view(), name="district"),
+    path("kreis/e-mails/", views.MailStatusView.as_view(), name="mail_status"),
+    path("kreis/e-mails/<int:pk>/erneut-senden/", views.MailRetryView.as_view(), name="mail_retry"),
     path(
         "einladung/neu-anfordern/",
         views.InvitationRenewalView.as_view(),

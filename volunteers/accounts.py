@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 
 from accounts import consents
 from accounts.models import ConsentRecord, User
-from accounts.services import find_user_by_email, send_templated_mail
+from accounts.services import find_user_by_email, forget_mail_to, send_templated_mail
 from municipalities import permissions as base_permissions
 from municipalities.models import (
     District,
@@ -142,6 +142,7 @@ def _send_confirmation(user: User, district: District | None) -> None:
         },
         language=user.preferred_language,
         reply_to=district.ki_email if district else "",
+        district_id=district.pk if district else None,
     )
 
 
@@ -158,6 +159,7 @@ def _send_existing_account_notice(user: User, district: District | None) -> None
         },
         language=user.preferred_language,
         reply_to=district.ki_email if district else "",
+        district_id=district.pk if district else None,
     )
 
 
@@ -683,6 +685,7 @@ def delete_volunteer_account(*, user: User, now=None) -> Volunteer | None:
     placeholder = f"geloescht-{secrets.token_hex(8)}@invalid"
     Invitation.objects.filter(email__iexact=old_email).update(email=placeholder, full_name="")
     _forget_login_records(old_email)
+    forget_mail_to(email=old_email)
 
     user.email = placeholder
     user.full_name = DELETED_NAME

@@ -308,6 +308,8 @@ def send_inactivity_warning(*, volunteer: Volunteer, now: datetime) -> bool:
             },
             language=user.preferred_language,
             reply_to=district.ki_email if district else "",
+            idempotency_key=f"inactivity-warning:{volunteer.pk}:{now.isoformat()}",
+            district_id=district.pk if district else None,
         )
     return True
 
