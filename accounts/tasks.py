@@ -17,3 +17,11 @@ def deliver_mail(
     return services.deliver_mail(
         to=to, subject=subject, text=text, html=html, reply_to=reply_to, attachments=attachments
     )
+
+
+@shared_task(name="accounts.delete_old_audit_entries")
+def delete_old_audit_entries() -> int:
+    """Nightly: remove audit entries past AUDIT_LOG_RETENTION_DAYS (safe to run twice)."""
+    from . import audit
+
+    return audit.delete_old_audit_entries()
