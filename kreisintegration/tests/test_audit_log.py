@@ -332,3 +332,61 @@ def test_retention_task_is_scheduled(settings):
 
     schedule = settings.CELERY_BEAT_SCHEDULE["accounts-delete-old-audit-entries"]
     assert schedule["task"] == task.name
+
+
+def test_programme_evidence_view_and_export_write_one_entry_each(client, ki_staff, district):
+    from municipalities.models import FundingProgramme
+
+    programme = FundingProgramme.objects.create(name="KOMM-AN NRW, Programmteil II", code="komm-an-test")
+    client.force_login(ki_staff)
+    url = reverse("volunteers:evidence")
+    assert client.get(url, {"programme": programme.code, "year": 2026}).status_code == 200
+    entry = only_event()
+    assert (entry.action, entry.object_type, entry.district_id, entry.details) == (
+        A.VIEWED_FUNDING_EVIDENCE,
+        "municipalities.fundingprogramme",
+        district.pk,
+        {"year": 2026, "format": "html"},
+    )
+    assert client.get(url, {"programme": programme.code, "year": 2026, "format": "xlsx"}).status_code == 200
+    assert AuditEvent.objects.filter(action=A.EXPORTED_FUNDING_EVIDENCE, details__format="xlsx").count() == 1
+
+
+def test_staff_downloading_a_certificate_is_logged_but_the_owner_is_not(
+    client, ki_staff, volunteer, district
+):
+    from volunteers.models import Course
+
+    finished = make_course(district, title="Abgeschlossen", status=Course.Status.COMPLETED)
+    registration = Registration.objects.create(
+        course=finished,
+        volunteer=volunteer.volunteer,
+        status=Registration.Status.ATTENDED,
+        certificate_code="ABCDEF1234",
+    )
+    url = reverse("volunteers:certificate", kwargs={"pk": registration.pk})
+    client.force_login(volunteer)
+    assert client.get(url).status_code == 200
+    assert not AuditEvent.objects.exists()
+    client.force_login(ki_staff)
+    assert client.get(url).status_code == 200
+    entry = only_event()
+    assert (entry.actor, entry.action, entry.object_id) == (
+        ki_staff,
+        A.EXPORTED_CERTIFICATE,
+        str(registration.pk),
+    )
+
+
+def test_anonymised_actor_keeps_the_entry_without_the_name(client, ki_staff, volunteer):
+    from volunteers.accounts import delete_volunteer_account
+
+    client.force_login(volunteer)
+    client.get(reverse("volunteers:data_export"))
+    delete_volunteer_account(user=volunteer)
+    entry = AuditEvent.objects.get(action=A.EXPORTED_OWN_DATA)
+    assert entry.actor_id == volunteer.pk
+    client.force_login(ki_staff)
+    page = client.get(LOG_URL).content.decode()
+    assert "مريم حداد" not in page and "ehrenamt-test@example.org" not in page
+    assert "Eigene Daten heruntergeladen" in page
