@@ -390,3 +390,16 @@ def test_anonymised_actor_keeps_the_entry_without_the_name(client, ki_staff, vol
     page = client.get(LOG_URL).content.decode()
     assert "مريم حداد" not in page and "ehrenamt-test@example.org" not in page
     assert "Eigene Daten heruntergeladen" in page
+
+
+def test_removing_a_contact_through_the_portal_is_recorded_with_the_actor(
+    client, ki_staff, unna, contact_unna
+):
+    membership = Membership.objects.get(user=contact_unna)
+    client.force_login(ki_staff)
+    url = reverse("municipalities:membership_remove", kwargs={"slug": unna.slug, "pk": membership.pk})
+    assert client.post(url).status_code == 302
+    change = ModelChange.objects.get(object_pk=str(membership.pk), action=ModelChange.Action.DELETE)
+    assert (change.actor, change.district_id, change.object_repr) == (ki_staff, unna.district_id, "Unna")
+    rows = client.get(LOG_URL, {"kind": "change_delete"}).context["rows"]
+    assert [(row["obj_type"], row["actor"]) for row in rows] == [("municipalities.membership", ki_staff)]
