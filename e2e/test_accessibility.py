@@ -438,7 +438,7 @@ def test_protokoll_page_with_entries_is_accessible(
     violations = []
     for path in ["/kreis/protokoll/", "/kreis/protokoll/?kind=review_decision"]:
         visit(page, live_server, path)
-        expect(page.locator("table")).to_contain_text("Prüfentscheidung")
+        expect(page.locator("table")).to_contain_text("Entscheidung: veröffentlicht")
         violations += axe_violations(page)
         save_screenshot(page, "ki_staff_protokoll")
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)

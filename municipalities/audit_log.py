@@ -29,6 +29,23 @@ CHANGE_ACTIONS = {
 }
 CHANGE_LABELS = {str(value): label for value, label in CHANGE_ACTIONS.values()}
 
+# Keys of AuditEvent.details, and the review decisions, in the reader's language.
+DETAIL_LABELS = {
+    "decision": _("Entscheidung"),
+    "format": _("Format"),
+    "criteria": _("Suchkriterien"),
+    "page": _("Seite"),
+    "year": _("Jahr"),
+    "session": _("Termin (ID)"),
+    "rows": _("Zeilen"),
+}
+DECISION_LABELS = {
+    "approved": _("veröffentlicht"),
+    "returned": _("zurückgegeben"),
+    "rejected": _("abgelehnt"),
+    "cancelled": _("abgesagt"),
+}
+
 # Object types that appear in the log, for the filter (label_lower → plural name).
 OBJECT_TYPES = [
     "events.event",
@@ -186,7 +203,12 @@ def describe_entries(rows: list[dict]) -> list[dict]:
                 for name, values in sorted(data.items())
             )
         else:
-            what = ", ".join(f"{key}: {_flat(value)}" for key, value in sorted(data.items()))
+            what = ", ".join(
+                f"{DETAIL_LABELS.get(key, key)}: {DECISION_LABELS.get(value) or _flat(value)}"
+                if key == "decision"
+                else f"{DETAIL_LABELS.get(key, key)}: {_flat(value)}"
+                for key, value in sorted(data.items())
+            )
         described.append(
             {
                 **row,
