@@ -1,5 +1,7 @@
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -189,3 +191,110 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)} ({self.status})"
+
+
+# --- audit log ---------------------------------------------------------------------------
+
+
+def audit_district_of(instance) -> int | None:
+    """The district an audited object belongs to, asked of the object itself.
+
+    ``accounts`` must not import the apps to its right, so the models there say it themselves
+    through an ``audit_district_id`` property; an object without one (a user account) has none.
+    """
+    try:
+        return getattr(instance, "audit_district_id", None)
+    except ObjectDoesNotExist:  # a related row already deleted in the same cascade
+        return None
+
+
+def audit_label_of(instance) -> str:
+    """A short, non-personal label (an event's or course's title); never a person's name."""
+    try:
+        return str(getattr(instance, "audit_label", "") or "")[:200]
+    except ObjectDoesNotExist:
+        return ""
+
+
+class ModelChangeManager(LogEntryManager):
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        kwargs.setdefault("object_repr", audit_label_of(instance))
+        kwargs.setdefault("district_id", audit_district_of(instance))
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+    def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
+        kwargs.setdefault("object_repr", audit_label_of(instance))
+        kwargs.setdefault("district_id", audit_district_of(instance))
+        return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
+
+
+class ModelChange(AbstractLogEntry):
+    """One change of an audited model (django-auditlog's log entry, see ``AUDITLOG_*`` settings).
+
+    Differences from auditlog's own entry, for data protection: no IP address, port or copy of the
+    actor's e-mail address (the actor is a foreign key, so an anonymised account shows its
+    anonymised name), and the object label is never ``str(obj)`` (which would be a person's name
+    for accounts and memberships) but a non-personal label. ``district_id`` scopes the entries to
+    the KI staff of a district; it is a plain integer because ``accounts`` must not depend on
+    ``municipalities`` (no foreign key, no migration dependency).
+    """
+
+    actor_email = None
+    remote_addr = None
+    remote_port = None
+    district_id = models.PositiveIntegerField(_("Kreis (ID)"), null=True, blank=True)
+
+    objects = ModelChangeManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("Änderung")
+        verbose_name_plural = _("Änderungen")
+        indexes = [models.Index(fields=["district_id", "-timestamp"], name="modelchange_district_time")]
+
+
+class AuditEvent(models.Model):
+    """Someone viewed or exported personal data, or made a review decision.
+
+    One entry per request, never per row. ``details`` holds filter criteria, formats or the
+    decision, never the personal data that was shown. ``district_id`` is a plain integer for the
+    same reason as on :class:`ModelChange`. No IP address is stored: the actor is known from the
+    login, and an address would be more personal data to protect without answering a question
+    the KI asks.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED_PARTICIPANT_LIST = "viewed_participant_list", _("Teilnehmendenliste angesehen")
+        EXPORTED_PARTICIPANT_LIST = "exported_participant_list", _("Teilnehmendenliste exportiert")
+        VIEWED_ATTENDANCE = "viewed_attendance", _("Anwesenheitsliste angesehen")
+        SEARCHED_VOLUNTEERS = "searched_volunteers", _("Ehrenamtliche gesucht")
+        VIEWED_FUNDING_EVIDENCE = "viewed_funding_evidence", _("Verwendungsnachweis angesehen")
+        EXPORTED_FUNDING_EVIDENCE = "exported_funding_evidence", _("Verwendungsnachweis exportiert")
+        EXPORTED_CERTIFICATE = "exported_certificate", _("Teilnahmebescheinigung heruntergeladen")
+        EXPORTED_OWN_DATA = "exported_own_data", _("Eigene Daten heruntergeladen")
+        REVIEW_DECISION = "review_decision", _("Prüfentscheidung")
+        EXPORTED_AUDIT_LOG = "exported_audit_log", _("Protokoll exportiert")
+
+    timestamp = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person"),
+    )
+    action = models.CharField(_("Aktion"), max_length=40, choices=Action.choices)
+    object_type = models.CharField(_("Objektart"), max_length=60, blank=True)
+    object_id = models.CharField(_("Objekt-ID"), max_length=64, blank=True)
+    description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
+    district_id = models.PositiveIntegerField(_("Kreis (ID)"), null=True, blank=True)
+    details = models.JSONField(_("Einzelheiten"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokolleinträge")
+        ordering = ["-timestamp", "-pk"]
+        indexes = [models.Index(fields=["district_id", "-timestamp"], name="auditevent_district_time")]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"

@@ -17,3 +17,11 @@ def deliver_outbox_mail(mail_id: int) -> bool:
 def send_pending_mail() -> int:
     """Beat, every minute, and once when a worker starts: send what the outbox holds."""
     return services.send_pending_mail()
+
+
+@shared_task(name="accounts.delete_old_audit_entries")
+def delete_old_audit_entries() -> int:
+    """Nightly: remove audit entries past AUDIT_LOG_RETENTION_DAYS (safe to run twice)."""
+    from . import audit
+
+    return audit.delete_old_audit_entries()

@@ -37,6 +37,7 @@ PUBLIC_PAGES = [
 ACCOUNT_PAGES = ["/konto/profil/", "/konto/passwort-aendern/"]
 KI_STAFF_PAGES = [
     "/kreis/",
+    "/kreis/protokoll/",
     "/kommunen/neu/",
     "/kommunen/unna/ansprechpersonen/",
     "/kommunen/unna/bearbeiten/",
@@ -451,4 +452,29 @@ def test_mail_status_page_with_waiting_and_failed_mails_is_accessible(
     page.get_by_role("button", name=re.compile("Erneut versuchen.*Flucht und Trauma")).click()
     expect(page.get_by_role("status")).to_contain_text("wird erneut gesendet")
     violations += axe_violations(page)
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_protokoll_page_with_entries_is_accessible(
+    page, live_server, full_district, unna, contact_unna, ki_staff
+):
+    """The audit log with access entries and model changes, filtered and unfiltered."""
+    from accounts.audit import record_audit_event
+    from accounts.models import AuditEvent
+
+    event = make_event(by=contact_unna, municipality=unna, title="Sprachcafé", status=Event.Status.SUBMITTED)
+    event_services.approve_event(by=ki_staff, event=event)
+    record_audit_event(
+        actor=ki_staff,
+        action=AuditEvent.Action.SEARCHED_VOLUNTEERS,
+        district_id=unna.district_id,
+        details={"criteria": {"language": "ti"}, "page": 1},
+    )
+    login(page, live_server, ki_staff.email, PASSWORD)
+    violations = []
+    for path in ["/kreis/protokoll/", "/kreis/protokoll/?kind=review_decision"]:
+        visit(page, live_server, path)
+        expect(page.locator("table")).to_contain_text("Entscheidung: veröffentlicht")
+        violations += axe_violations(page)
+        save_screenshot(page, "ki_staff_protokoll")
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)

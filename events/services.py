@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent, User
 from accounts.services import send_templated_mail
 from municipalities import permissions
 from municipalities.models import DistrictRole
@@ -203,8 +204,21 @@ def _decide(*, by: User, event: Event, new_status: str, action: str, comment: st
     event.reviewed_by = by
     event.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"])
     change = log_change(event=event, actor=by, action=action, comment=comment)
+    _record_decision(by=by, event=event, decision=action)
     _notify_submitter(event, action=action, comment=comment, by=by, change=change)
     return event
+
+
+def _record_decision(*, by: User, event: Event, decision: str) -> None:
+    """The audit log keeps who decided what; the comment stays with the event, not in the log."""
+    record_audit_event(
+        actor=by,
+        action=AuditEvent.Action.REVIEW_DECISION,
+        target=event,
+        district_id=event.municipality.district_id,
+        description=event.title,
+        details={"decision": str(decision)},
+    )
 
 
 @transaction.atomic
@@ -260,6 +274,7 @@ def cancel_event(*, by: User, event: Event, comment: str = "") -> Event:
     event.status = S.CANCELLED
     event.save(update_fields=["status", "updated_at"])
     log_change(event=event, actor=by, action=EventChange.Action.CANCELLED, comment=comment.strip())
+    _record_decision(by=by, event=event, decision=EventChange.Action.CANCELLED)
     return event
 
 

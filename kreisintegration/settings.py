@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    "auditlog",
     "accounts",
     "municipalities",
     "events",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: records the acting user (never the address) with every model change.
+    "accounts.middleware.AuditlogActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,6 +149,31 @@ VOLUNTEERS_REMINDER_DAYS = env_int("VOLUNTEERS_REMINDER_DAYS", 2)
 
 # Invitations for municipal contacts are valid for this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+
+# Audit log (accounts.AuditEvent: who viewed or exported personal data, review decisions) and the
+# model-change history of django-auditlog (accounts.ModelChange: roles, memberships, invitations,
+# review states, course status/capacity, registration status). Entries older than this are deleted
+# nightly. Only the fields listed here are recorded: no names, e-mail addresses, free text or
+# password hashes, so anonymising a person never has to rewrite the history.
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 730)
+AUDITLOG_LOGENTRY_MODEL = "accounts.ModelChange"
+# accounts.ModelChange replaces auditlog's own entry model (swapped out), so auditlog's migrations
+# would only create an unused table whose foreign key to the user table breaks test flushes.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "accounts.user", "include_fields": ["is_active", "is_staff", "is_superuser"]},
+    {"model": "municipalities.districtrole", "include_fields": ["user", "district", "role"]},
+    {"model": "municipalities.membership", "include_fields": ["user", "municipality", "role"]},
+    {
+        "model": "municipalities.invitation",
+        "include_fields": ["municipality", "role", "invited_by", "expires_at", "accepted_at", "revoked_at"],
+    },
+    {"model": "events.event", "include_fields": ["status", "reviewed_at", "reviewed_by"]},
+    {"model": "volunteers.course", "include_fields": ["status", "capacity"]},
+    {"model": "volunteers.registration", "include_fields": ["status"]},
+)
 
 # Login throttling (django-axes): lock a user name from an address after
 # repeated failures; the lock-out page says when to try again.
@@ -241,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
     "accounts-send-pending-mail": {"task": "accounts.send_pending_mail", "schedule": 60},
+    "accounts-delete-old-audit-entries": {
+        "task": "accounts.delete_old_audit_entries",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # Retention (volunteers/retention.py): course participants' personal link is removed after the
 # end of the N-th year after the course year (funding evidence must be kept 5 years); pure

@@ -45,6 +45,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts import consents
+from accounts.audit import audit_events_of_actor
 from accounts.models import ConsentRecord, User
 from accounts.services import find_user_by_email, forget_mail_to, send_templated_mail
 from municipalities import permissions as base_permissions
@@ -611,6 +612,8 @@ def export_own_data(*, user: User) -> dict:
         "courses_as_trainer": [
             course.title for course in user.courses_as_trainer.order_by("registration_closes", "title")
         ],
+        # What this person viewed or exported of others' data is personal data of theirs, too.
+        "audit_log_as_actor": audit_events_of_actor(user=user),
         "volunteer": None,
     }
     if volunteer is not None:

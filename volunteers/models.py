@@ -203,6 +203,15 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("volunteers:course_detail", kwargs={"pk": self.pk})
 
+    # The audit log (accounts.ModelChange) files a change under this district, labelled by title.
+    @property
+    def audit_district_id(self) -> int:
+        return self.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
+
     def clean(self) -> None:
         super().clean()
         if self.building_block_id and self.building_block.programme_id != self.funding_programme_id:
@@ -279,6 +288,16 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} – {self.course} ({self.get_status_display()})"
+
+    # The audit log (accounts.ModelChange) files a change under the course's district, labelled by
+    # the course title, never by the person.
+    @property
+    def audit_district_id(self) -> int:
+        return self.course.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.course.title
 
 
 class Attendance(models.Model):

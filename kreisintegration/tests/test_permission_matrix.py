@@ -99,6 +99,9 @@ MATRIX = {
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
     ),
     "municipalities:district": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    # the audit log: KI staff only, read-only (no method changes anything)
+    "municipalities:audit_log": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "municipalities:audit_log_csv": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "municipalities:measures": (
         "unna",
         {

@@ -23,6 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import consents
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent
 from municipalities.selectors import portal_district, public_municipalities
 
 from .. import accounts
@@ -234,6 +236,13 @@ class DataExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         data = accounts.export_own_data(user=request.user)
+        own_profile = volunteer_of(request.user)
+        record_audit_event(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORTED_OWN_DATA,
+            target=request.user,
+            district_id=own_profile.district_id if own_profile else None,
+        )
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
