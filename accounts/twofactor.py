@@ -150,8 +150,7 @@ def verify_code(*, user: User, token: str) -> VerifyResult:
         return VerifyResult(device=None, locked_until=(details or {}).get("locked_until"))
     if device.verify_token(token):
         return VerifyResult(device=device, used_recovery_code=used_recovery_code)
-    allowed, details = device.verify_is_allowed()
-    return VerifyResult(device=None, locked_until=None if allowed else (details or {}).get("locked_until"))
+    return VerifyResult(device=None)
 
 
 def mark_session_verified(request, device) -> None:

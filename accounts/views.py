@@ -122,10 +122,12 @@ def _with_next(name: str, request) -> str:
 def _wait_message(locked_until) -> str:
     seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
     return ngettext(
-        "Zu viele falsche Codes. Zum Schutz Ihres Kontos warten Sie bitte %(seconds)s Sekunde und "
-        "versuchen es dann erneut.",
-        "Zu viele falsche Codes. Zum Schutz Ihres Kontos warten Sie bitte %(seconds)s Sekunden und "
-        "versuchen es dann erneut.",
+        "Zum Schutz vor Ausprobieren ist die Eingabe nach falschen Codes kurz gesperrt, und zwar "
+        "länger mit jedem weiteren falschen Code. Bitte warten Sie %(seconds)s Sekunde und versuchen "
+        "es dann erneut.",
+        "Zum Schutz vor Ausprobieren ist die Eingabe nach falschen Codes kurz gesperrt, und zwar "
+        "länger mit jedem weiteren falschen Code. Bitte warten Sie %(seconds)s Sekunden und versuchen "
+        "es dann erneut.",
         seconds,
     ) % {"seconds": seconds}
 
