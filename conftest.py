@@ -74,8 +74,8 @@ def _require_two_factor(settings):
 class VerifiedClient(Client):
     """``force_login`` also counts as having passed the second factor.
 
-    For users who need one, a confirmed TOTP device is created (if missing) and its id stored in
-    the session, as django-otp does after a correct code. Tests of the 2FA flow itself use a plain
+    For users who need one, a confirmed TOTP device is created (if missing); the id of the user's
+    device (also of one set up voluntarily) is stored in the session, as django-otp does after a correct code. Tests of the 2FA flow itself use a plain
     ``django.test.Client`` or the login form.
     """
 
@@ -88,10 +88,10 @@ class VerifiedClient(Client):
         super().force_login(user, backend)
         needed = needs_second_factor(user)
         forget_roles(user)  # the test may change the user's roles later
-        if not needed:
-            return
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
+            if not needed:
+                return
             device = TOTPDevice.objects.create(user=user, name="Test-App", confirmed=True)
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

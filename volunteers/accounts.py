@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from accounts import twofactor
 from accounts.models import User
 from accounts.services import find_user_by_email, send_templated_mail
 from municipalities import permissions as base_permissions
@@ -515,6 +516,8 @@ def export_own_data(*, user: User) -> dict:
         "courses_as_trainer": [
             course.title for course in user.courses_as_trainer.order_by("registration_closes", "title")
         ],
+        # That a second factor exists and since when; never its secret or the recovery codes.
+        "two_factor": twofactor.export_two_factor(user),
         "volunteer": None,
     }
     if volunteer is not None:
@@ -585,6 +588,7 @@ def delete_volunteer_account(*, user: User, now=None) -> Volunteer | None:
 
     DistrictRole.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
+    twofactor.remove_two_factor(user=user)
     placeholder = f"geloescht-{secrets.token_hex(8)}@invalid"
     Invitation.objects.filter(email__iexact=old_email).update(email=placeholder, full_name="")
     _forget_login_records(old_email)
