@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from accounts import twofactor
+from accounts.sessions import LAST_ACTIVITY_SESSION_KEY, note_activity
 
-LAST_ACTIVITY_SESSION_KEY = "_last_activity"
 # The activity time is written at most this often (no database write per request).
 ACTIVITY_WRITE_INTERVAL = 60
 
@@ -60,7 +60,7 @@ class SessionIdleTimeoutMiddleware:
                     login_url += "?" + urlencode({"next": request.get_full_path()})
                 return redirect(login_url)
             if not isinstance(last, int) or now - last >= ACTIVITY_WRITE_INTERVAL:
-                request.session[LAST_ACTIVITY_SESSION_KEY] = now
+                note_activity(request.session)
         return self.get_response(request)
 
 

@@ -17,8 +17,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
+from accounts.sessions import LAST_ACTIVITY_SESSION_KEY
 from conftest import PASSWORD
-from kreisintegration.middleware import LAST_ACTIVITY_SESSION_KEY
 
 SETUP = reverse("accounts:two_factor_setup")
 VERIFY = reverse("accounts:two_factor_verify")
