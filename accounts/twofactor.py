@@ -34,12 +34,20 @@ def two_factor_required(user) -> bool:
     return bool(import_string(settings.TWO_FACTOR_POLICY)(user))
 
 
-def two_factor_enforced(user) -> bool:
-    """Is the second factor asked for right now: by policy, or because the person set it up?"""
+def two_factor_enforced(user, session=None) -> bool:
+    """Is the second factor asked for right now: by policy, or because the person set it up?
+
+    With ``session``, a user outside the policy who had no second factor at login is not looked
+    up again (see ``accounts.sessions``); one set up since is asked for from the next login on.
+    """
     if not user.is_authenticated:
         return False
     if settings.REQUIRE_TWO_FACTOR and two_factor_required(user):
         return True
+    from .sessions import HAD_TWO_FACTOR_SESSION_KEY
+
+    if session is not None and session.get(HAD_TWO_FACTOR_SESSION_KEY) is False:
+        return False
     return has_two_factor(user)
 
 

@@ -106,7 +106,7 @@ class TwoFactorRequiredMiddleware:
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_EXEMPT_VIEWS:
             return None
-        if not twofactor.two_factor_enforced(user):
+        if not twofactor.two_factor_enforced(user, request.session):
             return None
         target = (
             "accounts:two_factor_verify" if twofactor.has_two_factor(user) else "accounts:two_factor_setup"
