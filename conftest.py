@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import (
@@ -62,6 +63,45 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _require_two_factor(settings):
+    """Tests run as production does: staff and trainers must pass the second factor."""
+    settings.REQUIRE_TWO_FACTOR = True
+
+
+class VerifiedClient(Client):
+    """``force_login`` also counts as having passed the second factor.
+
+    For users who need one, a confirmed TOTP device is created (if missing); the id of the user's
+    device (also of one set up voluntarily) is stored in the session, as django-otp does after a correct code. Tests of the 2FA flow itself use a plain
+    ``django.test.Client`` or the login form.
+    """
+
+    def force_login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from municipalities.permissions import forget_roles, needs_second_factor
+
+        super().force_login(user, backend)
+        needed = needs_second_factor(user)
+        forget_roles(user)  # the test may change the user's roles later
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            if not needed:
+                return
+            device = TOTPDevice.objects.create(user=user, name="Test-App", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, with ``force_login`` counting as verified (see VerifiedClient)."""
+    return VerifiedClient()
 
 
 @pytest.fixture

@@ -112,3 +112,58 @@ class ChoosePasswordForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One field for the code from the app (6 digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Bestätigungscode"),
+        max_length=20,
+        help_text=_(
+            "Die 6 Ziffern, die Ihre Authenticator-App gerade anzeigt (Leerzeichen sind egal), "
+            "oder einer Ihrer Wiederherstellungscodes."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, app_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if app_only:
+            self.fields["code"].help_text = _(
+                "Die 6 Ziffern, die Ihre Authenticator-App jetzt für dieses Konto anzeigt."
+            )
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class ConfirmPasswordForm(forms.Form):
+    """Asks for the current password before a security change (goes through django-axes)."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        help_text=_("Zur Sicherheit bestätigen Sie diese Änderung mit Ihrem Passwort."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, user, **kwargs):
+        self.request = request
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        from django.contrib.auth import authenticate
+
+        password = self.cleaned_data["password"]
+        # Through the authentication backends, so that django-axes throttles guessing here too.
+        checked = authenticate(self.request, username=self.user.email, password=password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(_("Das Passwort ist nicht richtig."))
+        return password

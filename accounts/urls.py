@@ -26,3 +26,19 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
+
+urlpatterns += [
+    path("zwei-faktor/einrichten/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("zwei-faktor/bestaetigen/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path(
+        "zwei-faktor/wiederherstellungscodes/",
+        views.TwoFactorRecoveryCodesView.as_view(),
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "zwei-faktor/wiederherstellungscodes.txt",
+        views.two_factor_recovery_codes_download,
+        name="two_factor_recovery_download",
+    ),
+    path("zwei-faktor/ausschalten/", views.TwoFactorDisableView.as_view(), name="two_factor_disable"),
+]

@@ -34,7 +34,15 @@ PUBLIC_PAGES = [
     ("/einladung/ungueltig/", 404),
 ]
 
-ACCOUNT_PAGES = ["/konto/profil/", "/konto/passwort-aendern/"]
+# The second-factor pages: staff and trainers (enrolled at login) see the recovery codes page and are
+# sent on from the enrolment; contacts and volunteers see the enrolment (the verify page and the
+# codes shown once: e2e/test_login.py).
+ACCOUNT_PAGES = [
+    "/konto/profil/",
+    "/konto/passwort-aendern/",
+    "/konto/zwei-faktor/einrichten/",
+    "/konto/zwei-faktor/wiederherstellungscodes/",
+]
 KI_STAFF_PAGES = [
     "/kreis/",
     "/kreis/protokoll/",

@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import PASSWORD_LABEL, assert_accessible, login, save_screenshot
+from e2e.conftest import PASSWORD_LABEL, assert_accessible, login, next_totp_code, save_screenshot
 
 INVITEE = "olga.petrova@example.org"
 INVITEE_NAME = "Ольга Петрова"
@@ -67,3 +67,58 @@ def test_ki_staff_invites_contact_who_accepts_in_browser(page, new_context, live
     invitee.goto(live_server.url + invitation_path)
     expect(invitee.get_by_role("heading", level=1)).to_have_text("Diese Einladung kann nicht genutzt werden")
     expect(invitee.get_by_text("bereits angenommen")).to_be_visible()
+
+
+def test_trainer_sets_up_the_second_factor_and_then_logs_in_with_a_code(
+    page, new_context, live_server, trainer
+):
+    import time
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(f"{live_server.url}/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill(trainer.email)
+    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+    # First login: the trainer has no app yet and is led through the enrolment.
+    expect(page).to_have_url(re.compile(r"/konto/zwei-faktor/einrichten/\?next=%2Fmein-bereich%2F$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zwei-Faktor-Anmeldung einrichten")
+    expect(page.get_by_role("img", name=re.compile("QR-Code"))).to_be_visible()
+    device = TOTPDevice.objects.get(user=trainer, confirmed=False)
+    expect(page.locator("#totp-secret")).to_have_text(re.compile(r"^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$"))
+    assert_accessible(page)
+    save_screenshot(page, "trainer_2fa_einrichten")
+
+    right = next_totp_code(device)
+    page.get_by_label("Bestätigungscode").fill("000000" if right != "000000" else "111111")
+    page.get_by_role("button", name="Einrichtung abschließen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Dieser Code stimmt nicht")
+    assert_accessible(page)
+    time.sleep(1.5)  # one wrong code locks the input for a second
+    page.get_by_label("Bestätigungscode").fill(next_totp_code(device))
+    page.get_by_role("button", name="Einrichtung abschließen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wiederherstellungscodes")
+    expect(
+        page.get_by_role("list", name="Ihre Wiederherstellungscodes").get_by_role("listitem")
+    ).to_have_count(10)
+    assert_accessible(page)
+    save_screenshot(page, "trainer_2fa_wiederherstellungscodes")
+    page.get_by_role("button", name="Ich habe die Codes gesichert – weiter").click()
+    expect(page).to_have_url(f"{live_server.url}/mein-bereich/")
+
+    # Next login, in a fresh browser: password, then the code from the app.
+    again = new_context().new_page()
+    again.goto(f"{live_server.url}/konto/anmelden/")
+    again.get_by_label("E-Mail-Adresse").fill(trainer.email)
+    again.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+    again.get_by_role("button", name="Anmelden").click()
+    expect(again.get_by_role("heading", level=1)).to_have_text("Anmeldung bestätigen")
+    assert_accessible(again)
+    save_screenshot(again, "trainer_2fa_bestaetigen")
+    again.get_by_label("Bestätigungscode").fill(next_totp_code(device))
+    again.get_by_role("button", name="Bestätigen").click()
+    expect(again).to_have_url(f"{live_server.url}/mein-bereich/")
+    again.goto(f"{live_server.url}/konto/profil/")
+    expect(again.get_by_role("region", name="Zwei-Faktor-Anmeldung")).to_contain_text("Eingeschaltet seit")

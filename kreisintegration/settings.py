@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "municipalities",
     "events",
@@ -72,9 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session pass the second factor?
+    "django_otp.middleware.OTPMiddleware",
     # After authentication: records the acting user (never the address) with every model change.
     "accounts.middleware.AuditlogActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it tells why the person was logged out), before the second-factor check.
+    "kreisintegration.middleware.SessionIdleTimeoutMiddleware",
+    "kreisintegration.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Must stay last: it turns throttled logins into the lock-out page.
@@ -189,6 +197,20 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Data minimisation: record failed attempts (needed for throttling), not every successful login.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Second factor (django-otp): KI staff, trainers and users of the Django admin confirm each login
+# with a TOTP code from an authenticator app (or a one-time recovery code). On by default in
+# production; off by default with DEBUG, so that the demo logins of `make run` work without a phone
+# (staff then see a recommendation on their dashboard). Users who set up 2FA voluntarily are always
+# asked for their code.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
+# Who needs the second factor: a function user -> bool (accounts cannot import municipalities).
+TWO_FACTOR_POLICY = "municipalities.permissions.needs_second_factor"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Kreisintegration")
+# Wrong codes lock the device for 1, 2, 4, 8 … seconds (django-otp's exponential back-off).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_RECOVERY_CODES = 10
 
 # Internationalisation: German first, English available; times in Europe/Berlin.
 LANGUAGE_CODE = "de"
@@ -315,6 +337,12 @@ PORTAL_DISTRICT_SLUG = os.environ.get("PORTAL_DISTRICT_SLUG", "")
 # Sessions live in the database, so several web processes share them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
+# Logged out after this many seconds without a request: KI staff, trainers and admin users
+# (SESSION_IDLE_TIMEOUT_STAFF, 30 minutes) and everyone else (SESSION_IDLE_TIMEOUT, 8 hours).
+# The session cookie itself lives SESSION_COOKIE_AGE after the last change (the activity time is
+# written at most once a minute), so the idle timeout is what ends an unattended session.
+SESSION_IDLE_TIMEOUT_STAFF = env_int("SESSION_IDLE_TIMEOUT_STAFF", 30 * 60)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

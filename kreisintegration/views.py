@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from accounts import twofactor
 from municipalities import permissions
 from volunteers.models import PRIVACY_NOTICE_VERSION
 from volunteers.permissions import courses_run_by
@@ -56,6 +57,10 @@ def dashboard(request):
         else [],
         "contact_municipalities": contact_municipalities,
         "staff_districts": list(permissions.districts_administered_by(user)) if roles.is_ki_staff else [],
+        # With REQUIRE_TWO_FACTOR off (the demo of `make run`), staff are only advised to set it up.
+        "two_factor_recommended": not settings.REQUIRE_TWO_FACTOR
+        and twofactor.two_factor_required(user)
+        and not twofactor.has_two_factor(user),
     }
     return render(request, "pages/dashboard.html", context)
 

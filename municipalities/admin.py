@@ -4,7 +4,11 @@ Superusers see everything; KI staff see and choose only rows of the
 districts they work for (the same scope the portal's views use).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts import twofactor
 
 from . import permissions
 from .models import (
@@ -21,8 +25,44 @@ from .models import (
 )
 
 
+@admin.action(
+    description=_("Zwei-Faktor-Anmeldung der ausgewählten Personen zurücksetzen"),
+    permissions=["reset_two_factor"],
+)
+def reset_two_factor(modeladmin, request, queryset):
+    """For a lost phone: the person sets up the second factor anew at the next login.
+
+    Only rows of the admin's own district are in ``queryset``; superusers' second factor is
+    reset only by a superuser.
+    """
+    reset = 0
+    for row in queryset.select_related("user"):
+        user = row.user
+        if user.is_superuser and not request.user.is_superuser:
+            continue
+        if twofactor.remove_two_factor(user=user):
+            modeladmin.log_change(request, row, "Zwei-Faktor-Anmeldung zurückgesetzt")
+            reset += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Die Zwei-Faktor-Anmeldung von %(count)s Person wurde zurückgesetzt; sie richtet sie bei der "
+            "nächsten Anmeldung neu ein.",
+            "Die Zwei-Faktor-Anmeldung von %(count)s Personen wurde zurückgesetzt; sie richten sie bei der "
+            "nächsten Anmeldung neu ein.",
+            reset,
+        )
+        % {"count": reset},
+        messages.SUCCESS,
+    )
+
+
 class DistrictScopedAdmin(admin.ModelAdmin):
     district_lookup = "district"
+
+    def has_reset_two_factor_permission(self, request) -> bool:
+        """KI staff (for their district's rows, see get_queryset) and superusers."""
+        return permissions.is_ki_staff(request.user)
 
     def get_queryset(self, request):
         districts = permissions.districts_administered_by(request.user)
@@ -69,6 +109,7 @@ class MembershipAdmin(DistrictScopedAdmin):
     list_filter = ["municipality", "role"]
     search_fields = ["user__email", "user__full_name"]
     raw_id_fields = ["user"]
+    actions = [reset_two_factor]
 
 
 @admin.register(DistrictRole)
@@ -77,6 +118,7 @@ class DistrictRoleAdmin(DistrictScopedAdmin):
     list_filter = ["district", "role"]
     search_fields = ["user__email", "user__full_name"]
     raw_id_fields = ["user"]
+    actions = [reset_two_factor]
 
 
 @admin.register(Invitation)

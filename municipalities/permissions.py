@@ -93,6 +93,16 @@ def forget_roles(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def needs_second_factor(user) -> bool:
+    """KI staff, trainers and users of the Django admin confirm their login with a second factor."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    roles = roles_of(user)
+    return bool(roles.staff_district_ids or roles.trainer_district_ids)
+
+
 # --- districts ---------------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts import consents
+from accounts import consents, twofactor
 from accounts.audit import audit_events_of_actor
 from accounts.models import ConsentRecord, User
 from accounts.services import find_user_by_email, forget_mail_to, send_templated_mail
@@ -614,6 +614,8 @@ def export_own_data(*, user: User) -> dict:
         ],
         # What this person viewed or exported of others' data is personal data of theirs, too.
         "audit_log_as_actor": audit_events_of_actor(user=user),
+        # That a second factor exists and since when; never its secret or the recovery codes.
+        "two_factor": twofactor.export_two_factor(user),
         "volunteer": None,
     }
     if volunteer is not None:
@@ -685,6 +687,7 @@ def delete_volunteer_account(*, user: User, now=None) -> Volunteer | None:
     consents.withdraw_consent(user=user, kind=consents.Kind.PRIVACY_NOTICE, now=now)
     DistrictRole.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
+    twofactor.remove_two_factor(user=user)
     placeholder = f"geloescht-{secrets.token_hex(8)}@invalid"
     Invitation.objects.filter(email__iexact=old_email).update(email=placeholder, full_name="")
     _forget_login_records(old_email)

@@ -69,6 +69,33 @@ MATRIX = {
     "accounts:password_reset_done": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "accounts:password_reset_confirm": ("reset", {"GET": everyone(200), "POST": everyone(200)}),
     "accounts:password_reset_complete": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    # second factor: staff and trainers of the fixtures have passed it (conftest's client); the others
+    # have not set it up, so the pages that need a device send them to the enrolment.
+    "accounts:two_factor_setup": (
+        None,
+        {
+            "GET": {**logged_in(200), "ki_staff": 302, "trainer": 302},
+            "POST": {**logged_in(200), "ki_staff": 302, "trainer": 302},  # empty code re-renders
+        },
+    ),
+    "accounts:two_factor_verify": (None, {"GET": everyone(302), "POST": everyone(302)}),
+    "accounts:two_factor_recovery_codes": (
+        None,
+        {
+            "GET": {**everyone(302), "ki_staff": 200, "trainer": 200},
+            "POST": {**everyone(302), "ki_staff": 200, "trainer": 200},  # empty password re-renders
+        },
+    ),
+    # Only right after new codes were made (kept in the session); otherwise nothing to download.
+    "accounts:two_factor_recovery_download": (None, {"GET": logged_in(404), "POST": everyone(405)}),
+    # Only for those whose role does not require a second factor, and who have one.
+    "accounts:two_factor_disable": (
+        None,
+        {
+            "GET": {**everyone(302), "ki_staff": 403, "trainer": 403},
+            "POST": {**everyone(302), "ki_staff": 403, "trainer": 403},
+        },
+    ),
     # municipalities: public
     "municipalities:list": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "municipalities:detail": ("unna", {"GET": everyone(200), "POST": everyone(405)}),

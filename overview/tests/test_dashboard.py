@@ -289,9 +289,10 @@ def add_current_events(year2025, count: int) -> None:
         measure.fields_of_action.set([year2025.fields["sprache"]])
 
 
-# session, user, roles (2), the district list of the filter, the stored figures with their freshness
-# check, the portal's district (context processor), the field and target group choices
-DASHBOARD_QUERIES = 9
+# session, user, the second factor's device (django-otp), roles (2), the district list of the filter,
+# the stored figures with their freshness check, the portal's district (context processor), the field
+# and target group choices
+DASHBOARD_QUERIES = 10
 
 
 def test_dashboard_from_stored_figures_takes_a_fixed_number_of_queries(
@@ -328,9 +329,9 @@ def test_dashboard_computing_stale_figures_takes_a_fixed_number_of_queries(clien
     assert counts == [COMPUTED_DASHBOARD_QUERIES, COMPUTED_DASHBOARD_QUERIES]
 
 
-# session, user, roles (2), municipality, field of action, measures, cell totals, page count, page,
-# the portal's district, target group choices
-CELL_QUERIES = 12
+# session, user, the second factor's device, roles (2), municipality, field of action, measures, cell
+# totals, page count, page, the portal's district, target group choices
+CELL_QUERIES = 13
 
 
 def test_cell_view_takes_a_fixed_number_of_queries(client, ki_staff, year2025, django_assert_max_num_queries):

@@ -722,6 +722,8 @@ NOT_EXPORTED = {
         "id": "internal key",
         "password": "only a hash; useless to the person and a security risk",
         "logentry": "Django admin log of staff actions on records, not data about the person",
+        "totpdevice": "summarised under 'two_factor' (exists, since when; never the secret)",
+        "staticdevice": "summarised under 'two_factor' (number of recovery codes left; never the codes)",
     },
     Volunteer: {
         "id": "internal key",
