@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import UpdateView
 
 from .forms import EmailAuthenticationForm, NewPasswordForm, ProfileForm, QueuedPasswordResetForm
+from .ratelimits import rate_limited
 
 
 class LoginView(auth_views.LoginView):
@@ -19,10 +22,17 @@ class LogoutView(auth_views.LogoutView):
     """POST only (Django's default): a link cannot log anybody out."""
 
 
+@method_decorator(rate_limited("password_reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if self.get_form().honeypot_filled():
+            # A bot: the same answer as for a person, but no mail goes out.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    "django_ratelimit",
     "accounts",
     "municipalities",
     "events",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns a rate-limited request (accounts.ratelimits) into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Must stay last: it turns throttled logins into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,6 +164,44 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Data minimisation: record failed attempts (needed for throttling), not every successful login.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Rate limits of the public forms (django-ratelimit, counted in the shared cache):
+# POSTs per hour per client address ("ip"), per e-mail address typed in ("email"),
+# per account ("user") or per token in the URL ("token"). See accounts/ratelimits.py.
+RATELIMITS = {
+    "signup": {
+        "ip": env_int("RATELIMIT_SIGNUP_PER_IP", 20),
+        "email": env_int("RATELIMIT_SIGNUP_PER_EMAIL", 5),
+    },
+    "password_reset": {
+        "ip": env_int("RATELIMIT_PASSWORD_RESET_PER_IP", 20),
+        "email": env_int("RATELIMIT_PASSWORD_RESET_PER_EMAIL", 5),
+    },
+    "invitation_renewal": {
+        "ip": env_int("RATELIMIT_INVITATION_RENEWAL_PER_IP", 20),
+        "email": env_int("RATELIMIT_INVITATION_RENEWAL_PER_EMAIL", 5),
+    },
+    "invitation_accept": {
+        "ip": env_int("RATELIMIT_INVITATION_ACCEPT_PER_IP", 30),
+        "token": env_int("RATELIMIT_INVITATION_ACCEPT_PER_TOKEN", 10),
+    },
+    "course_registration": {
+        "ip": env_int("RATELIMIT_COURSE_REGISTRATION_PER_IP", 60),
+        "user": env_int("RATELIMIT_COURSE_REGISTRATION_PER_USER", 30),
+    },
+}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_VIEW = "kreisintegration.views.too_many_requests"
+# Behind a reverse proxy, name the META key that carries the client address
+# (e.g. HTTP_X_REAL_IP, set by the proxy); unset = REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_CACHE_PREFIX = "rl:"
+# Django's own RedisCache increments atomically, but django-ratelimit only lists
+# django-redis as "supported"; the local-memory cache (no REDIS_URL, one process
+# of `make run`) is fine for development only.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if DEBUG and not os.environ.get("REDIS_URL"):
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # Internationalisation: German first, English available; times in Europe/Berlin.
 LANGUAGE_CODE = "de"

@@ -71,3 +71,8 @@ def privacy(request):
 @require_safe
 def accessibility(request):
     return render(request, "pages/barrierefreiheit.html")
+
+
+def too_many_requests(request, exception=None):
+    """Answer of every rate-limited form (settings.RATELIMIT_VIEW): the same for everybody."""
+    return render(request, "429.html", status=429)

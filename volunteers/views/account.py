@@ -21,6 +21,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
 
 from .. import accounts
@@ -37,6 +38,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+@method_decorator(rate_limited("signup"), name="dispatch")
 class SignupView(View):
     """Anonymous visitors create an account; logged-in people without a profile add one."""
 
