@@ -140,8 +140,19 @@ EVENTS_SUBMISSION_MAIL = os.environ.get("EVENTS_SUBMISSION_MAIL", "immediate")
 # Uploads for the event import.
 EVENTS_IMPORT_MAX_BYTES = env_int("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 EVENTS_IMPORT_MAX_ROWS = env_int("EVENTS_IMPORT_MAX_ROWS", 500)
+# An XLSX file is a zip archive: refuse one that unpacks to more than this (zip bombs).
+EVENTS_IMPORT_MAX_UNPACKED_BYTES = env_int("EVENTS_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+# No upload is kept beyond this size while the body is read (kreisintegration/uploads.py);
+# the event import is the only upload. Below FILE_UPLOAD_MAX_MEMORY_SIZE, so an accepted
+# upload never touches the disk. Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_BYTES = EVENTS_IMPORT_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(10 * 1024 * 1024, FILE_UPLOAD_MAX_BYTES + 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "kreisintegration.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # KOMM-AN courses: hours a freed seat stays offered; days before the first session the reminder goes out.
 VOLUNTEERS_OFFER_HOURS = env_int("VOLUNTEERS_OFFER_HOURS", 48)
