@@ -10,18 +10,18 @@ import pytest
 from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from events.models import Event
-from events.tests.test_import import (  # noqa: F401  (fixtures)
-    GOOD_CAFE,
-    csv_bytes,
-    file_error,
-    post_file,
-    reference,
-    unna_client,
-    xlsx_bytes,
-)
+from events.tests.test_import import GOOD_CAFE, csv_bytes, file_error, post_file, xlsx_bytes
 from kreisintegration.uploads import OversizedUpload
+from municipalities.services import ensure_default_reference_data
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script><p>titel;beginn_datum</p></body></html>\n"
+
+
+@pytest.fixture
+def unna_client(client, contact_unna, district):
+    ensure_default_reference_data(district=district)
+    client.force_login(contact_unna)
+    return client
 
 
 def zip_with(entries: dict[str, bytes]) -> bytes:
@@ -58,7 +58,11 @@ def test_upload_within_the_limit_passes_the_size_cap(unna_client, unna, settings
 def test_accepted_uploads_stay_in_memory():
     from django.conf import settings
 
-    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE > settings.FILE_UPLOAD_MAX_BYTES >= settings.EVENTS_IMPORT_MAX_BYTES
+    assert (
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        > settings.FILE_UPLOAD_MAX_BYTES
+        >= settings.EVENTS_IMPORT_MAX_BYTES
+    )
     assert settings.FILE_UPLOAD_HANDLERS[0] == "kreisintegration.uploads.SizeCappedUploadHandler"
 
 
