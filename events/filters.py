@@ -14,13 +14,10 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
+from .recurrence import EARLIEST_DATE, LATEST_DATE
 from .selectors import MAX_WINDOW_DAYS, EventFilter
 
 MAX_QUERY_LENGTH = 200
-# Dates outside this range are typing errors; beyond it, window arithmetic would leave
-# the range Python's dates can hold (year 1 … 9999) and fail.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
 PARAMETERS = ("start", "end", "municipality", "field_of_action", "target_group", "language", "q")
 
 
