@@ -135,13 +135,23 @@ def volunteer(district):
     return user
 
 
+def worker_database_url() -> str:
+    """A worker process must use the test database (``test_…``), not the one in DATABASE_URL."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def real_worker(tmp_path):
-    """A real Celery worker process on the real Redis, delivering mail into a folder.
+    """A real Celery worker process on the real Redis and the test database, mailing into a folder.
 
     Yields (mail_dir, log_path). While it runs, tasks go to a queue of their own
-    that only this worker listens to. The worker only sends already rendered mails,
-    so it needs no access to the test database.
+    that only this worker listens to. The worker reads the mail outbox from the test
+    database, so tests using it need ``django_db(transaction=True)`` (committed rows).
+    When it starts, it sends what the outbox holds (``worker_ready``).
     """
     from django.conf import settings
 
@@ -154,6 +164,7 @@ def real_worker(tmp_path):
     log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
+        "DATABASE_URL": worker_database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }

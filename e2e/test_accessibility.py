@@ -1,5 +1,6 @@
 """Every page of every role passes axe (WCAG 2.1 A/AA and best practice) in a real browser."""
 
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -36,6 +37,7 @@ PUBLIC_PAGES = [
 ACCOUNT_PAGES = ["/konto/profil/", "/konto/passwort-aendern/"]
 KI_STAFF_PAGES = [
     "/kreis/",
+    "/kreis/protokoll/",
     "/kommunen/neu/",
     "/kommunen/unna/ansprechpersonen/",
     "/kommunen/unna/bearbeiten/",
@@ -43,6 +45,7 @@ KI_STAFF_PAGES = [
     "/veranstaltungen/meine/",
     "/veranstaltungen/neu/",
     "/veranstaltungen/import/",
+    "/kreis/e-mails/",
 ]
 CONTACT_UNNA_PAGES = [
     "/veranstaltungen/meine/",
@@ -416,3 +419,62 @@ def test_event_pages_reflow_at_320_px_without_horizontal_scrolling(
         save_screenshot(page, f"320px{path}")
     assert not too_wide, "Pages wider than the screen: " + ", ".join(too_wide)
     assert not violations, "Accessibility violations at 320 px:\n" + "\n".join(violations)
+
+
+def test_mail_status_page_with_waiting_and_failed_mails_is_accessible(
+    page, live_server, full_district, ki_staff
+):
+    from accounts.models import OutboxMail
+
+    for subject, status, error in [
+        (
+            "Einladung: Ansprechperson für Bönen",
+            OutboxMail.Status.QUEUED,
+            "ConnectionRefusedError: [Errno 111]",
+        ),
+        ("Anmeldung bestätigt: Flucht und Trauma", OutboxMail.Status.FAILED, "SMTPRecipientsRefused: 550"),
+    ]:
+        OutboxMail.objects.create(
+            idempotency_key=subject,
+            recipients=["şengül.yıldız@example.org"],
+            subject=subject,
+            status=status,
+            attempts=3,
+            last_error=error,
+            district_id=full_district.pk,
+        )
+    login(page, live_server, ki_staff.email, PASSWORD)
+    visit(page, live_server, "/kreis/e-mails/")
+    expect(page.get_by_role("button", name=re.compile("Erneut versuchen.*Flucht und Trauma"))).to_be_visible()
+    violations = axe_violations(page)
+    save_screenshot(page, "ki_staff_mail_status")
+
+    page.get_by_role("button", name=re.compile("Erneut versuchen.*Flucht und Trauma")).click()
+    expect(page.get_by_role("status")).to_contain_text("wird erneut gesendet")
+    violations += axe_violations(page)
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_protokoll_page_with_entries_is_accessible(
+    page, live_server, full_district, unna, contact_unna, ki_staff
+):
+    """The audit log with access entries and model changes, filtered and unfiltered."""
+    from accounts.audit import record_audit_event
+    from accounts.models import AuditEvent
+
+    event = make_event(by=contact_unna, municipality=unna, title="Sprachcafé", status=Event.Status.SUBMITTED)
+    event_services.approve_event(by=ki_staff, event=event)
+    record_audit_event(
+        actor=ki_staff,
+        action=AuditEvent.Action.SEARCHED_VOLUNTEERS,
+        district_id=unna.district_id,
+        details={"criteria": {"language": "ti"}, "page": 1},
+    )
+    login(page, live_server, ki_staff.email, PASSWORD)
+    violations = []
+    for path in ["/kreis/protokoll/", "/kreis/protokoll/?kind=review_decision"]:
+        visit(page, live_server, path)
+        expect(page.locator("table")).to_contain_text("Entscheidung: veröffentlicht")
+        violations += axe_violations(page)
+        save_screenshot(page, "ki_staff_protokoll")
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)

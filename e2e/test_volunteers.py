@@ -92,7 +92,7 @@ def sign_up(visitor: Page) -> None:
     visitor.get_by_label(PASSWORD_LABEL).fill(NEWCOMER_PASSWORD)
     visitor.get_by_label(label("Passwort wiederholen")).fill(NEWCOMER_PASSWORD)
     visitor.get_by_label(label("Wohnort (Kommune)")).select_option(label="Unna")
-    visitor.get_by_label(label("Ich habe die Datenschutzhinweise gelesen.")).check()
+    visitor.get_by_label(label("Ich habe die Datenschutzhinweise (Fassung 2026-1) gelesen.")).check()
     save_screenshot(visitor, "signup_filled")
     visitor.get_by_role("button", name="Registrieren").click()
 
@@ -474,7 +474,9 @@ def test_public_course_and_sign_up_pages_are_accessible(page, live_server, distr
     page.get_by_role("button", name="Registrieren").click()
     errors = page.get_by_role("alert")
     expect(errors).to_contain_text("Bitte prüfen Sie Ihre Angaben")
-    expect(errors.get_by_role("link", name="Ich habe die Datenschutzhinweise gelesen.")).to_be_visible()
+    expect(
+        errors.get_by_role("link", name="Ich habe die Datenschutzhinweise (Fassung 2026-1) gelesen.")
+    ).to_be_visible()
     violations += axe_violations(page)
     save_screenshot(page, "visitor_signup_errors")
 
@@ -499,6 +501,8 @@ VOLUNTEER_PAGES = [
     "/kurse/{completed}/",
     "/ehrenamt/profil/",
     "/ehrenamt/konto-loeschen/",
+    "/ehrenamt/einwilligungen/neuzugewandert/widerrufen/",
+    "/ehrenamt/einwilligungen/datenschutzhinweise/widerrufen/",
 ]
 
 

@@ -144,6 +144,15 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"pk": self.pk})
 
+    # The audit log (accounts.ModelChange) files a change under this district, labelled by title.
+    @property
+    def audit_district_id(self) -> int:
+        return self.municipality.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
+
     @property
     def is_recurring(self) -> bool:
         return bool(self.frequency)

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent, User
 from accounts.services import send_templated_mail
 from municipalities import permissions
 from municipalities.models import DistrictRole
@@ -135,7 +136,7 @@ def save_event(
     if is_new:
         log_change(event=event, actor=by, action=action or EventChange.Action.CREATED)
     elif changes:
-        log_change(
+        change = log_change(
             event=event,
             actor=by,
             action=EventChange.Action.UPDATED,
@@ -143,7 +144,7 @@ def save_event(
             comment=_("Nach Änderung erneut zur Prüfung eingereicht.") if resubmitted else "",
         )
         if resubmitted:
-            _notify_staff_of_submission(event)
+            _notify_staff_of_submission(event, change=change)
     return event
 
 
@@ -187,8 +188,8 @@ def submit_event(*, by: User, event: Event) -> Event:
     event.status = S.SUBMITTED
     event.submitted_at = timezone.now()
     event.save(update_fields=["status", "submitted_at", "updated_at"])
-    log_change(event=event, actor=by, action=EventChange.Action.SUBMITTED)
-    _notify_staff_of_submission(event)
+    change = log_change(event=event, actor=by, action=EventChange.Action.SUBMITTED)
+    _notify_staff_of_submission(event, change=change)
     return event
 
 
@@ -202,9 +203,22 @@ def _decide(*, by: User, event: Event, new_status: str, action: str, comment: st
     event.reviewed_at = timezone.now()
     event.reviewed_by = by
     event.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by", "updated_at"])
-    log_change(event=event, actor=by, action=action, comment=comment)
-    _notify_submitter(event, action=action, comment=comment, by=by)
+    change = log_change(event=event, actor=by, action=action, comment=comment)
+    _record_decision(by=by, event=event, decision=action)
+    _notify_submitter(event, action=action, comment=comment, by=by, change=change)
     return event
+
+
+def _record_decision(*, by: User, event: Event, decision: str) -> None:
+    """The audit log keeps who decided what; the comment stays with the event, not in the log."""
+    record_audit_event(
+        actor=by,
+        action=AuditEvent.Action.REVIEW_DECISION,
+        target=event,
+        district_id=event.municipality.district_id,
+        description=event.title,
+        details={"decision": str(decision)},
+    )
 
 
 @transaction.atomic
@@ -260,6 +274,7 @@ def cancel_event(*, by: User, event: Event, comment: str = "") -> Event:
     event.status = S.CANCELLED
     event.save(update_fields=["status", "updated_at"])
     log_change(event=event, actor=by, action=EventChange.Action.CANCELLED, comment=comment.strip())
+    _record_decision(by=by, event=event, decision=EventChange.Action.CANCELLED)
     return event
 
 
@@ -278,7 +293,7 @@ def staff_emails(district) -> list[str]:
     )
 
 
-def _notify_staff_of_submission(event: Event) -> None:
+def _notify_staff_of_submission(event: Event, *, change: EventChange) -> None:
     if settings.EVENTS_SUBMISSION_MAIL != "immediate":
         return  # the daily digest task collects them
     recipients = staff_emails(event.municipality.district)
@@ -287,6 +302,8 @@ def _notify_staff_of_submission(event: Event) -> None:
             to=recipients,
             template="event_submitted",
             context={"events": [event], "district": event.municipality.district},
+            idempotency_key=f"event-submitted:{change.pk}",
+            district_id=event.municipality.district_id,
         )
 
 
@@ -304,14 +321,19 @@ def send_submission_digest(*, since) -> int:
     for district, events in by_district.items():
         recipients = staff_emails(district)
         if recipients:
-            send_templated_mail(
-                to=recipients, template="event_submitted", context={"events": events, "district": district}
+            stored = send_templated_mail(
+                to=recipients,
+                template="event_submitted",
+                context={"events": events, "district": district},
+                # One digest per district and day, even if beat runs the task twice.
+                idempotency_key=f"event-submission-digest:{district.pk}:{timezone.localdate()}",
+                district_id=district.pk,
             )
-            sent += 1
+            sent += stored is not None
     return sent
 
 
-def _notify_submitter(event: Event, *, action: str, comment: str, by: User) -> None:
+def _notify_submitter(event: Event, *, action: str, comment: str, by: User, change: EventChange) -> None:
     recipient = event.created_by
     submission = event.changes.filter(action=EventChange.Action.SUBMITTED).select_related("actor").last()
     if submission and submission.actor:
@@ -330,4 +352,6 @@ def _notify_submitter(event: Event, *, action: str, comment: str, by: User) -> N
         },
         language=recipient.preferred_language,
         reply_to=event.municipality.district.ki_email,
+        idempotency_key=f"event-decision:{change.pk}",
+        district_id=event.municipality.district_id,
     )

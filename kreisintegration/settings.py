@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "django_ratelimit",
+    "auditlog",
     "accounts",
     "municipalities",
     "events",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: records the acting user (never the address) with every model change.
+    "accounts.middleware.AuditlogActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,6 +163,31 @@ VOLUNTEERS_REMINDER_DAYS = env_int("VOLUNTEERS_REMINDER_DAYS", 2)
 
 # Invitations for municipal contacts are valid for this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+
+# Audit log (accounts.AuditEvent: who viewed or exported personal data, review decisions) and the
+# model-change history of django-auditlog (accounts.ModelChange: roles, memberships, invitations,
+# review states, course status/capacity, registration status). Entries older than this are deleted
+# nightly. Only the fields listed here are recorded: no names, e-mail addresses, free text or
+# password hashes, so anonymising a person never has to rewrite the history.
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 730)
+AUDITLOG_LOGENTRY_MODEL = "accounts.ModelChange"
+# accounts.ModelChange replaces auditlog's own entry model (swapped out), so auditlog's migrations
+# would only create an unused table whose foreign key to the user table breaks test flushes.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "accounts.user", "include_fields": ["is_active", "is_staff", "is_superuser"]},
+    {"model": "municipalities.districtrole", "include_fields": ["user", "district", "role"]},
+    {"model": "municipalities.membership", "include_fields": ["user", "municipality", "role"]},
+    {
+        "model": "municipalities.invitation",
+        "include_fields": ["municipality", "role", "invited_by", "expires_at", "accepted_at", "revoked_at"],
+    },
+    {"model": "events.event", "include_fields": ["status", "reviewed_at", "reviewed_by"]},
+    {"model": "volunteers.course", "include_fields": ["status", "capacity"]},
+    {"model": "volunteers.registration", "include_fields": ["status"]},
+)
 
 # Login throttling (django-axes): lock a user name from an address after
 # repeated failures; the lock-out page says when to try again.
@@ -262,6 +290,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A dead broker must not hold up a request: mails are stored in the outbox first and sent later,
+# so publishing gives up quickly (short connect timeout, two quick retries) and the row waits.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE = {
     "volunteers-expire-offers": {"task": "volunteers.expire_offers", "schedule": 15 * 60},
     "volunteers-send-reminders": {"task": "volunteers.send_reminders", "schedule": crontab(minute=5)},
@@ -278,7 +316,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
     },
     "overview-mark-stale-reports": {"task": "overview.mark_stale_reports", "schedule": 10 * 60},
+    "volunteers-apply-retention": {
+        "task": "volunteers.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    "accounts-send-pending-mail": {"task": "accounts.send_pending_mail", "schedule": 60},
+    "accounts-delete-old-audit-entries": {
+        "task": "accounts.delete_old_audit_entries",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
+# Retention (volunteers/retention.py): course participants' personal link is removed after the
+# end of the N-th year after the course year (funding evidence must be kept 5 years); pure
+# volunteers inactive for N months get a warning mail and are anonymised N days later.
+PARTICIPANT_RETENTION_YEARS = env_int("PARTICIPANT_RETENTION_YEARS", 5)
+VOLUNTEER_INACTIVITY_MONTHS = env_int("VOLUNTEER_INACTIVITY_MONTHS", 24)
+VOLUNTEER_INACTIVITY_WARNING_DAYS = env_int("VOLUNTEER_INACTIVITY_WARNING_DAYS", 30)
 OVERVIEW_REPORT_STALE_MINUTES = env_int("OVERVIEW_REPORT_STALE_MINUTES", 30)
 
 # E-mail: console in development, SMTP in production (or any backend by name).
@@ -298,6 +351,13 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kreisintegration <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail outbox: every mail is stored first and sent by a worker. A failed attempt is retried
+# after 1, 2, 4, … minutes (at most 6 hours apart); after MAIL_MAX_ATTEMPTS it counts as failed
+# and waits on the status page. A send that has not finished after MAIL_SENDING_TIMEOUT_MINUTES
+# (worker killed) is queued again. Sent mails are deleted after MAIL_OUTBOX_RETENTION_DAYS.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_SENDING_TIMEOUT_MINUTES = env_int("MAIL_SENDING_TIMEOUT_MINUTES", 10)
+MAIL_OUTBOX_RETENTION_DAYS = env_int("MAIL_OUTBOX_RETENTION_DAYS", 30)
 
 # The absolute address of the portal, used in e-mails (links in invitations).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,5 +1,6 @@
 """Project-wide pages: start page, role dashboard, legal pages, health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -8,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from municipalities import permissions
+from volunteers.models import PRIVACY_NOTICE_VERSION
 from volunteers.permissions import courses_run_by
 
 
@@ -65,7 +67,16 @@ def imprint(request):
 
 @require_safe
 def privacy(request):
-    return render(request, "pages/datenschutz.html")
+    return render(
+        request,
+        "pages/datenschutz.html",
+        {
+            "privacy_notice_version": PRIVACY_NOTICE_VERSION,
+            "retention_years": settings.PARTICIPANT_RETENTION_YEARS,
+            "inactivity_months": settings.VOLUNTEER_INACTIVITY_MONTHS,
+            "warning_days": settings.VOLUNTEER_INACTIVITY_WARNING_DAYS,
+        },
+    )
 
 
 @require_safe

@@ -133,6 +133,11 @@ class DistrictRole(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} ({self.district})"
 
+    # The audit log (accounts.ModelChange) files a change under this district; no personal label.
+    @property
+    def audit_district_id(self) -> int:
+        return self.district_id
+
 
 class Membership(models.Model):
     """A person's role in one municipality; a person may belong to several."""
@@ -154,6 +159,15 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} ({self.municipality})"
+
+    # The audit log (accounts.ModelChange) files a change under this district; no personal label.
+    @property
+    def audit_district_id(self) -> int:
+        return self.municipality.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.municipality.name
 
 
 class ReferenceData(models.Model):
@@ -258,6 +272,15 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.municipality}"
+
+    # The audit log (accounts.ModelChange) files a change under this district; no personal label.
+    @property
+    def audit_district_id(self) -> int:
+        return self.municipality.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.municipality.name
 
     @property
     def is_expired(self) -> bool:

@@ -20,6 +20,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import OutboxMail
+
 from .models import District, DistrictRole, Membership, Municipality
 
 
@@ -108,6 +110,15 @@ def is_ki_staff(user, district: District | None = None) -> bool:
     if district is None:
         return bool(roles.staff_district_ids)
     return district.pk in roles.staff_district_ids
+
+
+def outbox_mails_visible_to(user) -> QuerySet[OutboxMail]:
+    """Mails of the districts the user is KI staff of; mails without a district
+    (password reset and the like) only for superusers."""
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return OutboxMail.objects.all()
+    return OutboxMail.objects.filter(district_id__in=roles.staff_district_ids)
 
 
 # --- municipalities ----------------------------------------------------------

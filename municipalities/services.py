@@ -161,6 +161,8 @@ def invite_contact(
         },
         language=existing.preferred_language if existing else None,
         reply_to=district.ki_email,
+        idempotency_key=f"invitation:{invitation.pk}",
+        district_id=district.pk,
     )
     return invitation, token
 
@@ -240,6 +242,9 @@ def request_new_invitation(*, email: str) -> None:
                 "manage_url": settings.SITE_URL
                 + reverse("municipalities:contacts", kwargs={"slug": invitation.municipality.slug}),
             },
+            # One notice per invitation and day, however often the form is sent.
+            idempotency_key=f"invitation-renewal-request:{invitation.pk}:{timezone.localdate()}",
+            district_id=district.pk,
         )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "municipalities"
 
@@ -36,6 +36,10 @@ urlpatterns = [
         name="measure_update",
     ),
     path("kreis/", views.DistrictOverviewView.as_view(), name="district"),
+    path("kreis/e-mails/", views.MailStatusView.as_view(), name="mail_status"),
+    path("kreis/e-mails/<int:pk>/erneut-senden/", views.MailRetryView.as_view(), name="mail_retry"),
+    path("kreis/protokoll/", audit_views.AuditLogView.as_view(), name="audit_log"),
+    path("kreis/protokoll.csv", audit_views.AuditLogExportView.as_view(), name="audit_log_csv"),
     path(
         "einladung/neu-anfordern/",
         views.InvitationRenewalView.as_view(),

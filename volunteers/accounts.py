@@ -12,6 +12,12 @@ after the funding year. What is kept after deletion, and why:
   (funding evidence, "qualified volunteers"), the consent timestamps (proof
   that earlier processing was lawful) and – only if it was given with
   consent – the newcomer flag, which afterwards is an anonymous count;
+* the ``accounts.ConsentRecord`` rows, attached to the emptied ``User`` row (so
+  pseudonymous: nothing in them or next to them names the person). They are the
+  evidence that processing before the deletion was lawful (Art. 7(1) GDPR asks the
+  controller to be able to show consent) and hold nothing but kind, text version and
+  times. The privacy-notice consent is closed as withdrawn at the moment of deletion:
+  deleting the account is how that consent is withdrawn;
 * the ``User`` row, emptied (placeholder address, "Gelöschte Person", no
   usable password), so that foreign keys elsewhere (events, history,
   attendance recorded by a trainer) keep pointing at *somebody* without
@@ -38,8 +44,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.services import find_user_by_email, send_templated_mail
+from accounts import consents
+from accounts.audit import audit_events_of_actor
+from accounts.models import ConsentRecord, User
+from accounts.services import find_user_by_email, forget_mail_to, send_templated_mail
 from municipalities import permissions as base_permissions
 from municipalities.models import (
     District,
@@ -135,6 +143,7 @@ def _send_confirmation(user: User, district: District | None) -> None:
         },
         language=user.preferred_language,
         reply_to=district.ki_email if district else "",
+        district_id=district.pk if district else None,
     )
 
 
@@ -151,6 +160,7 @@ def _send_existing_account_notice(user: User, district: District | None) -> None
         },
         language=user.preferred_language,
         reply_to=district.ki_email if district else "",
+        district_id=district.pk if district else None,
     )
 
 
@@ -206,6 +216,13 @@ def sign_up_volunteer(
                 privacy_consent_at=now,
                 privacy_consent_version=PRIVACY_NOTICE_VERSION,
             )
+            consents.record_consent(
+                user=user,
+                kind=consents.Kind.PRIVACY_NOTICE,
+                version=PRIVACY_NOTICE_VERSION,
+                source=consents.Source.SIGNUP,
+                now=now,
+            )
             grant_district_role(user=user, district=district, role=DistrictRole.Role.VOLUNTEER)
             _signup_mail_allowed(email)
             _send_confirmation(user, district)
@@ -240,6 +257,13 @@ def join_as_volunteer(
         privacy_consent_at=now,
         privacy_consent_version=PRIVACY_NOTICE_VERSION,
         email_confirmed_at=now,
+    )
+    consents.record_consent(
+        user=user,
+        kind=consents.Kind.PRIVACY_NOTICE,
+        version=PRIVACY_NOTICE_VERSION,
+        source=consents.Source.SIGNUP,
+        now=now,
     )
     grant_district_role(user=user, district=district, role=DistrictRole.Role.VOLUNTEER)
     return volunteer
@@ -293,10 +317,11 @@ class LanguageSkill:
 def set_newcomer_consent(*, volunteer: Volunteer, came_as_newcomer: bool, consent: bool, now=None) -> None:
     """Record or withdraw the newcomer flag and its consent (does not save the volunteer).
 
-    The flag may only be stored with consent. Withdrawing – or unticking the
-    flag – removes the flag and the consent record alike, and the flag on
-    registrations that are still open (funding evidence that is not yet
-    final); completed registrations keep the count that was lawfully made.
+    The flag may only be stored with consent; every give and withdrawal is also written as an
+    ``accounts.ConsentRecord``. Withdrawing – or unticking the flag – removes the flag, the
+    consent fields and the flag on *all* of the person's registrations: afterwards the person
+    is counted as a newcomer nowhere, also not in funding evidence or figures produced later.
+    (Evidence already handed in on paper cannot be recalled; the Datenschutz page says so.)
     """
     if came_as_newcomer and not consent:
         raise AccountError(
@@ -304,22 +329,76 @@ def set_newcomer_consent(*, volunteer: Volunteer, came_as_newcomer: bool, consen
                 "Bitte willigen Sie ein, wenn Sie die Angabe „neu zugewandert“ machen möchten – oder lassen Sie sie weg."
             )
         )
+    now = now or timezone.now()
     if came_as_newcomer:
         if (
             not volunteer.newcomer_consent_at
             or volunteer.newcomer_consent_version != NEWCOMER_CONSENT_VERSION
         ):
-            volunteer.newcomer_consent_at = now or timezone.now()
+            volunteer.newcomer_consent_at = now
             volunteer.newcomer_consent_version = NEWCOMER_CONSENT_VERSION
         volunteer.came_as_newcomer = True
+        if volunteer.user_id:
+            consents.record_consent(
+                user=volunteer.user,
+                kind=consents.Kind.NEWCOMER_STATUS,
+                version=volunteer.newcomer_consent_version,
+                source=consents.Source.PROFILE,
+                now=volunteer.newcomer_consent_at,
+            )
+        if volunteer.pk:
+            # Only registrations still open take over a newly given consent: a completed
+            # course's evidence counted what was consented at the time.
+            volunteer.registrations.filter(status__in=OPEN_STATUSES, counts_as_newcomer=False).update(
+                counts_as_newcomer=True, updated_at=now
+            )
     else:
         volunteer.came_as_newcomer = False
         volunteer.newcomer_consent_at = None
         volunteer.newcomer_consent_version = ""
-    if volunteer.pk:
-        volunteer.registrations.filter(status__in=OPEN_STATUSES).exclude(
-            counts_as_newcomer=volunteer.counts_as_newcomer
-        ).update(counts_as_newcomer=volunteer.counts_as_newcomer, updated_at=timezone.now())
+        if volunteer.user_id:
+            consents.withdraw_consent(user=volunteer.user, kind=consents.Kind.NEWCOMER_STATUS, now=now)
+        if volunteer.pk:
+            volunteer.registrations.filter(counts_as_newcomer=True).update(
+                counts_as_newcomer=False, updated_at=now
+            )
+
+
+def record_profile_consents(volunteer: Volunteer, *, source: str) -> None:
+    """Write consent records for the consents a profile holds (demo data, test factories).
+
+    The data migration ``volunteers.0003`` does the same for profiles that existed
+    before consent records did.
+    """
+    if volunteer.user_id is None:
+        return
+    if volunteer.privacy_consent_at:
+        consents.record_consent(
+            user=volunteer.user,
+            kind=consents.Kind.PRIVACY_NOTICE,
+            version=volunteer.privacy_consent_version,
+            source=source,
+            now=volunteer.privacy_consent_at,
+        )
+    if volunteer.came_as_newcomer and volunteer.newcomer_consent_at:
+        consents.record_consent(
+            user=volunteer.user,
+            kind=consents.Kind.NEWCOMER_STATUS,
+            version=volunteer.newcomer_consent_version,
+            source=source,
+            now=volunteer.newcomer_consent_at,
+        )
+
+
+@transaction.atomic
+def withdraw_newcomer_consent(*, user: User, now=None) -> Volunteer:
+    """Withdraw the consent to the newcomer flag from the "Meine Einwilligungen" page."""
+    volunteer = Volunteer.objects.select_for_update().filter(user=user, anonymised_at__isnull=True).first()
+    if volunteer is None:
+        raise AccountError(_("Sie haben noch kein Ehrenamtsprofil."))
+    set_newcomer_consent(volunteer=volunteer, came_as_newcomer=False, consent=False, now=now)
+    volunteer.save(update_fields=["came_as_newcomer", "newcomer_consent_at", "newcomer_consent_version"])
+    return volunteer
 
 
 @transaction.atomic
@@ -409,6 +488,20 @@ def export_volunteer(volunteer: Volunteer) -> dict:
         "email_confirmed_at": _dt(volunteer.email_confirmed_at),
         "created_at": _dt(volunteer.created_at),
         "anonymised_at": _dt(volunteer.anonymised_at),
+        "inactivity_warning_sent_at": _dt(volunteer.inactivity_warning_sent_at),
+    }
+
+
+def export_consent_record(record: ConsentRecord) -> dict:
+    return {
+        "kind": record.kind,
+        "kind_display": record.get_kind_display(),
+        "text_version": record.text_version,
+        "given_at": _dt(record.given_at),
+        "source": record.source,
+        "source_display": record.get_source_display(),
+        "withdrawn_at": _dt(record.withdrawn_at),
+        "superseded_at": _dt(record.superseded_at),
     }
 
 
@@ -512,9 +605,15 @@ def export_own_data(*, user: User) -> dict:
             export_membership(item)
             for item in Membership.objects.filter(user=user).select_related("municipality").order_by("pk")
         ],
+        "consent_records": [
+            export_consent_record(record)
+            for record in ConsentRecord.objects.filter(user=user).order_by("given_at", "pk")
+        ],
         "courses_as_trainer": [
             course.title for course in user.courses_as_trainer.order_by("registration_closes", "title")
         ],
+        # What this person viewed or exported of others' data is personal data of theirs, too.
+        "audit_log_as_actor": audit_events_of_actor(user=user),
         "volunteer": None,
     }
     if volunteer is not None:
@@ -583,11 +682,13 @@ def delete_volunteer_account(*, user: User, now=None) -> Volunteer | None:
         volunteer.interests.clear()
         volunteer.languages.all().delete()
 
+    consents.withdraw_consent(user=user, kind=consents.Kind.PRIVACY_NOTICE, now=now)
     DistrictRole.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
     placeholder = f"geloescht-{secrets.token_hex(8)}@invalid"
     Invitation.objects.filter(email__iexact=old_email).update(email=placeholder, full_name="")
     _forget_login_records(old_email)
+    forget_mail_to(email=old_email)
 
     user.email = placeholder
     user.full_name = DELETED_NAME

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ConsentRecord, User
 from municipalities.models import (
     BuildingBlock,
     District,
@@ -24,6 +24,7 @@ from municipalities.models import (
 )
 
 from . import services
+from .accounts import record_profile_consents
 from .models import (
     NEWCOMER_CONSENT_VERSION,
     PRIVACY_NOTICE_VERSION,
@@ -86,6 +87,7 @@ def _volunteer(district, full_name, email, municipality_slug, newcomer, codes) -
         },
     )
     if created:
+        record_profile_consents(volunteer, source=ConsentRecord.Source.SIGNUP)
         for code in codes:
             language = Language.objects.filter(code=code).first()
             if language:

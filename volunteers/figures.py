@@ -50,6 +50,7 @@ from .models import (
     CourseSession,
     Qualification,
     Registration,
+    RetainedNewcomerCount,
     Volunteer,
     VolunteerQualification,
 )
@@ -255,7 +256,7 @@ def newcomer_volunteers(*, districts: QuerySet[District], year: int) -> dict[str
         course__sessions__start__gte=start,
         course__sessions__start__lt=end,
     )
-    return Volunteer.objects.filter(
+    figures = Volunteer.objects.filter(
         district__in=districts,
         created_at__lt=end,
         came_as_newcomer=True,
@@ -265,6 +266,13 @@ def newcomer_volunteers(*, districts: QuerySet[District], year: int) -> dict[str
         qualified=Count("pk", filter=Exists(holds_qualification)),
         active=Count("pk", filter=Exists(took_part)),
     )
+    # People whose registrations of that year were anonymised after the retention period
+    # (``volunteers.retention``) are no longer countable through them; they were kept as a number.
+    retained = RetainedNewcomerCount.objects.filter(district__in=districts, year=year).aggregate(
+        n=Coalesce(Sum("active_newcomers"), 0)
+    )
+    figures["active"] += retained["n"]
+    return figures
 
 
 def komm_an_figures(*, districts: QuerySet[District], year: int) -> KommAnFigures:

@@ -16,9 +16,16 @@ from accounts.forms import ChoosePasswordForm, HoneypotFormMixin
 from accounts.models import User
 from municipalities.models import FieldOfAction, Language, Municipality
 
-from .models import Volunteer, VolunteerLanguage
+from .models import NEWCOMER_CONSENT_VERSION, PRIVACY_NOTICE_VERSION, Volunteer, VolunteerLanguage
 
 # --- sign-up and own profile -------------------------------------------------
+
+
+def _privacy_label() -> str:
+    # Every consent text names its version; the consent record stores the same version.
+    return _("Ich habe die Datenschutzhinweise (Fassung %(version)s) gelesen.") % {
+        "version": PRIVACY_NOTICE_VERSION
+    }
 
 
 def _privacy_help_text():
@@ -63,6 +70,7 @@ class PrivacyConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
         self.fields["privacy"].help_text = _privacy_help_text()
+        self.fields["privacy"].label = _privacy_label()
 
 
 class SignupForm(HoneypotFormMixin, ChoosePasswordForm):
@@ -95,6 +103,7 @@ class SignupForm(HoneypotFormMixin, ChoosePasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
         self.fields["privacy"].help_text = _privacy_help_text()
+        self.fields["privacy"].label = _privacy_label()
 
     def clean_full_name(self) -> str:
         return _clean_name(self.cleaned_data["full_name"])
@@ -161,6 +170,10 @@ class VolunteerProfileForm(forms.Form):
 
     def __init__(self, *args, volunteer: Volunteer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["newcomer_consent"].label = _(
+            "Ich willige ein, dass das Integrationszentrum diese Angabe für anonyme Statistiken speichert "
+            "und auswertet (Einwilligungstext Fassung %(version)s)."
+        ) % {"version": NEWCOMER_CONSENT_VERSION}
         self.fields["municipality"].queryset = Municipality.objects.filter(district=volunteer.district_id)
         # Inactive fields of action stay visible while the person still has them.
         chosen = list(volunteer.interests.values_list("pk", flat=True)) if volunteer.pk else []

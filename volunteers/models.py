@@ -62,6 +62,11 @@ class Volunteer(models.Model):
     email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    # Set when the mail "your account will be deleted after long inactivity" went out; a login
+    # afterwards clears it (``volunteers.retention``).
+    inactivity_warning_sent_at = models.DateTimeField(
+        _("Hinweis auf Löschung wegen Inaktivität gesendet am"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("Ehrenamtliche*r")
@@ -71,7 +76,7 @@ class Volunteer(models.Model):
     def __str__(self) -> str:
         if self.user_id:
             return str(self.user)
-        return _("anonymisiert")
+        return str(_("anonymisiert"))
 
     @property
     def counts_as_newcomer(self) -> bool:
@@ -198,6 +203,15 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("volunteers:course_detail", kwargs={"pk": self.pk})
 
+    # The audit log (accounts.ModelChange) files a change under this district, labelled by title.
+    @property
+    def audit_district_id(self) -> int:
+        return self.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
+
     def clean(self) -> None:
         super().clean()
         if self.building_block_id and self.building_block.programme_id != self.funding_programme_id:
@@ -275,6 +289,16 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.volunteer} – {self.course} ({self.get_status_display()})"
 
+    # The audit log (accounts.ModelChange) files a change under the course's district, labelled by
+    # the course title, never by the person.
+    @property
+    def audit_district_id(self) -> int:
+        return self.course.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.course.title
+
 
 class Attendance(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendances")
@@ -311,3 +335,25 @@ class VolunteerQualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer}: {self.qualification}"
+
+
+class RetainedNewcomerCount(models.Model):
+    """Anonymous remainder of the figure "newcomers who became volunteers, active in ``year``".
+
+    That figure counts *people* (distinct profiles) who took part in a course of the year.
+    When retention cuts the link between old registrations and a person
+    (``volunteers.retention``), the person is no longer countable through them, so the
+    retention job adds them here – a number, no link to anybody – and the figure adds it back.
+    """
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    active_newcomers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("anonymer Restwert (Neuzugewanderte als Ehrenamtliche)")
+        verbose_name_plural = _("anonyme Restwerte (Neuzugewanderte als Ehrenamtliche)")
+        constraints = [models.UniqueConstraint(fields=["district", "year"], name="retained_newcomers_once")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}: {self.active_newcomers}"

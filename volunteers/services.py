@@ -365,4 +365,7 @@ def _mail(registration: Registration, kind: str, *, extra: dict | None = None) -
         language=user.preferred_language,
         reply_to=registration.course.district.ki_email,
         attachments=attachments,
+        # Each kind of notice happens at most once per registration (a new sign-up is a new row).
+        idempotency_key=f"course-{kind}:{registration.pk}",
+        district_id=registration.course.district_id,
     )

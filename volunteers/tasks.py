@@ -21,3 +21,17 @@ def delete_unconfirmed_signups() -> int:
     from . import accounts
 
     return accounts.delete_unconfirmed_signups()
+
+
+@shared_task(name="volunteers.apply_retention")
+def apply_retention() -> dict:
+    """Daily: anonymise course participants after the retention period, warn/anonymise inactive volunteers."""
+    from . import retention
+
+    report = retention.apply_retention()
+    return {
+        "registrations": report.registrations,
+        "courses": len(report.courses),
+        "warned": len(report.warned),
+        "anonymised_volunteers": len(report.anonymised_volunteers),
+    }

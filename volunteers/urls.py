@@ -19,6 +19,11 @@ urlpatterns = [
     path("ehrenamt/profil/", account.ProfileView.as_view(), name="profile"),
     path("ehrenamt/meine-daten.json", account.DataExportView.as_view(), name="data_export"),
     path("ehrenamt/konto-loeschen/", account.DeleteAccountView.as_view(), name="delete_account"),
+    path(
+        "ehrenamt/einwilligungen/<str:kind>/widerrufen/",
+        account.WithdrawConsentView.as_view(),
+        name="withdraw_consent",
+    ),
     # volunteer: registrations
     path("ehrenamt/", participation.MyCoursesView.as_view(), name="my_courses"),
     path("ehrenamt/anmeldungen/<int:pk>/abmelden/", participation.CancelView.as_view(), name="cancel"),

@@ -1,33 +1,31 @@
 """The Celery wiring, proven with a real worker process and the real Redis (not eager)."""
 
-import email
-
 import pytest
 
-from accounts.tasks import deliver_mail
-from conftest import wait_for_files
+from accounts.models import OutboxMail
+from accounts.services import send_templated_mail
+from conftest import read_mail_file, wait_for_files
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_task_runs_on_real_worker_through_redis(real_worker):
+def test_outbox_mail_is_sent_by_a_real_worker_through_redis(real_worker, ki_staff):
     mail_dir, log_path = real_worker
-    result = deliver_mail.apply_async(
-        kwargs={
-            "to": ["sengul@example.org"],
-            "subject": "Prüfung der Celery-Anbindung",
-            "text": "Hallo aus dem Worker – Grüße an Lünen.",
-        },
+
+    stored = send_templated_mail(  # autocommit: stored and handed to the worker at once
+        to="sengul@example.org",
+        template="password_reset",
+        context={"user": ki_staff, "reset_path": "/konto/passwort-neu/abc/def/"},
+        language="de",
     )
-    assert result.id
 
     files = wait_for_files(mail_dir)
     if not files:
         pytest.fail(f"worker delivered nothing; its log:\n{log_path.read_text()}")
     assert len(files) == 1
-    message = email.message_from_bytes(files[0].read_bytes().split(b"\n" + b"-" * 79)[0])
-    assert str(email.header.make_header(email.header.decode_header(message["Subject"]))) == (
-        "Prüfung der Celery-Anbindung"
-    )
-    body = message.get_payload(decode=True).decode(message.get_content_charset())
-    assert "Hallo aus dem Worker – Grüße an Lünen." in body
+    message = read_mail_file(files[0])
+    assert message["To"] == "sengul@example.org"
+    assert "/konto/passwort-neu/abc/def/" in message.get_body(preferencelist=("plain",)).get_content()
+    mail = OutboxMail.objects.get(pk=stored.pk)
+    assert mail.status == OutboxMail.Status.SENT
+    assert mail.text_body == ""  # the one-time link does not stay in the database

@@ -12,11 +12,12 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
+from accounts.models import OutboxMail, User
 from events.models import Event
 from events.tests.factories import make_event
 from municipalities import services
 from municipalities.models import FieldOfAction, Invitation, Measure, Membership
+from municipalities.tests.factories import DistrictFactory
 from overview.models import ConceptReport
 from volunteers.accounts import make_confirmation_token
 from volunteers.models import Course, Registration
@@ -98,6 +99,9 @@ MATRIX = {
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
     ),
     "municipalities:district": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    # the audit log: KI staff only, read-only (no method changes anything)
+    "municipalities:audit_log": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "municipalities:audit_log_csv": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "municipalities:measures": (
         "unna",
         {
@@ -224,6 +228,11 @@ MATRIX = {
         None,
         {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
     ),
+    # Always one's own consent (no id in the URL); POST withdraws and goes back to the profile.
+    "volunteers:withdraw_consent": (
+        "consent",
+        {"GET": {**everyone(302), "volunteer": 200}, "POST": everyone(302)},
+    ),
     # volunteers: registrations (only people with a volunteer profile; someone else's id → 404)
     "volunteers:register": ("course", {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})}),
     "volunteers:my_courses": (None, {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 405})}),
@@ -294,6 +303,12 @@ MATRIX = {
     "overview:report_status": ("report", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "overview:report_file": ("report_pdf", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "overview:report_retry": ("report", {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})}),
+    # mail outbox status page: KI staff of the mail's district (another district's mail: see below)
+    "municipalities:mail_status": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "municipalities:mail_retry": (
+        "failed_mail",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
     # invitations: the token is the credential; a logged-in stranger is told it is not theirs
     "municipalities:invitation_accept": ("token", {"GET": everyone(200), "POST": everyone(200)}),
     "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
@@ -368,7 +383,20 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
         },
         "token": token,
         "unna": unna,
+        "failed_mail": make_outbox_mail(district_id=unna.district_id),
     }
+
+
+def make_outbox_mail(*, district_id: int | None) -> OutboxMail:
+    return OutboxMail.objects.create(
+        idempotency_key=f"test:{district_id}",
+        recipients=["nicht-zustellbar@example.org"],
+        subject="Einladung",
+        text_body="…",
+        status=OutboxMail.Status.FAILED,
+        attempts=8,
+        district_id=district_id,
+    )
 
 
 def done_report(district, by) -> ConceptReport:
@@ -415,6 +443,8 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"code": objects["certificate"].certificate_code})
     if key == "confirm":
         return reverse(name, kwargs={"token": objects["confirm_token"]})
+    if key == "consent":
+        return reverse(name, kwargs={"kind": "neuzugewandert"})
     if key == "csv":
         return reverse(name, kwargs={"fmt": "csv"})
     if key == "measure":
@@ -429,6 +459,8 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"slug": unna.slug, "pk": invitation.pk})
     if key == "token":
         return reverse(name, kwargs={"token": objects["token"]})
+    if key == "failed_mail":
+        return reverse(name, kwargs={"pk": objects["failed_mail"].pk})
     if key == "reset":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
     return reverse(name)
@@ -462,6 +494,25 @@ def test_permission_matrix(client, objects, name, method, role):
     protected = methods[method]["ki_staff"] != 302
     if expected == 302 and role == "anonymous" and method == "GET" and protected:
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("role", ROLES)
+def test_mail_of_another_district_or_without_district_is_out_of_reach(client, objects, role, method):
+    """KI staff of Kreis Unna cannot see or retry another district's mails, nor district-less ones."""
+    other = make_outbox_mail(
+        district_id=DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974").pk
+    )
+    unassigned = make_outbox_mail(district_id=None)
+    if role != "anonymous":
+        client.force_login(objects["users"][role])
+    expected = {"anonymous": 302, "ki_staff": 404 if method == "POST" else 405}.get(role, 403)
+
+    for mail in (other, unassigned):
+        response = client.generic(method, reverse("municipalities:mail_retry", kwargs={"pk": mail.pk}))
+        assert response.status_code == expected
+        mail.refresh_from_db()
+        assert mail.status == OutboxMail.Status.FAILED
 
 
 @pytest.mark.parametrize(("role", "expected"), [("anonymous", 302), ("contact_unna", 302), ("ki_staff", 200)])

@@ -45,6 +45,7 @@ def main() -> None:
     visibility = os.environ.get("OVERVIEW_TEST_VISIBILITY_TIMEOUT")
     if visibility:
         app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
             "visibility_timeout": float(visibility),
             "unacked_restore_interval": 1,
             "unacked_restore_throttle": 1,

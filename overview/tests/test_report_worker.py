@@ -17,9 +17,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
+from conftest import worker_database_url
 from overview import services
 from overview.models import ConceptReport
 
@@ -43,13 +43,6 @@ class Worker:
         """SIGKILL: the worker gets no chance to finish, acknowledge or clean up."""
         self.process.kill()
         self.process.wait(timeout=20)
-
-
-def worker_database_url() -> str:
-    """The worker must use the test database (``test_…``), not the one in DATABASE_URL."""
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import ConsentRecord
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import UserFactory
+from volunteers.accounts import record_profile_consents
 from volunteers.models import Course, CourseSession, Volunteer
 
 
@@ -30,6 +32,8 @@ def make_volunteer(
             "email_confirmed_at": now,
         },
     )
+    if _created:
+        record_profile_consents(volunteer, source=ConsentRecord.Source.SIGNUP)
     return volunteer
 
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ConsentRecord, User
 from conftest import PASSWORD
 from municipalities.models import (
     District,
@@ -107,7 +107,7 @@ def test_signup_form_has_privacy_checkbox_and_a_hidden_honeypot(client, district
     response = client.get(SIGNUP)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ich habe die Datenschutzhinweise gelesen" in html
+    assert "Ich habe die Datenschutzhinweise (Fassung 2026-1) gelesen" in html
     assert reverse("privacy") in html
     # Only municipalities of the portal district are offered.
     assert response.context["form"].fields["municipality"].queryset.count() == 2
@@ -605,9 +605,10 @@ def test_withdrawing_removes_the_flag_and_the_consent(client, district, still_ti
     assert profile.newcomer_consent_version == ""
     open_registration.refresh_from_db()
     assert open_registration.counts_as_newcomer is False
-    # Completed funding evidence keeps the count that was lawfully made at the time.
+    # Withdrawal removes the dependent data everywhere: evidence produced from now on no longer
+    # counts the person, also for completed courses.
     past.refresh_from_db()
-    assert past.counts_as_newcomer is True
+    assert past.counts_as_newcomer is False
 
 
 def test_profile_page_shows_only_the_own_profile(client, volunteer, district):
@@ -633,7 +634,9 @@ def rich_volunteer(volunteer, district, unna, trainer):
     profile.came_as_newcomer = True
     profile.newcomer_consent_at = timezone.now()
     profile.newcomer_consent_version = NEWCOMER_CONSENT_VERSION
+    profile.inactivity_warning_sent_at = timezone.now()
     profile.save()
+    accounts.record_profile_consents(profile, source=ConsentRecord.Source.PROFILE)
     profile.interests.add(FieldOfAction.objects.create(district=district, name="Wohnen", slug="wohnen"))
     VolunteerLanguage.objects.create(volunteer=profile, language=language("ar", "Arabisch"), level="native")
     qualification = Qualification.objects.create(district=district, name="Grundqualifizierung", slug="grund")
@@ -730,6 +733,7 @@ NOT_EXPORTED = {
     Attendance: {"id": "internal key", "registration": "nested under the registration"},
     DistrictRole: {"id": "internal key", "user": "the person themself"},
     Membership: {"id": "internal key", "user": "the person themself"},
+    ConsentRecord: {"id": "internal key", "user": "the person themself"},
 }
 
 
@@ -751,6 +755,7 @@ def test_data_export_contains_every_field_of_every_model_about_the_person(client
         Registration: set(registration),
         Attendance: set(registration["attendances"][0]),
         DistrictRole: set(data["district_roles"][0]),
+        ConsentRecord: set(data["consent_records"][0]),
     }
     for model, exported in sections.items():
         fields = model_field_names(model)
@@ -965,7 +970,7 @@ def test_privacy_page_explains_volunteer_data(client, district):
     for text in [
         "Sprachen mit Niveau",
         "gesonderte Einwilligung",
-        "5 Jahre nach Ende des Förderjahres",
+        "bis zum Ende des 5. Jahres nach dem Jahr, in dem der Kurs endete",
         "anonymisiert",
         "Alle meine Daten herunterladen",
         "Konto löschen",
@@ -995,6 +1000,7 @@ MATRIX = {
     "profile": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
     "data_export": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
     "delete_account": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
+    "withdraw_consent": {"GET": statuses(302, 200, 302), "POST": statuses(302, 302, 302)},
 }
 
 
@@ -1018,6 +1024,8 @@ def test_permission_matrix(client, request, district, unna, luenen, name, method
     kwargs = {}
     if name == "confirm_email":
         kwargs["token"] = accounts.make_confirmation_token(pending_signup(district))
+    if name == "withdraw_consent":
+        kwargs["kind"] = "neuzugewandert"
     url = reverse(f"volunteers:{name}", kwargs=kwargs)
     response = client.get(url) if method == "GET" else client.post(url, {})
     assert response.status_code == MATRIX[name][method][role], response.get("Location")

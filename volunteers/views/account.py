@@ -13,6 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -21,6 +22,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts import consents
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent
 from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
 
@@ -176,7 +180,17 @@ class ProfileView(OwnVolunteerMixin, View):
 
     def _render(self, form, formset):
         return render(
-            self.request, self.template_name, {"form": form, "formset": formset, "volunteer": self.volunteer}
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "formset": formset,
+                "volunteer": self.volunteer,
+                "consent_records": [
+                    (record, _withdraw_url(record) if record.is_current else None)
+                    for record in consents.consent_history(user=self.request.user)
+                ],
+            },
         )
 
     def get(self, request):
@@ -224,6 +238,13 @@ class DataExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         data = accounts.export_own_data(user=request.user)
+        own_profile = volunteer_of(request.user)
+        record_audit_event(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORTED_OWN_DATA,
+            target=request.user,
+            district_id=own_profile.district_id if own_profile else None,
+        )
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
@@ -272,3 +293,60 @@ class DeleteAccountView(OwnVolunteerMixin, View):
             return self._render(form)
         logout(request)
         return render(request, "volunteers/account/deleted.html")
+
+
+# URL slug → consent kind that can be withdrawn on its own page.
+WITHDRAWABLE = {
+    "neuzugewandert": consents.Kind.NEWCOMER_STATUS,
+    "datenschutzhinweise": consents.Kind.PRIVACY_NOTICE,
+}
+
+
+def _withdraw_url(record) -> str:
+    slug = next(slug for slug, kind in WITHDRAWABLE.items() if kind == record.kind)
+    return reverse("volunteers:withdraw_consent", kwargs={"kind": slug})
+
+
+@method_decorator(never_cache, name="dispatch")
+class WithdrawConsentView(OwnVolunteerMixin, View):
+    """GET explains what withdrawing means; POST withdraws (the privacy notice: leads to deletion)."""
+
+    template_name = "volunteers/account/withdraw_consent.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["kind"] not in WITHDRAWABLE:
+            raise Http404
+        self.kind = WITHDRAWABLE[kwargs["kind"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, kind):
+        return render(
+            request,
+            self.template_name,
+            {
+                "kind": self.kind,
+                "is_privacy_notice": self.kind == consents.Kind.PRIVACY_NOTICE,
+                "record": consents.current_consent(user=request.user, kind=self.kind),
+                "may_delete": accounts.may_delete_own_account(request.user),
+            },
+        )
+
+    def post(self, request, kind):
+        if self.kind == consents.Kind.PRIVACY_NOTICE:
+            # Without the privacy notice there is no service: never delete silently, show the deletion page.
+            return redirect("volunteers:delete_account")
+        if (
+            consents.current_consent(user=request.user, kind=self.kind) is None
+            and not self.volunteer.came_as_newcomer
+        ):
+            messages.info(request, _("Diese Einwilligung hatten Sie nicht erteilt oder bereits widerrufen."))
+            return redirect("volunteers:profile")
+        accounts.withdraw_newcomer_consent(user=request.user)
+        messages.success(
+            request,
+            _(
+                "Ihre Einwilligung ist widerrufen. Die Angabe „selbst neu zugewandert“ ist gelöscht und wird "
+                "nirgends mehr gezählt."
+            ),
+        )
+        return redirect("volunteers:profile")

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent
 from municipalities.permissions import RoleRequiredMixin
 
 from .. import selectors, services
@@ -161,6 +163,15 @@ class CertificateView(RoleRequiredMixin, View):
         )
         if not may_manage_registration(request.user, registration):
             raise Http404
+        if registration.volunteer.user_id != request.user.pk:
+            # Somebody else's certificate (KI staff): personal data leaves the portal.
+            record_audit_event(
+                actor=request.user,
+                action=AuditEvent.Action.EXPORTED_CERTIFICATE,
+                target=registration,
+                district_id=registration.course.district_id,
+                description=registration.course.title,
+            )
         return documents.file_response(
             documents.certificate_pdf(registration),
             documents.PDF_CONTENT_TYPE,

@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent
 from municipalities.models import District, FundingProgramme, Language, Municipality
 from municipalities.permissions import (
     KIStaffRequiredMixin,
     RoleRequiredMixin,
     districts_administered_by,
     municipalities_administered_by,
+    roles_of,
 )
 
 from .. import documents, figures, permissions
@@ -45,6 +48,14 @@ class CourseEvidenceView(RoleRequiredMixin, View):
             raise Http404
         write, content_type = self.writers[fmt]
         content = write(figures.course_evidence(self.course))
+        record_audit_event(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORTED_FUNDING_EVIDENCE,
+            target=self.course,
+            district_id=self.course.district_id,
+            description=self.course.title,
+            details={"format": fmt},
+        )
         return documents.file_response(
             content, content_type, documents.course_evidence_filename(self.course, fmt)
         )
@@ -121,6 +132,16 @@ class EvidenceView(KIStaffRequiredMixin, View):
             queryset = figures.evidence_courses(districts=_single(district), year=year, programme=programme)
             courses, totals = list(queryset), figures.evidence_totals(queryset)
             output = form.cleaned_data["format"] or "html"
+            record_audit_event(
+                actor=request.user,
+                action=AuditEvent.Action.VIEWED_FUNDING_EVIDENCE
+                if output == "html"
+                else AuditEvent.Action.EXPORTED_FUNDING_EVIDENCE,
+                target=programme,
+                district_id=district.pk,
+                description=f"{programme.name} {year}",
+                details={"year": year, "format": output},
+            )
             if output == "pdf":
                 content = documents.programme_evidence_pdf(
                     programme=programme, year=year, courses=courses, totals=totals, district=district
@@ -235,4 +256,28 @@ class VolunteerSearchView(KIStaffRequiredMixin, View):
         if filters.get("municipality"):
             volunteers = volunteers.filter(municipality=filters["municipality"])
         page_obj = Paginator(volunteers, self.page_size).get_page(request.GET.get("page"))
+        _record_search(request.user, filters, page_obj.number)
         return render(request, self.template_name, {"form": form, "page_obj": page_obj})
+
+
+def _record_search(user, filters: dict, page: int) -> None:
+    """The criteria of a volunteer search go into the audit log, never the people found."""
+    municipality = filters.get("municipality")
+    staff_districts = roles_of(user).staff_district_ids
+    if municipality is not None:
+        district_id = municipality.district_id
+    elif len(staff_districts) == 1:
+        district_id = next(iter(staff_districts))
+    else:
+        district_id = None  # several districts and no filter: seen by superusers only
+    criteria = {
+        name: getattr(value, "slug", None) or getattr(value, "code", None) or str(value)
+        for name, value in filters.items()
+        if value
+    }
+    record_audit_event(
+        actor=user,
+        action=AuditEvent.Action.SEARCHED_VOLUNTEERS,
+        district_id=district_id,
+        details={"criteria": criteria, "page": page},
+    )

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent
 from municipalities.permissions import RoleRequiredMixin
 
 from .. import documents, permissions, services
@@ -31,9 +33,24 @@ class CourseRunnerMixin(RoleRequiredMixin):
         self.course = get_object_or_404(Course.objects.select_related("district"), pk=self.kwargs["pk"])
         return permissions.may_run_course(self.request.user, self.course)
 
+    def record_access(self, action: str, **details) -> None:
+        """One audit entry per request that shows or exports the course's participants."""
+        record_audit_event(
+            actor=self.request.user,
+            action=action,
+            target=self.course,
+            district_id=self.course.district_id,
+            description=self.course.title,
+            details=details,
+        )
+
 
 class ParticipantsView(CourseRunnerMixin, TemplateView):
     template_name = "volunteers/trainer/participants.html"
+
+    def get(self, request, *args, **kwargs):
+        self.record_access(AuditEvent.Action.VIEWED_PARTICIPANT_LIST)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         course = self.course
@@ -72,6 +89,7 @@ class ParticipantsExportView(CourseRunnerMixin, View):
         sessions = list(self.course.sessions.order_by("start"))
         registrations = documents.participant_registrations(self.course).prefetch_related("attendances")
         content = write(self.course, list(registrations), sessions)
+        self.record_access(AuditEvent.Action.EXPORTED_PARTICIPANT_LIST, format=fmt)
         return documents.file_response(
             content, content_type, documents.participants_filename(self.course, fmt)
         )
@@ -135,6 +153,7 @@ class AttendanceView(CourseRunnerMixin, View):
 
     def get(self, request, pk: int, session_pk: int):
         session = self._session()
+        self.record_access(AuditEvent.Action.VIEWED_ATTENDANCE, session=session.pk)
         return self._render(session, self._form(session))
 
     def post(self, request, pk: int, session_pk: int):

@@ -1,0 +1,118 @@
+"""KI staff: the audit log of their district(s), read-only (GET only), with a CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent
+
+from .audit_log import AuditLogFilterForm, actors_in_log_of, audit_entries_visible_to, describe_entries
+from .permissions import KIStaffRequiredMixin, roles_of
+
+CSV_MAX_ROWS = 50_000
+
+
+class AuditLogMixin(KIStaffRequiredMixin):
+    # Nothing in the log can be changed through the portal: any other method answers 405.
+    http_method_names = ["get", "head", "options"]
+
+    def filter_form(self) -> AuditLogFilterForm:
+        return AuditLogFilterForm(self.request.GET or None, actors=actors_in_log_of(self.request.user))
+
+    @staticmethod
+    def filters_of(form: AuditLogFilterForm) -> dict:
+        return form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
+class AuditLogView(AuditLogMixin, View):
+    template_name = "municipalities/audit_log.html"
+    page_size = 50
+
+    def get(self, request):
+        form = self.filter_form()
+        if form.is_bound and not form.is_valid():
+            return render(request, self.template_name, _invalid(form), status=400)
+        entries = audit_entries_visible_to(request.user, filters=self.filters_of(form))
+        page_obj = Paginator(entries, self.page_size).get_page(request.GET.get("page"))
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "page_obj": page_obj,
+                "rows": describe_entries(list(page_obj.object_list)),
+                "retention_days": settings.AUDIT_LOG_RETENTION_DAYS,
+            },
+        )
+
+
+class AuditLogExportView(AuditLogMixin, View):
+    """The filtered log as CSV; the export itself is logged."""
+
+    def get(self, request):
+        form = self.filter_form()
+        if form.is_bound and not form.is_valid():
+            return render(request, AuditLogView.template_name, _invalid(form), status=400)
+        filters = self.filters_of(form)
+        rows = describe_entries(list(audit_entries_visible_to(request.user, filters=filters)[:CSV_MAX_ROWS]))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(
+            [
+                _("Zeitpunkt"),
+                _("Person"),
+                _("Aktion"),
+                _("Objektart"),
+                _("Objekt-ID"),
+                _("Bezeichnung"),
+                _("Einzelheiten"),
+            ]
+        )
+        for row in rows:
+            writer.writerow(
+                [
+                    timezone.localtime(row["ts"]).strftime("%Y-%m-%d %H:%M:%S"),
+                    _neutral(str(row["actor"]) if row["actor"] else _("unbekannt")),
+                    row["action_label"],
+                    row["object_label"],
+                    row["obj_id"],
+                    _neutral(row["label"]),
+                    _neutral(row["what"]),
+                ]
+            )
+        staff_districts = roles_of(request.user).staff_district_ids
+        record_audit_event(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORTED_AUDIT_LOG,
+            district_id=next(iter(staff_districts)) if len(staff_districts) == 1 else None,
+            details={
+                "criteria": {
+                    key: str(getattr(value, "pk", value)) for key, value in filters.items() if value
+                },
+                "rows": len(rows),
+            },
+        )
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="protokoll-{timezone.localdate():%Y-%m-%d}.csv"'
+        )
+        return response
+
+
+def _neutral(text: str) -> str:
+    """A cell that starts like a formula is shown as text in spreadsheet programs."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def _invalid(form: AuditLogFilterForm) -> dict:
+    return {"form": form, "page_obj": None, "retention_days": settings.AUDIT_LOG_RETENTION_DAYS}
