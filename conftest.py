@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import (
@@ -25,6 +27,22 @@ from municipalities.tests.factories import (
 )
 
 PASSWORD = "richtig-geheim-2026"
+
+# Property-based tests (hypothesis) run against the real test database: no deadline
+# (database round trips vary), a moderate number of examples so the suite stays fast,
+# and function-scoped fixtures (db, client, roles) are shared by the examples of one
+# test on purpose. HYPOTHESIS_PROFILE=thorough runs many more examples.
+hypothesis_settings.register_profile(
+    "ki",
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    print_blob=True,
+)
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("ki"), max_examples=2000
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ki"))
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,36 @@ from .models import User
 from .services import send_templated_mail
 
 
+class HoneypotFormMixin:
+    """A field people never see on public forms; programs that fill every field reveal themselves.
+
+    The field is rendered by ``templates/includes/honeypot.html`` (out of sight, out of the
+    tab order, hidden from assistive technology) and left out of ``visible_fields()``,
+    so generic form templates do not show it. Views check ``honeypot_filled()`` first and
+    answer a bot exactly as they answer a person, but do nothing.
+    """
+
+    HONEYPOT = "website"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.HONEYPOT] = forms.CharField(
+            label=_("Bitte lassen Sie dieses Feld leer."),
+            required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+
+    def honeypot_filled(self) -> bool:
+        return bool(str(self.data.get(self.HONEYPOT, "")).strip())
+
+    def visible_fields(self):
+        return [field for field in super().visible_fields() if field.name != self.HONEYPOT]
+
+    @property
+    def honeypot_field(self):
+        return self[self.HONEYPOT]
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     """The login form: the user name is the e-mail address."""
 
@@ -27,7 +57,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         return User.objects.normalize_email(self.cleaned_data["username"])
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(HoneypotFormMixin, PasswordResetForm):
     """Sends the reset link through the Celery mail path, after commit.
 
     Django's form already answers the same for known and unknown addresses;

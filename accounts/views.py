@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -31,6 +31,7 @@ from .forms import (
     QueuedPasswordResetForm,
     TwoFactorCodeForm,
 )
+from .ratelimits import rate_limited
 
 
 class LoginView(auth_views.LoginView):
@@ -43,10 +44,17 @@ class LogoutView(auth_views.LogoutView):
     """POST only (Django's default): a link cannot log anybody out."""
 
 
+@method_decorator(rate_limited("password_reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if self.get_form().honeypot_filled():
+            # A bot: the same answer as for a person, but no mail goes out.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

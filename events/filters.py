@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
+from .recurrence import EARLIEST_DATE, LATEST_DATE
 from .selectors import MAX_WINDOW_DAYS, EventFilter
 
 MAX_QUERY_LENGTH = 200
+PARAMETERS = ("start", "end", "municipality", "field_of_action", "target_group", "language", "q")
 
 
 class FilterError(ValueError):
@@ -31,11 +33,18 @@ def _parse_date(params, name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise FilterError(
             name, _("Bitte ein Datum im Format JJJJ-MM-TT angeben, z. B. 2026-03-14.")
         ) from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise FilterError(
+            name,
+            _("Bitte ein Datum zwischen %(first)s und %(last)s angeben.")
+            % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()},
+        )
+    return value
 
 
 def _lookup_slug(model, params, name: str, *, district: District | None):
@@ -59,6 +68,10 @@ def parse_event_filter(
     default_days: int = 31,
 ) -> EventFilter:
     """Turn query parameters into an ``EventFilter``; ``district`` scopes slugs and results."""
+    for name in PARAMETERS:
+        # PostgreSQL refuses NUL in text; without this check a lookup would fail with a 500.
+        if "\x00" in (params.get(name) or ""):
+            raise FilterError(name, _("Der Wert enthält ungültige Zeichen."))
     start = _parse_date(params, "start") or default_start or timezone.localdate()
     end = _parse_date(params, "end") or (start + timedelta(days=default_days - 1))
     if end < start:
@@ -99,8 +112,6 @@ def parse_event_filter(
         raise FilterError(
             "q", _("Der Suchbegriff ist zu lang (höchstens %(n)s Zeichen).") % {"n": MAX_QUERY_LENGTH}
         )
-    if "\x00" in q:
-        raise FilterError("q", _("Der Suchbegriff enthält ungültige Zeichen."))
 
     return EventFilter(
         start=start,

@@ -223,7 +223,11 @@ class EventForm(forms.ModelForm):
             self.instance.clean()
         except forms.ValidationError as error:
             for field, messages in error.message_dict.items():
-                target = {"start": "start_date", "end": "end_date"}.get(field, field)
+                target = {
+                    "start": "start_date",
+                    "end": "end_date",
+                    "excluded_dates": "excluded_dates_text",
+                }.get(field, field)
                 if target in self.errors:
                     continue  # already reported by the form's own check
                 self.add_error(target if target in self.fields else None, messages)

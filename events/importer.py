@@ -48,8 +48,6 @@ from .services import save_event
 
 logger = logging.getLogger(__name__)
 
-# An XLSX file is a zip archive; refuse archives that unpack to more than this (zip bombs).
-MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 # Columns read from an XLSX sheet; real templates have 19.
 MAX_XLSX_COLUMNS = 100
 # Spreadsheets often carry thousands of formatted but empty rows at the end: this many
@@ -377,7 +375,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         raise _wrong_type(
             _("Sie ist ein beschädigtes ZIP-Archiv, vielleicht eine unvollständig gespeicherte Excel-Datei.")
         ) from None
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+    if unpacked > settings.EVENTS_IMPORT_MAX_UNPACKED_BYTES:
         raise ImportFileError(_("Die Excel-Datei ist entpackt zu groß. Bitte teilen Sie sie auf."))
     try:
         # data_only=False: a formula cell is read as its text, never as a computed value.

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import FieldOfAction, Language, Measure, Municipality, TargetGroup
+
+from . import recurrence
+
+
+def _is_iso_date(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10 and recurrence.EARLIEST_DATE <= day <= recurrence.LATEST_DATE
 
 
 class Event(models.Model):
@@ -161,6 +175,20 @@ class Event(models.Model):
             self.weekdays = [self.start.weekday()]
         if self.frequency and self.repeat_until and self.start and self.repeat_until < self.start.date():
             errors["repeat_until"] = _("„Wiederholen bis“ liegt vor dem ersten Termin.")
+        for name in ("start", "end", "repeat_until"):
+            value = getattr(self, name)
+            day = value.date() if isinstance(value, datetime) else value
+            if day is not None and not recurrence.EARLIEST_DATE <= day <= recurrence.LATEST_DATE:
+                errors[name] = _("Bitte prüfen Sie das Jahr (erlaubt: %(first)s bis %(last)s).") % {
+                    "first": recurrence.EARLIEST_DATE.year,
+                    "last": recurrence.LATEST_DATE.year,
+                }
+        if not isinstance(self.weekdays, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in self.weekdays
+        ):
+            errors["weekdays"] = _("Ungültige Wochentage.")
+        if not isinstance(self.excluded_dates, list) or not all(_is_iso_date(d) for d in self.excluded_dates):
+            errors["excluded_dates"] = _("Ungültige ausgenommene Tage.")
         if self.frequency and self.repeat_until and self.repeat_count:
             errors["repeat_count"] = _(
                 "Bitte geben Sie entweder ein Enddatum oder eine Anzahl an, nicht beides."

@@ -18,6 +18,11 @@ from django.utils import timezone
 OPEN_ENDED_HORIZON_DAYS = 730
 MAX_OCCURRENCES = 500
 
+# Dates outside this range are typing errors (31.12.9999); beyond it, series arithmetic
+# would leave the range Python's dates can hold (year 1 … 9999) and fail.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
 WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    "django_ratelimit",
     "auditlog",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "kreisintegration.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns a rate-limited request (accounts.ratelimits) into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Must stay last: it turns throttled logins into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,8 +151,19 @@ EVENTS_SUBMISSION_MAIL = os.environ.get("EVENTS_SUBMISSION_MAIL", "immediate")
 # Uploads for the event import.
 EVENTS_IMPORT_MAX_BYTES = env_int("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 EVENTS_IMPORT_MAX_ROWS = env_int("EVENTS_IMPORT_MAX_ROWS", 500)
+# An XLSX file is a zip archive: refuse one that unpacks to more than this (zip bombs).
+EVENTS_IMPORT_MAX_UNPACKED_BYTES = env_int("EVENTS_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+# No upload is kept beyond this size while the body is read (kreisintegration/uploads.py);
+# the event import is the only upload. Below FILE_UPLOAD_MAX_MEMORY_SIZE, so an accepted
+# upload never touches the disk. Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_BYTES = EVENTS_IMPORT_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(10 * 1024 * 1024, FILE_UPLOAD_MAX_BYTES + 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "kreisintegration.uploads.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # KOMM-AN courses: hours a freed seat stays offered; days before the first session the reminder goes out.
 VOLUNTEERS_OFFER_HOURS = env_int("VOLUNTEERS_OFFER_HOURS", 48)
@@ -211,6 +225,43 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Kreisintegration")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_RECOVERY_CODES = 10
+# Rate limits of the public forms (django-ratelimit, counted in the shared cache):
+# POSTs per hour per client address ("ip"), per e-mail address typed in ("email"),
+# per account ("user") or per token in the URL ("token"). See accounts/ratelimits.py.
+RATELIMITS = {
+    "signup": {
+        "ip": env_int("RATELIMIT_SIGNUP_PER_IP", 20),
+        "email": env_int("RATELIMIT_SIGNUP_PER_EMAIL", 5),
+    },
+    "password_reset": {
+        "ip": env_int("RATELIMIT_PASSWORD_RESET_PER_IP", 20),
+        "email": env_int("RATELIMIT_PASSWORD_RESET_PER_EMAIL", 5),
+    },
+    "invitation_renewal": {
+        "ip": env_int("RATELIMIT_INVITATION_RENEWAL_PER_IP", 20),
+        "email": env_int("RATELIMIT_INVITATION_RENEWAL_PER_EMAIL", 5),
+    },
+    "invitation_accept": {
+        "ip": env_int("RATELIMIT_INVITATION_ACCEPT_PER_IP", 30),
+        "token": env_int("RATELIMIT_INVITATION_ACCEPT_PER_TOKEN", 10),
+    },
+    "course_registration": {
+        "ip": env_int("RATELIMIT_COURSE_REGISTRATION_PER_IP", 60),
+        "user": env_int("RATELIMIT_COURSE_REGISTRATION_PER_USER", 30),
+    },
+}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_VIEW = "kreisintegration.views.too_many_requests"
+# Behind a reverse proxy, name the META key that carries the client address
+# (e.g. HTTP_X_REAL_IP, set by the proxy); unset = REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_CACHE_PREFIX = "rl:"
+# Django's own RedisCache increments atomically, but django-ratelimit only lists
+# django-redis as "supported"; the local-memory cache (no REDIS_URL, one process
+# of `make run`) is fine for development only.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if DEBUG and not os.environ.get("REDIS_URL"):
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # Internationalisation: German first, English available; times in Europe/Berlin.
 LANGUAGE_CODE = "de"
@@ -347,6 +398,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kreisintegration.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): only the portal's own files, no inline scripts or styles,
 # no third parties; charts are SVG data URIs. The Django admin (staff only) is left out because

@@ -87,3 +87,13 @@ def privacy(request):
 @require_safe
 def accessibility(request):
     return render(request, "pages/barrierefreiheit.html")
+
+
+def too_many_requests(request, exception=None):
+    """Answer of every rate-limited form (settings.RATELIMIT_VIEW): the same for everybody."""
+    return render(request, "429.html", status=429)
+
+
+def csrf_failure(request, reason=""):
+    """A form without a valid CSRF token (settings.CSRF_FAILURE_VIEW): explain it in plain German."""
+    return render(request, "403_csrf.html", status=403)

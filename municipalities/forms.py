@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ChoosePasswordForm
+from accounts.forms import ChoosePasswordForm, HoneypotFormMixin
 
 from .models import FieldOfAction, Measure, Municipality, TargetGroup
 
@@ -40,7 +40,7 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Name (optional)"), max_length=200, required=False)
 
 
-class InvitationRenewalForm(forms.Form):
+class InvitationRenewalForm(HoneypotFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Ihre E-Mail-Adresse"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

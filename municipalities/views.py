@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from accounts.models import OutboxMail
+from accounts.ratelimits import rate_limited
 from accounts.services import find_user_by_email, retry_outbox_mail
 
 from . import permissions, selectors, services
@@ -255,6 +257,7 @@ INVITATION_PROBLEMS = {
 INVITATION_PROBLEM_STATUS = {"unknown": 404, "expired": 410, "revoked": 410}
 
 
+@method_decorator(rate_limited("invitation_accept"), name="dispatch")
 class InvitationAcceptView(View):
     """Opening the link shows a form; only the POST uses the invitation."""
 
@@ -318,14 +321,24 @@ class InvitationAcceptView(View):
         return redirect("municipalities:home", slug=membership.municipality.slug)
 
 
+@method_decorator(rate_limited("invitation_renewal"), name="dispatch")
 class InvitationRenewalView(FormView):
     """Ask the KI for a new link; the same answer for every address."""
 
     template_name = "municipalities/invitation_renewal.html"
     form_class = InvitationRenewalForm
 
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.honeypot_filled():
+            return self._done()  # a bot: the same answer as for a person, but nobody is told
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         services.request_new_invitation(email=form.cleaned_data["email"])
+        return self._done()
+
+    def _done(self):
         messages.success(
             self.request,
             _(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ChoosePasswordForm
+from accounts.forms import ChoosePasswordForm, HoneypotFormMixin
 from accounts.models import User
 from municipalities.models import FieldOfAction, Language, Municipality
 
@@ -73,10 +73,10 @@ class PrivacyConsentForm(forms.Form):
         self.fields["privacy"].label = _privacy_label()
 
 
-class SignupForm(ChoosePasswordForm):
-    """A new volunteer account. ``website`` is a honeypot that people never see."""
+class SignupForm(HoneypotFormMixin, ChoosePasswordForm):
+    """A new volunteer account, with the shared honeypot."""
 
-    field_order = ["full_name", "email", "password1", "password2", "municipality", "privacy", "website"]
+    field_order = ["full_name", "email", "password1", "password2", "municipality", "privacy"]
 
     full_name = forms.CharField(
         label=_("Ihr Name"),
@@ -98,25 +98,12 @@ class SignupForm(ChoosePasswordForm):
             "required": _("Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben.")
         },
     )
-    website = forms.CharField(
-        label=_("Bitte lassen Sie dieses Feld leer."),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-
-    HONEYPOT = "website"
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
         self.fields["privacy"].help_text = _privacy_help_text()
         self.fields["privacy"].label = _privacy_label()
-
-    def honeypot_filled(self) -> bool:
-        return bool(self.data.get(self.HONEYPOT, "").strip())
-
-    def visible_account_fields(self):
-        return [field for field in self.visible_fields() if field.name != self.HONEYPOT]
 
     def clean_full_name(self) -> str:
         return _clean_name(self.cleaned_data["full_name"])

@@ -88,7 +88,7 @@ class EventCreateView(ManagerRequiredMixin, EventFormMixin, FormView):
         initial = super().get_initial()
         managed = permissions.municipalities_managed_by(self.request.user)
         slug = self.request.GET.get("kommune")
-        if slug and managed.filter(slug=slug).exists():
+        if slug and "\x00" not in slug and managed.filter(slug=slug).exists():  # PostgreSQL refuses NUL
             initial["municipality"] = managed.get(slug=slug)
         return initial
 

@@ -23,7 +23,7 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
         self.municipalities = permissions.municipalities_administered_by(self.request.user).order_by("name")
         self.municipality = None
         slug = self.request.GET.get("municipality", "")
-        if slug:
+        if slug and "\x00" not in slug:  # PostgreSQL refuses NUL in text: no such municipality
             self.municipality = self.municipalities.filter(slug=slug).first()
         return selectors.review_queue(self.request.user, municipality=self.municipality)
 

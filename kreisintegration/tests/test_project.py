@@ -55,9 +55,25 @@ def test_production_settings_pass_check_deploy():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="example.org",
+        REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",  # not connected by the check
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_a_shared_cache_fails_the_check():
+    """Rate limits counted per process would multiply with the number of web processes."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env={**env, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "example.org"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "django_ratelimit.E003" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():

@@ -211,6 +211,8 @@ class TextsView(KIStaffRequiredMixin, View):
             raise Http404
         districts = districts_administered_by(request.user).order_by("name")
         slug = request.GET.get("district")
+        if slug and "\x00" in slug:  # PostgreSQL refuses NUL in text: no such district
+            raise Http404
         district = get_object_or_404(districts, slug=slug) if slug else districts.first()
         if district is None:
             raise Http404

@@ -25,6 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts import consents
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
+from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
 
 from .. import accounts
@@ -41,6 +42,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+@method_decorator(rate_limited("signup"), name="dispatch")
 class SignupView(View):
     """Anonymous visitors create an account; logged-in people without a profile add one."""
 

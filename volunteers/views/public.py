@@ -14,10 +14,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district
 
 from .. import selectors, services
@@ -134,6 +136,7 @@ class CourseDetailView(TemplateView):
         return context
 
 
+@method_decorator(rate_limited("course_registration"), name="dispatch")
 class RegisterView(VolunteerRequiredMixin, View):
     """POST: take a seat or join the waiting list, then back to the course page with a message."""
 
