@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from municipalities import permissions
@@ -52,20 +53,24 @@ def event_lists_prefetch(prefix: str = "") -> list:
 
 
 def search_events(queryset: QuerySet, q: str, *, prefix: str = "") -> QuerySet:
-    """German full-text search on PostgreSQL („Sprachcafé“ finds „Sprachcafés“), contains elsewhere."""
+    """German full-text search on PostgreSQL („Sprachcafé“ finds „Sprachcafés“), contains elsewhere.
+
+    PostgreSQL matches the stored, GIN-indexed ``search_vector`` column (migration
+    events.0003) or a part of the title (trigram index); the events found are a
+    subquery, so the same code serves events (``prefix=""``) and occurrences
+    (``prefix="event__"``).
+    """
     q = q.strip()
     if not q:
         return queryset
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector(f"{prefix}title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            f"{prefix}description", weight="B", config=SEARCH_CONFIG
+        matches = RawSQL(
+            "events_event.search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
+            (SEARCH_CONFIG, q),
+            output_field=BooleanField(),
         )
-        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.annotate(search=vector).filter(
-            Q(search=query) | Q(**{f"{prefix}title__icontains": q})
-        )
+        found = Event.objects.filter(Q(matches) | Q(title__icontains=q)).values("pk")
+        return queryset.filter(**{f"{prefix}pk__in": found})
     return queryset.filter(
         Q(**{f"{prefix}title__icontains": q}) | Q(**{f"{prefix}description__icontains": q})
     )

@@ -82,6 +82,10 @@ if not DEBUG:
     # Production serves the collected static files itself (no extra web-server config needed).
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
+# `make bench` measures the database queries of every request (response header X-Query-Count).
+if env_bool("BENCH_QUERY_COUNT", False):
+    MIDDLEWARE.insert(0, "kreisintegration.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "kreisintegration.urls"
 WSGI_APPLICATION = "kreisintegration.wsgi.application"
 
