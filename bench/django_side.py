@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kreisintegration.settings")
 
@@ -112,6 +113,7 @@ def _burst_course(district: District, municipality: Municipality) -> Course:
         location_name="Kreishaus",
         language=Language.objects.filter(code="de").first(),
         capacity=BURST_SEATS,
+        teaching_units=Decimal(4),
         registration_opens=now - timedelta(days=1),
         registration_closes=now + timedelta(days=30),
         status=Course.Status.PUBLISHED,

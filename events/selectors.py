@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from municipalities import permissions
@@ -52,25 +51,41 @@ def event_lists_prefetch(prefix: str = "") -> list:
     ]
 
 
+class SearchVectorMatch(Func):
+    """``search_vector @@ websearch_to_tsquery('german_unaccent', q)`` on the events table.
+
+    ``search_vector`` is a generated column outside the model (migration
+    events.0003); its table alias is taken from the compiled title column, so
+    the match works on events, through a join from occurrences and in subqueries.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, title: F, query: str):
+        super().__init__(title, Value(query))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        title_sql, _title_params = compiler.compile(self.source_expressions[0])
+        query_sql, query_params = compiler.compile(self.source_expressions[1])
+        vector_sql = title_sql.rsplit(".", 1)[0] + '."search_vector"'
+        sql = f"{vector_sql} @@ websearch_to_tsquery(%s::regconfig, {query_sql})"
+        return sql, (SEARCH_CONFIG, *query_params)
+
+
 def search_events(queryset: QuerySet, q: str, *, prefix: str = "") -> QuerySet:
     """German full-text search on PostgreSQL („Sprachcafé“ finds „Sprachcafés“), contains elsewhere.
 
-    PostgreSQL matches the stored, GIN-indexed ``search_vector`` column (migration
-    events.0003) or a part of the title (trigram index); the events found are a
-    subquery, so the same code serves events (``prefix=""``) and occurrences
-    (``prefix="event__"``).
+    PostgreSQL matches the stored, GIN-indexed ``search_vector`` (migration
+    events.0003) or a part of the title (trigram index), instead of building a
+    vector for every row at query time.
     """
     q = q.strip()
     if not q:
         return queryset
     if connection.vendor == "postgresql":
-        matches = RawSQL(
-            "events_event.search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
-            (SEARCH_CONFIG, q),
-            output_field=BooleanField(),
+        return queryset.filter(
+            Q(SearchVectorMatch(F(f"{prefix}title"), q)) | Q(**{f"{prefix}title__icontains": q})
         )
-        found = Event.objects.filter(Q(matches) | Q(title__icontains=q)).values("pk")
-        return queryset.filter(**{f"{prefix}pk__in": found})
     return queryset.filter(
         Q(**{f"{prefix}title__icontains": q}) | Q(**{f"{prefix}description__icontains": q})
     )

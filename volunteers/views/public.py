@@ -14,10 +14,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district
 
 from .. import selectors, services
@@ -43,6 +45,7 @@ def _login_url(request) -> str:
     return reverse("accounts:login") + "?" + urlencode({"next": request.get_full_path()})
 
 
+@method_decorator(public_cache("courses"), name="dispatch")
 class CatalogueView(TemplateView):
     """Course catalogue of the portal's district, with filters kept in the URL."""
 

@@ -17,7 +17,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.services import mail_suppressed
@@ -81,4 +81,12 @@ class Command(BaseCommand):
             for config, module in self._own_modules("scale"):
                 self.stdout.write(f"{config.verbose_name} (Skalierung {scale}):")
                 module.seed_scale(scale=scale, year=year, stdout=self.stdout)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics: right after a bulk load they would otherwise describe empty tables.
+            with connection.cursor() as cursor:
+                for model in apps.get_models():
+                    if str(apps.get_app_config(model._meta.app_label).path).startswith(
+                        str(settings.BASE_DIR)
+                    ):
+                        cursor.execute(f'ANALYZE "{model._meta.db_table}"')
         self.stdout.write(self.style.SUCCESS(f"Skalierungsdaten in {time.monotonic() - started:.0f} s"))

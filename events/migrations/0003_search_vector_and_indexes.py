@@ -6,9 +6,11 @@ and weights: title A, description B) up to date on every write, and a trigram
 index serves the substring match on the title. The column is not a model field
 (SQLite, the zero-setup default, has neither); ``events.selectors.search_events``
 queries it by name.
+
+Also an index on ``updated_at`` for the dashboard's "changed since the figures were computed" check.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -40,4 +42,10 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("events", "0002_german_unaccent_search")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        migrations.RunPython(create, drop),
+        migrations.AddIndex(
+            model_name="event",
+            index=models.Index(fields=["updated_at"], name="event_updated_at_idx"),
+        ),
+    ]
