@@ -43,6 +43,18 @@ class DashboardView(KIStaffRequiredMixin, View):
         if selection["district"] is not None:
             figures = selectors.figures_for_dashboard(**selection)
             context.update(presentation.dashboard_context(figures))
+            # Rendering the matrix costs more than reading the stored figures: the template caches
+            # that part per set of figures (a recomputation has a new generated_at).
+            context["figures_cache_key"] = ":".join(
+                str(part)
+                for part in (
+                    selection["district"].pk,
+                    selection["year"],
+                    getattr(selection["field_of_action"], "pk", ""),
+                    getattr(selection["target_group"], "pk", ""),
+                    figures.get("generated_at", ""),
+                )
+            )
         return render(request, self.template_name, context)
 
 
