@@ -30,6 +30,8 @@ class Result:
     errors: int
     statuses: dict
     query_counts: set
+    # Queries of the warm-up requests: the first ones see an empty cache, so this is the uncached count.
+    cold_query_counts: set = field(default_factory=set)
 
     @property
     def rps(self) -> float:
@@ -84,8 +86,11 @@ def run(
 ) -> Result:
     """Send the requests round-robin from ``concurrency`` threads until a bound is reached."""
     warm = _Connection(host, port)
-    for request in itertools.islice(itertools.cycle(requests), warmup):
-        warm.send(request)
+    cold_query_counts: set[int] = set()
+    for request in itertools.islice(itertools.cycle(requests), max(warmup, len(requests))):
+        _status, headers = warm.send(request)
+        if "x-query-count" in headers:
+            cold_query_counts.add(int(headers["x-query-count"]))
     warm.close()
 
     lock = threading.Lock()
@@ -129,7 +134,9 @@ def run(
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(sent, time.perf_counter() - started, latencies, errors, statuses, query_counts)
+    return Result(
+        sent, time.perf_counter() - started, latencies, errors, statuses, query_counts, cold_query_counts
+    )
 
 
 def burst(requests: list[Request], *, host: str = "127.0.0.1", port: int = 8765) -> Result:

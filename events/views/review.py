@@ -20,7 +20,11 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.municipalities = permissions.municipalities_administered_by(self.request.user).order_by("name")
+        self.municipalities = (
+            permissions.municipalities_administered_by(self.request.user)
+            .only("name", "slug")
+            .order_by("name")
+        )
         self.municipality = None
         slug = self.request.GET.get("municipality", "")
         if slug:
