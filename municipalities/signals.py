@@ -4,8 +4,11 @@ cached public page."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from django.core.cache import cache
+
 from . import public_cache
 from .models import District, FieldOfAction, Language, Municipality, TargetGroup
+from .selectors import PORTAL_DISTRICT_CACHE_KEY
 
 
 @receiver(post_save, sender=District)
@@ -20,3 +23,4 @@ from .models import District, FieldOfAction, Language, Municipality, TargetGroup
 @receiver(post_delete, sender=Language)
 def invalidate_public_pages(**kwargs) -> None:
     public_cache.invalidate()
+    cache.delete(PORTAL_DISTRICT_CACHE_KEY)
