@@ -8,7 +8,6 @@ from django.db.models import Count, Q, QuerySet
 
 from .models import District, Invitation, Membership, Municipality
 
-
 PORTAL_DISTRICT_CACHE_KEY = "portal-district"
 
 

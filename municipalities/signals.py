@@ -1,10 +1,9 @@
 """Cache invalidation only: names of districts, municipalities and reference data appear on every
 cached public page."""
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-
-from django.core.cache import cache
 
 from . import public_cache
 from .models import District, FieldOfAction, Language, Municipality, TargetGroup
