@@ -111,3 +111,9 @@ def public_cache(namespace: str, *, anonymous_only: bool = True, timeout: int = 
         return wrapped
 
     return decorator
+
+
+def fragment_key(request, *, namespace: str, scope: object) -> str:
+    """Key of a cached page fragment that shows ``namespace``'s data within a user's ``scope``
+    (e.g. the ids of the districts they administer): stale as soon as the data change."""
+    return f"{version(namespace)}:{scope}:{get_language()}:{request.get_full_path()}"

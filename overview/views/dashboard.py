@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
 
+from municipalities import permissions, public_cache
 from municipalities.models import FieldOfAction
 from municipalities.permissions import (
     KIStaffRequiredMixin,
@@ -27,6 +28,11 @@ def _with_default_year(query):
     return data
 
 
+def _staff_scope(user) -> tuple:
+    roles = permissions.roles_of(user)
+    return (roles.is_superuser, sorted(roles.staff_district_ids))
+
+
 class DashboardView(KIStaffRequiredMixin, View):
     """The municipality × field of action matrix with gaps, per-10k, trend, KOMM-AN and data quality."""
 
@@ -39,7 +45,16 @@ class DashboardView(KIStaffRequiredMixin, View):
         if form.is_bound and not form.is_valid():
             return render(request, self.template_name, {"form": form, "selection": None}, status=400)
         selection = form.selection()
-        context = {"form": form, "selection": selection}
+        context = {
+            "form": form,
+            "selection": selection,
+            # The filter form's choices are reference data of the user's districts.
+            "filter_cache_key": public_cache.fragment_key(
+                request,
+                namespace="events",
+                scope=_staff_scope(request.user),
+            ),
+        }
         if selection["district"] is not None:
             figures = selectors.figures_for_dashboard(**selection)
             context.update(presentation.dashboard_context(figures))
