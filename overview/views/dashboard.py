@@ -42,19 +42,15 @@ class DashboardView(KIStaffRequiredMixin, View):
         form = DashboardFilterForm(
             _with_default_year(request.GET) if request.GET else None, user=request.user
         )
+        # The filter form's choices are reference data of the user's districts.
+        filter_cache_key = public_cache.fragment_key(
+            request, namespace="events", scope=_staff_scope(request.user)
+        )
         if form.is_bound and not form.is_valid():
-            return render(request, self.template_name, {"form": form, "selection": None}, status=400)
+            context = {"form": form, "selection": None, "filter_cache_key": filter_cache_key}
+            return render(request, self.template_name, context, status=400)
         selection = form.selection()
-        context = {
-            "form": form,
-            "selection": selection,
-            # The filter form's choices are reference data of the user's districts.
-            "filter_cache_key": public_cache.fragment_key(
-                request,
-                namespace="events",
-                scope=_staff_scope(request.user),
-            ),
-        }
+        context = {"form": form, "selection": selection, "filter_cache_key": filter_cache_key}
         if selection["district"] is not None:
             figures = selectors.figures_for_dashboard(**selection)
             context.update(presentation.dashboard_context(figures))
