@@ -111,3 +111,16 @@ def test_public_pages_answer_from_the_cache_until_an_event_changes(
     event.save()
     fresh = client.get(url)
     assert "X-Public-Cache" not in fresh
+
+
+@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+def test_dashboard_from_the_fragment_cache_shows_the_same_figures(client, scale_data):
+    client.force_login(scale_data["staff"])
+    url = reverse("overview:dashboard")
+    first = client.get(url)
+    second = client.get(url)
+    assert second.context["figures_html"]  # served from the fragment cache, without drawing again
+    for marker in (b'id="matrix-heading"', b'id="chart-heading"', b'id="quality-heading"'):
+        assert marker in first.content and marker in second.content
+    start = first.content.index(b'id="figures-status"')
+    assert second.content[second.content.index(b'id="figures-status"') :] == first.content[start:]

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views import View
 
 from municipalities import permissions, public_cache
@@ -53,9 +56,9 @@ class DashboardView(KIStaffRequiredMixin, View):
         context = {"form": form, "selection": selection, "filter_cache_key": filter_cache_key}
         if selection["district"] is not None:
             figures = selectors.figures_for_dashboard(**selection)
-            context.update(presentation.dashboard_context(figures))
-            # Rendering the matrix costs more than reading the stored figures: the template caches
-            # that part per set of figures (a recomputation has a new generated_at).
+            # Rendering the matrix and drawing the chart (matplotlib) cost far more than reading the
+            # stored figures: the template caches that part per set of figures and language (a
+            # recomputation has a new generated_at), and a cached part needs no presentation rows.
             context["figures_cache_key"] = ":".join(
                 str(part)
                 for part in (
@@ -66,6 +69,14 @@ class DashboardView(KIStaffRequiredMixin, View):
                     figures.get("generated_at", ""),
                 )
             )
+            fragment = make_template_fragment_key(
+                "dashboard_figures", [context["figures_cache_key"], get_language()]
+            )
+            context["figures_html"] = cache.get(fragment)
+            if context["figures_html"] is None:
+                context.update(presentation.dashboard_context(figures))
+            else:
+                context["figures"] = figures
         return render(request, self.template_name, context)
 
 
