@@ -11,7 +11,7 @@ export DEBUG ?= 1
 TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 
-.PHONY: install install-dev run migrate seed test lint services worker beat messages clean
+.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: install-dev services
 		$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(VENV)/bin/pytest
+
+## make bench: NRW-scale data (BENCH_SCALE, default 40) in the database ki_bench, gunicorn (2 workers,
+## production settings) and a Celery worker, bounded load; prints one BENCH line per scenario and
+## writes bench/results/latest.json (see README, "Performance")
+bench: install-dev services
+	$(PY) bench/run.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -131,6 +131,7 @@ class Event(models.Model):
         verbose_name_plural = _("Veranstaltungen")
         ordering = ["start"]
         indexes = [
+            models.Index(fields=["updated_at"], name="event_updated_at_idx"),
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["status", "submitted_at"]),
         ]

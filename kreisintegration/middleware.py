@@ -1,4 +1,5 @@
-"""Project-wide request plumbing: idle sessions end, staff pass the second factor.
+"""Project-wide request plumbing: idle sessions end, staff pass the second factor; query counting
+for `make bench`.
 
 Both sit after ``django_otp.middleware.OTPMiddleware`` and ``MessageMiddleware`` (see settings).
 """
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import connections
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -115,3 +117,34 @@ class TwoFactorRequiredMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class QueryCountMiddleware:
+    """Adds ``X-Query-Count`` (database queries of this request) to every response.
+
+    Only switched on by ``BENCH_QUERY_COUNT=1`` (``make bench``), where it is the
+    outermost middleware, so sessions and authentication are counted too. It
+    works with ``DEBUG`` off, unlike ``connection.queries``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        wrappers = [connections[alias].execute_wrapper(counter) for alias in connections]
+        for wrapper in wrappers:
+            wrapper.__enter__()
+        try:
+            response = self.get_response(request)
+        finally:
+            for wrapper in reversed(wrappers):
+                wrapper.__exit__(None, None, None)
+        response["X-Query-Count"] = str(count)
+        return response

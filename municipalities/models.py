@@ -362,7 +362,10 @@ class Measure(models.Model):
         verbose_name = _("Maßnahme")
         verbose_name_plural = _("Maßnahmen")
         ordering = ["title"]
-        indexes = [models.Index(fields=["municipality", "status"])]
+        indexes = [
+            models.Index(fields=["updated_at"], name="measure_updated_at_idx"),
+            models.Index(fields=["municipality", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from .models import District, Invitation, Membership, Municipality
 
+PORTAL_DISTRICT_CACHE_KEY = "portal-district"
+
 
 def portal_district() -> District | None:
-    """The district presented on public pages: PORTAL_DISTRICT_SLUG or the first one."""
+    """The district presented on public pages: PORTAL_DISTRICT_SLUG or the first one.
+
+    Every page asks for it, so it is cached (``signals.py`` drops it when a district changes).
+    """
+    district = cache.get(PORTAL_DISTRICT_CACHE_KEY)
+    if district is not None:
+        return district
     queryset = District.objects.all()
+    district = None
     if settings.PORTAL_DISTRICT_SLUG:
-        found = queryset.filter(slug=settings.PORTAL_DISTRICT_SLUG).first()
-        if found:
-            return found
-    return queryset.order_by("pk").first()
+        district = queryset.filter(slug=settings.PORTAL_DISTRICT_SLUG).first()
+    if district is None:
+        district = queryset.order_by("pk").first()
+    if district is not None:
+        cache.set(PORTAL_DISTRICT_CACHE_KEY, district, 300)
+    return district
 
 
 def public_municipalities(*, district: District | None) -> QuerySet[Municipality]:

@@ -71,7 +71,10 @@ class Volunteer(models.Model):
     class Meta:
         verbose_name = _("Ehrenamtliche*r")
         verbose_name_plural = _("Ehrenamtliche")
-        indexes = [models.Index(fields=["district", "municipality"])]
+        indexes = [
+            models.Index(fields=["created_at"], name="volunteer_created_at_idx"),
+            models.Index(fields=["district", "municipality"]),
+        ]
 
     def __str__(self) -> str:
         if self.user_id:
@@ -195,7 +198,10 @@ class Course(models.Model):
         verbose_name = _("Kurs")
         verbose_name_plural = _("Kurse")
         ordering = ["registration_closes", "title"]
-        indexes = [models.Index(fields=["district", "status"])]
+        indexes = [
+            models.Index(fields=["updated_at"], name="course_updated_at_idx"),
+            models.Index(fields=["district", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -284,7 +290,10 @@ class Registration(models.Model):
                 violation_error_message=_("Sie sind für diesen Kurs bereits angemeldet."),
             )
         ]
-        indexes = [models.Index(fields=["course", "status"])]
+        indexes = [
+            models.Index(fields=["updated_at"], name="registration_updated_at_idx"),
+            models.Index(fields=["course", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.volunteer} – {self.course} ({self.get_status_display()})"
@@ -313,6 +322,7 @@ class Attendance(models.Model):
         verbose_name = _("Anwesenheit")
         verbose_name_plural = _("Anwesenheiten")
         constraints = [models.UniqueConstraint(fields=["registration", "session"], name="attendance_once")]
+        indexes = [models.Index(fields=["recorded_at"], name="attendance_recorded_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.registration} – {self.session}: {'anwesend' if self.present else 'abwesend'}"
@@ -332,6 +342,7 @@ class VolunteerQualification(models.Model):
                 fields=["volunteer", "qualification"], name="qualification_once_per_volunteer"
             )
         ]
+        indexes = [models.Index(fields=["granted_at"], name="qualification_granted_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.volunteer}: {self.qualification}"

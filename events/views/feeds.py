@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from municipalities.models import Municipality
+from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district
 
 from .. import ics
@@ -57,6 +58,7 @@ def _feed_events(**scope):
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
 @require_safe
+@public_cache("events")
 def event_ics(request, pk: int):
     event = get_visible_event_or_404(request.user, pk, queryset_hook=ics.with_occurrence_bounds)
     body = ics.calendar_bytes([event], name=event.title)
@@ -67,6 +69,7 @@ def event_ics(request, pk: int):
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
 @require_safe
+@public_cache("events", anonymous_only=False)
 def district_feed(request):
     district = portal_district()
     if district is None:
@@ -84,6 +87,7 @@ def district_feed(request):
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
 @require_safe
+@public_cache("events", anonymous_only=False)
 def municipality_feed(request, slug: str):
     municipality = get_object_or_404(Municipality.objects.select_related("district"), slug=slug)
     name = _("Veranstaltungen in %(municipality)s") % {"municipality": municipality.name}
@@ -111,6 +115,7 @@ def _page_link(request, page_number: int) -> str:
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
 @require_safe
+@public_cache("events", anonymous_only=False)
 def api_events(request):
     """Approved and cancelled occurrences in a window, 50 per page (see docs in PRODUCT.md)."""
     try:

@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from django.views.generic import TemplateView
 
 from municipalities import permissions
 from municipalities.models import District, FieldOfAction, Language, TargetGroup
+from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district, public_municipalities
 
 from ..filters import FilterError, parse_event_filter
@@ -120,6 +122,7 @@ def _shift_month(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@method_decorator(public_cache("events"), name="dispatch")
 class CalendarView(TemplateView):
     """District calendar: list (default), month or week, filters kept in the URL."""
 
@@ -250,6 +253,7 @@ class CalendarView(TemplateView):
 # --- detail ---------------------------------------------------------------
 
 
+@method_decorator(public_cache("events"), name="dispatch")
 class EventDetailView(TemplateView):
     template_name = "events/detail.html"
     http_method_names = ["get", "head", "options"]

@@ -6,12 +6,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
-from municipalities import permissions
+from municipalities import permissions, public_cache
 
 from .. import selectors, services
 from ..forms import ReviewForm
 from ..models import Event, EventChange
 from ..recurrence import describe
+
+
+def _staff_scope(user) -> tuple:
+    roles = permissions.roles_of(user)
+    return (roles.is_superuser, sorted(roles.staff_district_ids))
 
 
 class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
@@ -20,7 +25,11 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.municipalities = permissions.municipalities_administered_by(self.request.user).order_by("name")
+        self.municipalities = (
+            permissions.municipalities_administered_by(self.request.user)
+            .only("name", "slug")
+            .order_by("name")
+        )
         self.municipality = None
         slug = self.request.GET.get("municipality", "")
         if slug and "\x00" not in slug:  # PostgreSQL refuses NUL in text: no such municipality
@@ -31,6 +40,12 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["municipalities"] = self.municipalities
         context["current_municipality"] = self.municipality
+        # The rendered list is cached until any event changes (the page's rows are only read then).
+        context["queue_cache_key"] = public_cache.fragment_key(
+            self.request,
+            namespace="events",
+            scope=_staff_scope(self.request.user),
+        )
         return context
 
 

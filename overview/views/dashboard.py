@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views import View
 
+from municipalities import permissions, public_cache
 from municipalities.models import FieldOfAction
 from municipalities.permissions import (
     KIStaffRequiredMixin,
@@ -27,6 +31,11 @@ def _with_default_year(query):
     return data
 
 
+def _staff_scope(user) -> tuple:
+    roles = permissions.roles_of(user)
+    return (roles.is_superuser, sorted(roles.staff_district_ids))
+
+
 class DashboardView(KIStaffRequiredMixin, View):
     """The municipality × field of action matrix with gaps, per-10k, trend, KOMM-AN and data quality."""
 
@@ -36,13 +45,38 @@ class DashboardView(KIStaffRequiredMixin, View):
         form = DashboardFilterForm(
             _with_default_year(request.GET) if request.GET else None, user=request.user
         )
+        # The filter form's choices are reference data of the user's districts.
+        filter_cache_key = public_cache.fragment_key(
+            request, namespace="events", scope=_staff_scope(request.user)
+        )
         if form.is_bound and not form.is_valid():
-            return render(request, self.template_name, {"form": form, "selection": None}, status=400)
+            context = {"form": form, "selection": None, "filter_cache_key": filter_cache_key}
+            return render(request, self.template_name, context, status=400)
         selection = form.selection()
-        context = {"form": form, "selection": selection}
+        context = {"form": form, "selection": selection, "filter_cache_key": filter_cache_key}
         if selection["district"] is not None:
             figures = selectors.figures_for_dashboard(**selection)
-            context.update(presentation.dashboard_context(figures))
+            # Rendering the matrix and drawing the chart (matplotlib) cost far more than reading the
+            # stored figures: the template caches that part per set of figures and language (a
+            # recomputation has a new generated_at), and a cached part needs no presentation rows.
+            context["figures_cache_key"] = ":".join(
+                str(part)
+                for part in (
+                    selection["district"].pk,
+                    selection["year"],
+                    getattr(selection["field_of_action"], "pk", ""),
+                    getattr(selection["target_group"], "pk", ""),
+                    figures.get("generated_at", ""),
+                )
+            )
+            fragment = make_template_fragment_key(
+                "dashboard_figures", [context["figures_cache_key"], get_language()]
+            )
+            context["figures_html"] = cache.get(fragment)
+            if context["figures_html"] is None:
+                context.update(presentation.dashboard_context(figures))
+            else:
+                context["figures"] = figures
         return render(request, self.template_name, context)
 
 

@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.ratelimits import rate_limited
+from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district
 
 from .. import selectors, services
@@ -45,6 +46,7 @@ def _login_url(request) -> str:
     return reverse("accounts:login") + "?" + urlencode({"next": request.get_full_path()})
 
 
+@method_decorator(public_cache("courses"), name="dispatch")
 class CatalogueView(TemplateView):
     """Course catalogue of the portal's district, with filters kept in the URL."""
 

@@ -1,0 +1,18 @@
+"""Cache invalidation only: a change of an event makes the cached public pages and feeds stale."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from municipalities import public_cache
+
+from .models import Event, EventOccurrence
+
+
+@receiver(post_save, sender=Event)
+@receiver(post_delete, sender=Event)
+@receiver(post_delete, sender=EventOccurrence)
+@receiver(m2m_changed, sender=Event.fields_of_action.through)
+@receiver(m2m_changed, sender=Event.target_groups.through)
+@receiver(m2m_changed, sender=Event.languages.through)
+def invalidate_public_event_pages(**kwargs) -> None:
+    public_cache.invalidate("events")

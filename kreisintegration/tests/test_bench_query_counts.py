@@ -1,0 +1,126 @@
+"""The views of ``make bench`` take a fixed number of queries, whatever the amount of data.
+
+The data come from the same generators as ``seed_demo --scale N`` (smaller sizes), once with
+one district and few rows, once with two districts and five times the rows. Both must need
+exactly the same number of queries (measured without the public cache, i.e. the worst case),
+so a missing ``select_related``/``prefetch_related`` cannot slip in unnoticed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from events import scale as event_scale
+from events.models import Event
+from municipalities import scale as municipality_scale
+from municipalities.models import District
+from volunteers import scale as volunteer_scale
+
+# Uncached queries per request; the comment says where they go.
+EXPECTED_QUERIES = {
+    "baseline": 1,  # SELECT 1
+    # portal district, 4 filter choice lists, occurrences, 3 prefetches (fields, groups, languages)
+    "calendar_month": 9,
+    # as the month without the district's choices already read + municipality, field, count
+    "calendar_filtered": 8,
+    "event_detail": 7,  # event, 3 prefetches, upcoming dates, session-less permission checks
+    "api_events": 6,  # portal district, count, page of occurrences, 3 prefetches
+    "ics_municipality": 5,  # municipality, events with occurrence bounds, 3 prefetches
+    "course_catalogue": 7,  # district, topics, municipalities, languages, count, page, sessions
+    "review_queue": 9,  # session, user, roles (2), count, municipalities, page, target groups, district
+    "dashboard": 9,  # session, user, roles (2), districts, stored figures, district, filter choices (2)
+}
+
+
+@pytest.fixture
+def scale_data(db, monkeypatch, request, mailoutbox):
+    scale, factor = request.param
+    monkeypatch.setattr(event_scale, "EVENTS_PER_DISTRICT", 60 * factor)
+    monkeypatch.setattr(volunteer_scale, "VOLUNTEERS_PER_DISTRICT", 70 * factor)
+    monkeypatch.setattr(volunteer_scale, "COURSES_PER_DISTRICT", 8 * factor)
+    year = timezone.localdate().year
+    for module in (municipality_scale, event_scale, volunteer_scale):
+        module.seed_scale(scale=scale, year=year)
+    district = District.objects.order_by("pk").first()
+    return {
+        "district": district,
+        "staff": User.objects.get(email=municipality_scale.scale_staff_email(district)),
+        "municipality": district.municipalities.order_by("ags").first(),
+        "event": Event.objects.filter(municipality__district=district, status=Event.Status.APPROVED)
+        .order_by("pk")
+        .first(),
+        "year": year,
+        "events": Event.objects.filter(municipality__district=district).count(),
+    }
+
+
+def _urls(data) -> dict[str, tuple[str, bool]]:
+    month = f"{data['year']}-09-01"
+    return {
+        "baseline": (reverse("healthz"), False),
+        "calendar_month": (reverse("events:calendar") + f"?view=month&start={month}", False),
+        "calendar_filtered": (
+            reverse("events:calendar")
+            + f"?municipality={data['municipality'].slug}&field_of_action=sprache-bildung&q=Sprachcaf%C3%A9"
+            f"&start={month}&end={data['year']}-09-30",
+            False,
+        ),
+        "event_detail": (reverse("events:detail", kwargs={"pk": data["event"].pk}), False),
+        "api_events": (reverse("events:api_events") + f"?start={month}&end={data['year']}-09-30", False),
+        "ics_municipality": (
+            reverse("events:feed_municipality", kwargs={"slug": data["municipality"].slug}),
+            False,
+        ),
+        "course_catalogue": (reverse("volunteers:catalogue"), False),
+        "review_queue": (reverse("events:review_queue"), True),
+        "dashboard": (reverse("overview:dashboard"), True),
+    }
+
+
+@pytest.mark.parametrize("scale_data", [(1, 1), (2, 5)], indirect=True, ids=["small", "five-times"])
+@pytest.mark.parametrize("scenario", list(EXPECTED_QUERIES))
+def test_benchmarked_view_takes_a_fixed_number_of_queries(client, scale_data, scenario):
+    url, staff = _urls(scale_data)[scenario]
+    if staff:
+        client.force_login(scale_data["staff"])
+    assert client.get(url).status_code == 200  # warm: stored dashboard figures, roles
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) == EXPECTED_QUERIES[scenario], [q["sql"][:120] for q in queries]
+
+
+@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+def test_public_pages_answer_from_the_cache_until_an_event_changes(
+    client, scale_data, django_assert_num_queries
+):
+    url = reverse("events:calendar") + f"?view=month&start={scale_data['year']}-09-01"
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        cached = client.get(url)
+    assert cached["X-Public-Cache"] == "hit"
+    assert cached.content.count(b"csrfmiddlewaretoken") == first.content.count(b"csrfmiddlewaretoken")
+    event = scale_data["event"]
+    event.title = "Umbenanntes Sprachcafé"
+    event.save()
+    fresh = client.get(url)
+    assert "X-Public-Cache" not in fresh
+
+
+@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+def test_dashboard_from_the_fragment_cache_shows_the_same_figures(client, scale_data):
+    client.force_login(scale_data["staff"])
+    url = reverse("overview:dashboard")
+    first = client.get(url)
+    second = client.get(url)
+    assert second.context["figures_html"]  # served from the fragment cache, without drawing again
+    for marker in (b'id="matrix-heading"', b'id="chart-heading"', b'id="quality-heading"'):
+        assert marker in first.content and marker in second.content
+    start = first.content.index(b'id="figures-status"')
+    assert second.content[second.content.index(b'id="figures-status"') :] == first.content[start:]

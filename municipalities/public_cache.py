@@ -1,0 +1,119 @@
+"""Cache of public pages and feeds (calendar, event pages, ICS, JSON API, course catalogue) in Redis.
+
+Every cached entry is keyed by a *version* of the data it shows ("events" or
+"courses"); a change of such data bumps the version (signal receivers in the
+apps, see ``events/signals.py`` and ``volunteers/signals.py``), so the next
+request renders afresh. A short timeout is the safety net for writes that
+bypass signals (``QuerySet.update``). Only anonymous requests read and fill the
+page cache; the CSRF token of the language switcher is put in per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+PAGE_TIMEOUT = 300
+CSRF_PLACEHOLDER = "__public-cache-csrf-token__"
+NAMESPACES = ("events", "courses")
+
+
+def _version_key(namespace: str) -> str:
+    return f"public-version:{namespace}"
+
+
+def version(namespace: str) -> int:
+    key = _version_key(namespace)
+    value = cache.get(key)
+    if value is None:
+        # Start from the clock, so a lost key never brings back entries of an older version.
+        cache.add(key, time.time_ns() // 1000, timeout=None)
+        value = cache.get(key)
+    return value
+
+
+def invalidate(*namespaces: str) -> None:
+    """Mark the public data of these namespaces (default: all) as changed."""
+    for namespace in namespaces or NAMESPACES:
+        key = _version_key(namespace)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, time.time_ns() // 1000, timeout=None)
+
+
+def _cache_key(request, namespace: str) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-page:{namespace}:{version(namespace)}:{get_language()}:{digest}"
+
+
+def _cacheable(request, *, anonymous_only: bool) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if not anonymous_only:
+        return True
+    if "messages" in request.COOKIES:
+        return False
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return False
+    return not (hasattr(request, "session") and request.session.get("_messages"))
+
+
+def _from_cache(request, entry: tuple) -> HttpResponse:
+    status, content, headers = entry
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Public-Cache"] = "hit"
+    return response
+
+
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Access-Control-Allow-Origin")
+
+
+def public_cache(namespace: str, *, anonymous_only: bool = True, timeout: int = PAGE_TIMEOUT):
+    """Decorate a view whose 200 answers depend only on the URL, the language and ``namespace``'s data.
+
+    ``anonymous_only``: HTML pages (their header shows the logged-in person);
+    feeds and the API are the same for everyone.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _cacheable(request, anonymous_only=anonymous_only):
+                return view(request, *args, **kwargs)
+            key = _cache_key(request, namespace)
+            entry = cache.get(key)
+            if entry is not None:
+                return _from_cache(request, entry)
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or getattr(response, "streaming", False):
+                return response
+            if hasattr(response, "render") and not response.is_rendered:
+                response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_PLACEHOLDER}
+                response.render()
+            content = response.content
+            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+            cache.set(key, (200, content, headers), timeout)
+            if CSRF_PLACEHOLDER.encode() in content:
+                response.content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def fragment_key(request, *, namespace: str, scope: object) -> str:
+    """Key of a cached page fragment that shows ``namespace``'s data within a user's ``scope``
+    (e.g. the ids of the districts they administer): stale as soon as the data change."""
+    return f"{version(namespace)}:{scope}:{get_language()}:{request.get_full_path()}"

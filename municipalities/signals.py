@@ -1,0 +1,25 @@
+"""Cache invalidation only: names of districts, municipalities and reference data appear on every
+cached public page."""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import public_cache
+from .models import District, FieldOfAction, Language, Municipality, TargetGroup
+from .selectors import PORTAL_DISTRICT_CACHE_KEY
+
+
+@receiver(post_save, sender=District)
+@receiver(post_delete, sender=District)
+@receiver(post_save, sender=Municipality)
+@receiver(post_delete, sender=Municipality)
+@receiver(post_save, sender=FieldOfAction)
+@receiver(post_delete, sender=FieldOfAction)
+@receiver(post_save, sender=TargetGroup)
+@receiver(post_delete, sender=TargetGroup)
+@receiver(post_save, sender=Language)
+@receiver(post_delete, sender=Language)
+def invalidate_public_pages(**kwargs) -> None:
+    public_cache.invalidate()
+    cache.delete(PORTAL_DISTRICT_CACHE_KEY)
