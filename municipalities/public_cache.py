@@ -21,7 +21,9 @@ from django.utils.translation import get_language
 
 PAGE_TIMEOUT = 300
 CSRF_PLACEHOLDER = "__public-cache-csrf-token__"
-NAMESPACES = ("events", "courses")
+# "figures": data counted only by the district overview (measures, attendance, qualifications,
+# volunteer profiles); no public page shows it.
+NAMESPACES = ("events", "courses", "figures")
 
 
 def _version_key(namespace: str) -> str:

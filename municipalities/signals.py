@@ -2,11 +2,11 @@
 cached public page."""
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import public_cache
-from .models import District, FieldOfAction, Language, Municipality, TargetGroup
+from .models import District, FieldOfAction, Language, Measure, Municipality, TargetGroup
 from .selectors import PORTAL_DISTRICT_CACHE_KEY
 
 
@@ -23,3 +23,12 @@ from .selectors import PORTAL_DISTRICT_CACHE_KEY
 def invalidate_public_pages(**kwargs) -> None:
     public_cache.invalidate()
     cache.delete(PORTAL_DISTRICT_CACHE_KEY)
+
+
+@receiver(post_save, sender=Measure)
+@receiver(post_delete, sender=Measure)
+@receiver(m2m_changed, sender=Measure.fields_of_action.through)
+@receiver(m2m_changed, sender=Measure.target_groups.through)
+def invalidate_overview_figures_for_measures(**kwargs) -> None:
+    # Measures appear on no public page, only in the district overview's figures.
+    public_cache.invalidate("figures")

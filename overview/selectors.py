@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -37,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from municipalities import public_cache
 from municipalities.models import District, FieldOfAction, Measure, Municipality, TargetGroup
 from volunteers.models import Attendance, Course, Registration, Volunteer, VolunteerQualification
 
@@ -88,10 +90,29 @@ def dashboard_figures(*, district: District, year: int) -> dict[str, Any]:
     (and, for the current year, stored for the next reader)."""
     if year != current_year():
         return compute_figures(district=district, year=year)
+    key = _dashboard_cache_key(district=district, year=year)
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
     figures = stored_figures_if_fresh(district=district, year=year)
     if figures is None:
         figures = rebuild_dashboard_figures(district=district, year=year).figures
+    cache.set(key, figures, timeout=DASHBOARD_CACHE_SECONDS)
     return figures
+
+
+# Checking the stored figures' freshness (one query with seven EXISTS) is most of a dashboard
+# request. Its answer is kept in the cache under the versions of the data the figures are made
+# of: every save or delete of an event, measure, course, registration, attendance, qualification
+# or volunteer profile bumps one of them (signal receivers, cache invalidation only), so the next
+# request checks again. Writes that bypass signals (``QuerySet.update``) are caught by the short
+# timeout and, at the latest, by the nightly rebuild.
+DASHBOARD_CACHE_SECONDS = 60
+
+
+def _dashboard_cache_key(*, district: District, year: int) -> str:
+    versions = ":".join(str(public_cache.version(ns)) for ns in ("events", "courses", "figures"))
+    return f"dashboard-figures:{district.pk}:{year}:{timezone.localdate().isoformat()}:{versions}"
 
 
 def figures_for_dashboard(

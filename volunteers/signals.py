@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from municipalities import public_cache
 
-from .models import Course, CourseSession, Registration
+from .models import Attendance, Course, CourseSession, Registration, Volunteer, VolunteerQualification
 
 
 @receiver(post_save, sender=Course)
@@ -17,3 +17,14 @@ from .models import Course, CourseSession, Registration
 @receiver(m2m_changed, sender=Course.trainers.through)
 def invalidate_public_course_pages(**kwargs) -> None:
     public_cache.invalidate("courses")
+
+
+@receiver(post_save, sender=Attendance)
+@receiver(post_delete, sender=Attendance)
+@receiver(post_save, sender=VolunteerQualification)
+@receiver(post_delete, sender=VolunteerQualification)
+@receiver(post_save, sender=Volunteer)
+@receiver(post_delete, sender=Volunteer)
+def invalidate_overview_figures(**kwargs) -> None:
+    # Counted only by the district overview (qualified volunteers, newcomers, attendance).
+    public_cache.invalidate("figures")

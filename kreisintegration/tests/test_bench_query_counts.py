@@ -19,7 +19,7 @@ from accounts.models import User
 from events import scale as event_scale
 from events.models import Event
 from municipalities import scale as municipality_scale
-from municipalities.models import District
+from municipalities.models import District, Measure
 from volunteers import scale as volunteer_scale
 
 # Uncached queries per request; the comment says where they go.
@@ -33,8 +33,12 @@ EXPECTED_QUERIES = {
     "api_events": 6,  # portal district, count, page of occurrences, 3 prefetches
     "ics_municipality": 5,  # municipality, events with occurrence bounds, 3 prefetches
     "course_catalogue": 7,  # district, topics, municipalities, languages, count, page, sessions
-    "review_queue": 9,  # session, user, roles (2), count, municipalities, page, target groups, district
-    "dashboard": 9,  # session, user, roles (2), districts, stored figures, district, filter choices (2)
+    # session, user, second-factor device, roles (2), count, municipalities, page, target groups,
+    # district
+    "review_queue": 10,
+    # session, user, second-factor device, roles (2), districts, stored figures, district, filter
+    # choices (2)
+    "dashboard": 10,
 }
 
 
@@ -124,3 +128,24 @@ def test_dashboard_from_the_fragment_cache_shows_the_same_figures(client, scale_
         assert marker in first.content and marker in second.content
     start = first.content.index(b'id="figures-status"')
     assert second.content[second.content.index(b'id="figures-status"') :] == first.content[start:]
+
+
+def _reads_stored_figures(queries) -> bool:
+    return any("overview_dashboardfigures" in query["sql"] for query in queries)
+
+
+@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+def test_dashboard_checks_stored_figures_again_only_after_a_change(client, scale_data):
+    client.force_login(scale_data["staff"])
+    url = reverse("overview:dashboard")
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).status_code == 200
+    assert not _reads_stored_figures(warm)
+
+    measure = Measure.objects.filter(municipality__district=scale_data["district"]).order_by("pk").first()
+    measure.title = "Neue Sprachlernbegleitung"
+    measure.save()
+    with CaptureQueriesContext(connection) as after_change:
+        assert client.get(url).status_code == 200
+    assert _reads_stored_figures(after_change)
