@@ -111,7 +111,7 @@ DASHBOARD_CACHE_SECONDS = 60
 
 
 def _dashboard_cache_key(*, district: District, year: int) -> str:
-    versions = ":".join(str(public_cache.version(ns)) for ns in ("events", "courses", "figures"))
+    versions = ":".join(str(number) for number in public_cache.versions("events", "courses", "figures"))
     return f"dashboard-figures:{district.pk}:{year}:{timezone.localdate().isoformat()}:{versions}"
 
 

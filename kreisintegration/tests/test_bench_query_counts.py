@@ -122,7 +122,9 @@ def test_dashboard_from_the_fragment_cache_shows_the_same_figures(client, scale_
     client.force_login(scale_data["staff"])
     url = reverse("overview:dashboard")
     first = client.get(url)
-    second = client.get(url)
+    # Another URL for the same selection: not the cached page, but the cached figures fragment.
+    second = client.get(url + f"?year={scale_data['year']}")
+    assert "X-Public-Cache" not in second
     assert second.context["figures_html"]  # served from the fragment cache, without drawing again
     for marker in (b'id="matrix-heading"', b'id="chart-heading"', b'id="quality-heading"'):
         assert marker in first.content and marker in second.content
@@ -149,3 +151,30 @@ def test_dashboard_checks_stored_figures_again_only_after_a_change(client, scale
     with CaptureQueriesContext(connection) as after_change:
         assert client.get(url).status_code == 200
     assert _reads_stored_figures(after_change)
+
+
+@pytest.mark.parametrize("scale_data", [(2, 1)], indirect=True)
+def test_cached_dashboard_page_is_per_person_and_fresh_after_a_change(client, scale_data):
+    url = reverse("overview:dashboard")
+    client.force_login(scale_data["staff"])
+    first = client.get(url)
+    again = client.get(url)
+    assert again["X-Public-Cache"] == "hit"
+    assert again.content.count(b"csrfmiddlewaretoken") == first.content.count(b"csrfmiddlewaretoken")
+    assert b"__public-cache-csrf-token__" not in again.content
+    own_district = scale_data["district"].name.encode()
+    assert own_district in again.content
+
+    # KI staff of the other district get their own page, never the cached one of the first.
+    other = District.objects.exclude(pk=scale_data["district"].pk).get()
+    client.force_login(User.objects.get(email=municipality_scale.scale_staff_email(other)))
+    theirs = client.get(url)
+    assert "X-Public-Cache" not in theirs
+    assert other.name.encode() in theirs.content
+    assert b"<h1>" in theirs.content and theirs.content != again.content
+
+    # A change of the figures' data makes the next request render afresh.
+    client.force_login(scale_data["staff"])
+    measure = Measure.objects.filter(municipality__district=scale_data["district"]).order_by("pk").first()
+    measure.save()
+    assert "X-Public-Cache" not in client.get(url)

@@ -42,6 +42,16 @@ class DashboardView(KIStaffRequiredMixin, View):
     template_name = "overview/dashboard.html"
 
     def get(self, request):
+        # The whole page is kept per person while the figures' source data are unchanged: building
+        # it (filter form, stored figures, the matrix) is most of a request.
+        return public_cache.private_page(
+            request,
+            scope=_staff_scope(request.user),
+            namespaces=("events", "courses", "figures"),
+            render=lambda extra: self.render_page(request, extra),
+        )
+
+    def render_page(self, request, extra_context: dict):
         form = DashboardFilterForm(
             _with_default_year(request.GET) if request.GET else None, user=request.user
         )
@@ -51,7 +61,7 @@ class DashboardView(KIStaffRequiredMixin, View):
         )
         if form.is_bound and not form.is_valid():
             context = {"form": form, "selection": None, "filter_cache_key": filter_cache_key}
-            return render(request, self.template_name, context, status=400)
+            return render(request, self.template_name, {**context, **extra_context}, status=400)
         selection = form.selection()
         context = {"form": form, "selection": selection, "filter_cache_key": filter_cache_key}
         if selection["district"] is not None:
@@ -77,7 +87,7 @@ class DashboardView(KIStaffRequiredMixin, View):
                 context.update(presentation.dashboard_context(figures))
             else:
                 context["figures"] = figures
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, {**context, **extra_context})
 
 
 class CellView(KIStaffRequiredMixin, View):
