@@ -162,6 +162,8 @@ def private_page(
     if entry is not None:
         return _from_cache(request, entry)
     response = render({"csrf_token": CSRF_PLACEHOLDER})
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
     content = response.content
     if response.status_code == 200:
         headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]

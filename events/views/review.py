@@ -24,6 +24,19 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
     context_object_name = "events"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        # The whole page is kept per person until an event changes (see public_cache.private_page).
+        return public_cache.private_page(
+            request,
+            scope=_staff_scope(request.user),
+            namespaces=("events",),
+            render=lambda extra: self.render_page(request, extra, *args, **kwargs),
+        )
+
+    def render_page(self, request, extra_context: dict, *args, **kwargs):
+        self.extra_context = extra_context
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         self.municipalities = (
             permissions.municipalities_administered_by(self.request.user)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from events import scale as event_scale
+from events import services as event_services
 from events.models import Event
 from municipalities import scale as municipality_scale
 from municipalities.models import District, Measure
@@ -178,3 +179,23 @@ def test_cached_dashboard_page_is_per_person_and_fresh_after_a_change(client, sc
     measure = Measure.objects.filter(municipality__district=scale_data["district"]).order_by("pk").first()
     measure.save()
     assert "X-Public-Cache" not in client.get(url)
+
+
+@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+def test_cached_review_queue_is_fresh_after_a_decision(client, scale_data):
+    staff = scale_data["staff"]
+    client.force_login(staff)
+    url = reverse("events:review_queue")
+    submitted = Event.objects.filter(
+        municipality__district=scale_data["district"], status=Event.Status.SUBMITTED
+    ).order_by("pk")
+    event = submitted.first()
+    link = reverse("events:review", kwargs={"pk": event.pk}).encode()
+    assert link in client.get(url).content
+    again = client.get(url)
+    assert again["X-Public-Cache"] == "hit" and link in again.content
+
+    event_services.approve_event(by=staff, event=event)
+    fresh = client.get(url)
+    assert "X-Public-Cache" not in fresh
+    assert link not in fresh.content
