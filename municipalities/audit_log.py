@@ -179,7 +179,8 @@ def audit_entries_visible_to(user, *, filters: dict | None = None) -> QuerySet:
         label=Cast("object_repr", output_field=CharField()),
         data=F("changes"),
     ).values(*columns)
-    return accesses.union(model_changes, all=True).order_by("-ts", "-entry_id")
+    # No ORDER BY inside the parts (the models' default ordering): SQLite refuses it in a UNION.
+    return accesses.order_by().union(model_changes.order_by(), all=True).order_by("-ts", "-entry_id")
 
 
 def _field_label(obj_type: str, field_name: str) -> str:
