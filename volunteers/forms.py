@@ -6,13 +6,12 @@ Sign-up and own profile first; forms for courses and registrations follow below.
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ChoosePasswordForm, HoneypotFormMixin
+from accounts.forms import ChoosePasswordForm, ConfirmPasswordForm, HoneypotFormMixin
 from accounts.models import User
 from municipalities.models import FieldOfAction, Language, Municipality
 
@@ -279,26 +278,13 @@ LanguageSkillFormSet = forms.formset_factory(
 )
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(ConfirmPasswordForm):
     password = forms.CharField(
         label=_("Ihr Passwort"),
         strip=False,
         help_text=_("Zur Sicherheit: Nur wer das Passwort kennt, kann das Konto löschen."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-    def __init__(self, *args, request, user, **kwargs):
-        self.request = request
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        # Through the authentication backends, so that django-axes throttles guessing here too.
-        checked = authenticate(self.request, username=self.user.email, password=password)
-        if checked is None or checked.pk != self.user.pk:
-            raise forms.ValidationError(_("Das Passwort ist nicht richtig."))
-        return password
 
 
 # --- courses and registrations (other forms below) -----------------------------
