@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from municipalities.selectors import portal_district
 from .. import ics
 from ..api import error_body, serialize_occurrence
 from ..filters import FilterError, parse_event_filter
+from ..openapi import openapi_document
 from ..selectors import public_events, public_occurrences
 from .public import get_visible_event_or_404
 
@@ -142,4 +143,33 @@ def api_events(request):
             "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
             "results": [serialize_occurrence(occurrence) for occurrence in page.object_list],
         }
+    )
+
+
+@csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@require_safe
+def api_openapi(request):
+    """The machine-readable description of the API (OpenAPI 3.1)."""
+    response = _json(openapi_document())
+    response["Content-Disposition"] = 'inline; filename="openapi.json"'
+    return response
+
+
+@require_safe
+def api_docs(request):
+    """The API described for people: parameters, answers, an example, the licence."""
+    document = openapi_document()
+    operation = document["paths"]["/api/events/"]["get"]
+    return render(
+        request,
+        "events/api_docs.html",
+        {
+            "document": document,
+            "operation": operation,
+            "occurrence_fields": [
+                (name, field.get("description", ""))
+                for name, field in document["components"]["schemas"]["Occurrence"]["properties"].items()
+            ],
+            "example_url": f"{settings.SITE_URL}/api/events/?municipality=unna&start=2026-03-01&end=2026-03-31",
+        },
     )

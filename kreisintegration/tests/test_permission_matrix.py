@@ -216,6 +216,8 @@ MATRIX = {
     "events:feed_district": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "events:feed_municipality": ("unna", {"GET": everyone(200), "POST": everyone(405)}),
     "events:api_events": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "events:api_openapi": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "events:api_docs": (None, {"GET": everyone(200), "POST": everyone(405)}),
     # events: import for contacts and KI staff, export for KI staff
     "events:import": (
         None,
