@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -26,7 +27,8 @@ from municipalities.selectors import portal_district
 
 from .. import ics
 from ..api import error_body, serialize_occurrence
-from ..filters import FilterError, parse_event_filter
+from ..filters import FilterError, parse_event_filter, parse_feed_categories
+from ..models import Event
 from ..openapi import openapi_document
 from ..selectors import public_events, public_occurrences
 from .public import get_visible_event_or_404
@@ -48,12 +50,33 @@ def _calendar_response(calendar_bytes: bytes, *, filename: str, public: bool, at
     return response
 
 
-def _feed_events(**scope):
+def _feed_events(*, categories: dict[str, list], **scope):
     horizon = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    return (
-        ics.with_occurrence_bounds(public_events(**scope))
-        .filter(last_occurrence_end__gte=horizon)
-        .order_by("start", "pk")
+    events = public_events(**scope)
+    relations = {
+        "field_of_action": "fields_of_action",
+        "target_group": "target_groups",
+        "language": "languages",
+    }
+    for parameter, chosen in categories.items():
+        if chosen:
+            # Any of the chosen values matches; EXISTS keeps each event once.
+            through = getattr(Event, relations[parameter]).through
+            column = {
+                "field_of_action": "fieldofaction",
+                "target_group": "targetgroup",
+                "language": "language",
+            }
+            events = events.filter(
+                Exists(through.objects.filter(event=OuterRef("pk"), **{f"{column[parameter]}__in": chosen}))
+            )
+    return ics.with_occurrence_bounds(events).filter(last_occurrence_end__gte=horizon).order_by("start", "pk")
+
+
+def _bad_feed_parameter(error: FilterError) -> HttpResponse:
+    """Calendar programs show no JSON; the person who typed the URL reads a plain sentence."""
+    return HttpResponse(
+        f"{error.parameter}: {error.message}\n", status=400, content_type="text/plain; charset=utf-8"
     )
 
 
@@ -73,11 +96,15 @@ def event_ics(request, pk: int):
 @public_cache("events", anonymous_only=False)
 def district_feed(request):
     district = portal_district()
+    try:
+        categories = parse_feed_categories(request.GET, district=district)
+    except FilterError as error:
+        return _bad_feed_parameter(error)
     if district is None:
         events = []
         name = _("Veranstaltungen")
     else:
-        events = _feed_events(district=district)
+        events = _feed_events(district=district, categories=categories)
         name = _("Veranstaltungen im %(district)s") % {"district": district.name}
     return _calendar_response(
         ics.calendar_bytes(events, name=name),
@@ -90,10 +117,17 @@ def district_feed(request):
 @require_safe
 @public_cache("events", anonymous_only=False)
 def municipality_feed(request, slug: str):
-    municipality = get_object_or_404(Municipality.objects.select_related("district"), slug=slug)
+    """One municipality's feed, by its short name or its AGS (``/events/feed/05978036.ics``)."""
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("district"), Q(slug=slug) | Q(ags=slug)
+    )
+    try:
+        categories = parse_feed_categories(request.GET, district=municipality.district)
+    except FilterError as error:
+        return _bad_feed_parameter(error)
     name = _("Veranstaltungen in %(municipality)s") % {"municipality": municipality.name}
     return _calendar_response(
-        ics.calendar_bytes(_feed_events(municipality=municipality), name=name),
+        ics.calendar_bytes(_feed_events(municipality=municipality, categories=categories), name=name),
         filename=f"{municipality.slug}.ics",
         public=True,
     )
