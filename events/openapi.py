@@ -253,6 +253,12 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": {
                             "description": _("Eine Seite der Termine."),
+                            "headers": {
+                                "ETag": {
+                                    "description": _("Kennung dieses Stands der Daten, für If-None-Match."),
+                                    "schema": {"type": "string"},
+                                }
+                            },
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": "#/components/schemas/OccurrenceList"}
@@ -260,6 +266,11 @@ def openapi_document() -> dict:
                             },
                         },
                         "400": {"description": _("Ein Parameter ist ungültig."), "content": json_content},
+                        "304": {
+                            "description": _(
+                                "Unverändert: die Anfrage nannte mit If-None-Match das ETag der aktuellen Antwort."
+                            )
+                        },
                     },
                 }
             }

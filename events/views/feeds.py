@@ -8,6 +8,7 @@ their own unpublished event to check it).
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -142,6 +143,27 @@ def _json(data: dict, *, status: int = 200) -> JsonResponse:
     return response
 
 
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+
+def answers_cors_preflight(view):
+    """OPTIONS from another website's script (a CORS preflight) gets the rules for GET."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "OPTIONS":
+            return view(request, *args, **kwargs)
+        response = HttpResponse(status=204)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, If-None-Match"
+        response["Access-Control-Max-Age"] = str(CORS_PREFLIGHT_MAX_AGE)
+        response["Allow"] = "GET, HEAD, OPTIONS"
+        return response
+
+    return wrapped
+
+
 def _page_link(request, page_number: int) -> str:
     params = request.GET.copy()
     params["page"] = str(page_number)
@@ -149,6 +171,7 @@ def _page_link(request, page_number: int) -> str:
 
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@answers_cors_preflight
 @require_safe
 @public_cache("events", anonymous_only=False)
 def api_events(request):
@@ -181,6 +204,7 @@ def api_events(request):
 
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@answers_cors_preflight
 @require_safe
 def api_openapi(request):
     """The machine-readable description of the API (OpenAPI 3.1)."""
