@@ -27,6 +27,8 @@ PUBLIC_PAGES = [
     ("/veranstaltungen/", 200),
     ("/veranstaltungen/?view=month", 200),
     ("/veranstaltungen/?view=week", 200),
+    ("/api/", 200),
+    ("/opendata/", 200),
     ("/konto/anmelden/", 200),
     ("/konto/passwort-vergessen/", 200),
     ("/einladung/neu-anfordern/", 200),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,3 +124,51 @@ def parse_event_filter(
         language=language,
         q=q,
     )
+
+
+FEED_PARAMETERS = ("field_of_action", "target_group", "language")
+MAX_FEED_VALUES = 20
+
+
+def _feed_values(params, name: str) -> list[str]:
+    """Several values: repeated (``?language=ar&language=fa``) or comma-separated; case-insensitive."""
+    values = []
+    for raw in params.getlist(name):
+        values.extend(part.strip().lower() for part in raw.split(","))
+    values = list(dict.fromkeys(value for value in values if value))
+    if len(values) > MAX_FEED_VALUES:
+        raise FilterError(name, _("Höchstens %(n)s Werte je Parameter.") % {"n": MAX_FEED_VALUES})
+    if any("\x00" in value or len(value) > 80 for value in values):
+        raise FilterError(name, _("Der Wert enthält ungültige Zeichen."))
+    return values
+
+
+def _lookup_many(queryset, values: list[str], *, key: str, name: str) -> list:
+    if not values:
+        return []
+    # Case-insensitive: a subscription URL may say "AR" or "Sprache-Bildung".
+    matches = queryset.annotate(lower_key=Lower(key)).filter(lower_key__in=values)
+    found = {item.lower_key: item for item in matches}
+    unknown = [value for value in values if value not in found]
+    if unknown:
+        raise FilterError(name, _("Unbekannter Wert „%(value)s“.") % {"value": unknown[0]})
+    return [found[value] for value in values]
+
+
+def parse_feed_categories(params, *, district: District | None) -> dict[str, list]:
+    """The category filters of the ICS feeds: for each parameter the chosen objects (any of them
+    matches); an unknown value raises ``FilterError``."""
+    fields = FieldOfAction.objects.all()
+    groups = TargetGroup.objects.all()
+    if district is not None:
+        fields, groups = fields.filter(district=district), groups.filter(district=district)
+    languages = Language.objects.all()
+    return {
+        "field_of_action": _lookup_many(
+            fields, _feed_values(params, "field_of_action"), key="slug", name="field_of_action"
+        ),
+        "target_group": _lookup_many(
+            groups, _feed_values(params, "target_group"), key="slug", name="target_group"
+        ),
+        "language": _lookup_many(languages, _feed_values(params, "language"), key="code", name="language"),
+    }

@@ -169,8 +169,16 @@ def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Ev
     if location or event.online_url:
         vevent.add("location", location or event.online_url)
     vevent.add("url", url)
-    # Callers select_related the municipality and prefetch the fields of action.
-    vevent.add("categories", [event.municipality.name, *(f.name for f in event.fields_of_action.all())])
+    # Callers select_related the municipality and prefetch the fields of action and target groups.
+    # Subscribers such as the Integreat app filter by category: fields of action and target groups.
+    vevent.add(
+        "categories",
+        [
+            event.municipality.name,
+            *(f.name for f in event.fields_of_action.all()),
+            *(g.name for g in event.target_groups.all()),
+        ],
+    )
     return vevent
 
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("events/feed/district.ics", feeds.district_feed, name="feed_district"),
     path("events/feed/<slug:slug>.ics", feeds.municipality_feed, name="feed_municipality"),
     path("api/events/", feeds.api_events, name="api_events"),
+    path("api/openapi.json", feeds.api_openapi, name="api_openapi"),
+    path("api/", feeds.api_docs, name="api_docs"),
     # municipal contacts (and KI staff)
     path("veranstaltungen/meine/", manage.MyEventsView.as_view(), name="mine"),
     path("veranstaltungen/neu/", manage.EventCreateView.as_view(), name="create"),

@@ -391,6 +391,11 @@ MAIL_OUTBOX_RETENTION_DAYS = env_int("MAIL_OUTBOX_RETENTION_DAYS", 30)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Which district the public pages present when the database holds several.
 PORTAL_DISTRICT_SLUG = os.environ.get("PORTAL_DISTRICT_SLUG", "")
+# DCAT-AP.de "dcatde:contributorID" of the open-data catalogue: the data portal that passes the
+# catalogue on to GovData (for NRW's municipalities Open.NRW).
+OPENDATA_CONTRIBUTOR_ID = os.environ.get(
+    "OPENDATA_CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/openNRW"
+)
 
 # Sessions live in the database, so several web processes share them; with Redis they are read
 # from the cache (one database query less on every logged-in request) and written through.

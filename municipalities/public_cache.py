@@ -6,6 +6,10 @@ apps, see ``events/signals.py`` and ``volunteers/signals.py``), so the next
 request renders afresh. A short timeout is the safety net for writes that
 bypass signals (``QuerySet.update``). Only anonymous requests read and fill the
 page cache; the CSRF token of the language switcher is put in per request.
+
+The same key gives each answer a strong ``ETag``; a client that sends it back in ``If-None-Match``
+gets ``304 Not Modified`` from the stored entry without rendering (conditional GET). Logged-in
+HTML pages carry no ETag: their header shows the person.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 
 PAGE_TIMEOUT = 300
@@ -89,6 +94,28 @@ def _from_cache(request, entry: tuple) -> HttpResponse:
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Access-Control-Allow-Origin")
 
 
+def _etag(cache_key: str) -> str:
+    """A strong validator from what the cache key holds: namespace version, language and URL."""
+    return '"' + hashlib.sha256(cache_key.encode()).hexdigest()[:32] + '"'
+
+
+def _with_etag(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    # Other websites read the API and feeds from scripts; let them see the validator.
+    if response.has_header("Access-Control-Allow-Origin"):
+        response["Access-Control-Expose-Headers"] = "ETag"
+    return response
+
+
+def _not_modified(response: HttpResponse, etag: str, *, cross_origin: bool) -> HttpResponse:
+    response["ETag"] = etag
+    if cross_origin:  # feeds and the API are read by other websites' scripts too
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag"
+    response["X-Public-Cache"] = "not-modified"
+    return response
+
+
 def public_cache(namespace: str, *, anonymous_only: bool = True, timeout: int = PAGE_TIMEOUT):
     """Decorate a view whose 200 answers depend only on the URL, the language and ``namespace``'s data.
 
@@ -102,18 +129,28 @@ def public_cache(namespace: str, *, anonymous_only: bool = True, timeout: int = 
             if not _cacheable(request, anonymous_only=anonymous_only):
                 return view(request, *args, **kwargs)
             key = _cache_key(request, namespace)
+            etag = _etag(key)
             entry = cache.get(key)
             if entry is not None:
-                return _from_cache(request, entry)
+                # A stored entry proves the current version answers 200: the client's copy (same
+                # ETag) is current, so it gets 304 without rendering.
+                not_modified = get_conditional_response(request, etag=etag)
+                if not_modified is not None:
+                    return _not_modified(not_modified, etag, cross_origin=not anonymous_only)
+                return _with_etag(_from_cache(request, entry), etag)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or getattr(response, "streaming", False):
                 return response
+            _with_etag(response, etag)
             if hasattr(response, "render") and not response.is_rendered:
                 response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_PLACEHOLDER}
                 response.render()
             content = response.content
             headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
             cache.set(key, (200, content, headers), timeout)
+            not_modified = get_conditional_response(request, etag=etag)
+            if not_modified is not None:  # e.g. the cache was empty (Redis restarted or down)
+                return _not_modified(not_modified, etag, cross_origin=not anonymous_only)
             if CSRF_PLACEHOLDER.encode() in content:
                 response.content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
             return response

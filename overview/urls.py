@@ -1,10 +1,15 @@
 from django.urls import path
 
-from .views import dashboard, reports
+from .views import dashboard, opendata, reports
 
 app_name = "overview"
 
 urlpatterns = [
+    # everyone: open data (DCAT-AP.de catalogue and datasets)
+    path("opendata/", opendata.datasets_page, name="opendata"),
+    path("opendata/catalog.jsonld", opendata.catalogue, name="opendata_catalogue"),
+    path("opendata/veranstaltungen-<int:year>.<str:fmt>", opendata.events_dataset, name="opendata_events"),
+    path("opendata/angebote-<int:year>.<str:fmt>", opendata.offers_dataset, name="opendata_offers"),
     # KI staff: the district at a glance
     path("kreisuebersicht/", dashboard.DashboardView.as_view(), name="dashboard"),
     path(

@@ -8,12 +8,14 @@ their own unpublished event to check it).
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -26,7 +28,9 @@ from municipalities.selectors import portal_district
 
 from .. import ics
 from ..api import error_body, serialize_occurrence
-from ..filters import FilterError, parse_event_filter
+from ..filters import FilterError, parse_event_filter, parse_feed_categories
+from ..models import Event
+from ..openapi import openapi_document
 from ..selectors import public_events, public_occurrences
 from .public import get_visible_event_or_404
 
@@ -47,12 +51,33 @@ def _calendar_response(calendar_bytes: bytes, *, filename: str, public: bool, at
     return response
 
 
-def _feed_events(**scope):
+def _feed_events(*, categories: dict[str, list], **scope):
     horizon = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    return (
-        ics.with_occurrence_bounds(public_events(**scope))
-        .filter(last_occurrence_end__gte=horizon)
-        .order_by("start", "pk")
+    events = public_events(**scope)
+    relations = {
+        "field_of_action": "fields_of_action",
+        "target_group": "target_groups",
+        "language": "languages",
+    }
+    for parameter, chosen in categories.items():
+        if chosen:
+            # Any of the chosen values matches; EXISTS keeps each event once.
+            through = getattr(Event, relations[parameter]).through
+            column = {
+                "field_of_action": "fieldofaction",
+                "target_group": "targetgroup",
+                "language": "language",
+            }
+            events = events.filter(
+                Exists(through.objects.filter(event=OuterRef("pk"), **{f"{column[parameter]}__in": chosen}))
+            )
+    return ics.with_occurrence_bounds(events).filter(last_occurrence_end__gte=horizon).order_by("start", "pk")
+
+
+def _bad_feed_parameter(error: FilterError) -> HttpResponse:
+    """Calendar programs show no JSON; the person who typed the URL reads a plain sentence."""
+    return HttpResponse(
+        f"{error.parameter}: {error.message}\n", status=400, content_type="text/plain; charset=utf-8"
     )
 
 
@@ -72,11 +97,15 @@ def event_ics(request, pk: int):
 @public_cache("events", anonymous_only=False)
 def district_feed(request):
     district = portal_district()
+    try:
+        categories = parse_feed_categories(request.GET, district=district)
+    except FilterError as error:
+        return _bad_feed_parameter(error)
     if district is None:
         events = []
         name = _("Veranstaltungen")
     else:
-        events = _feed_events(district=district)
+        events = _feed_events(district=district, categories=categories)
         name = _("Veranstaltungen im %(district)s") % {"district": district.name}
     return _calendar_response(
         ics.calendar_bytes(events, name=name),
@@ -89,10 +118,17 @@ def district_feed(request):
 @require_safe
 @public_cache("events", anonymous_only=False)
 def municipality_feed(request, slug: str):
-    municipality = get_object_or_404(Municipality.objects.select_related("district"), slug=slug)
+    """One municipality's feed, by its short name or its AGS (``/events/feed/05978036.ics``)."""
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("district"), Q(slug=slug) | Q(ags=slug)
+    )
+    try:
+        categories = parse_feed_categories(request.GET, district=municipality.district)
+    except FilterError as error:
+        return _bad_feed_parameter(error)
     name = _("Veranstaltungen in %(municipality)s") % {"municipality": municipality.name}
     return _calendar_response(
-        ics.calendar_bytes(_feed_events(municipality=municipality), name=name),
+        ics.calendar_bytes(_feed_events(municipality=municipality, categories=categories), name=name),
         filename=f"{municipality.slug}.ics",
         public=True,
     )
@@ -107,6 +143,27 @@ def _json(data: dict, *, status: int = 200) -> JsonResponse:
     return response
 
 
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+
+def answers_cors_preflight(view):
+    """OPTIONS from another website's script (a CORS preflight) gets the rules for GET."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "OPTIONS":
+            return view(request, *args, **kwargs)
+        response = HttpResponse(status=204)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, If-None-Match"
+        response["Access-Control-Max-Age"] = str(CORS_PREFLIGHT_MAX_AGE)
+        response["Allow"] = "GET, HEAD, OPTIONS"
+        return response
+
+    return wrapped
+
+
 def _page_link(request, page_number: int) -> str:
     params = request.GET.copy()
     params["page"] = str(page_number)
@@ -114,6 +171,7 @@ def _page_link(request, page_number: int) -> str:
 
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@answers_cors_preflight
 @require_safe
 @public_cache("events", anonymous_only=False)
 def api_events(request):
@@ -142,4 +200,34 @@ def api_events(request):
             "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
             "results": [serialize_occurrence(occurrence) for occurrence in page.object_list],
         }
+    )
+
+
+@csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
+@answers_cors_preflight
+@require_safe
+def api_openapi(request):
+    """The machine-readable description of the API (OpenAPI 3.1)."""
+    response = _json(openapi_document())
+    response["Content-Disposition"] = 'inline; filename="openapi.json"'
+    return response
+
+
+@require_safe
+def api_docs(request):
+    """The API described for people: parameters, answers, an example, the licence."""
+    document = openapi_document()
+    operation = document["paths"]["/api/events/"]["get"]
+    return render(
+        request,
+        "events/api_docs.html",
+        {
+            "document": document,
+            "operation": operation,
+            "occurrence_fields": [
+                (name, field.get("description", ""))
+                for name, field in document["components"]["schemas"]["Occurrence"]["properties"].items()
+            ],
+            "example_url": f"{settings.SITE_URL}/api/events/?municipality=unna&start=2026-03-01&end=2026-03-31",
+        },
     )

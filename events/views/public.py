@@ -31,6 +31,7 @@ from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district, public_municipalities
 
 from ..filters import FilterError, parse_event_filter
+from ..jsonld import event_json_ld
 from ..models import Event, EventOccurrence
 from ..recurrence import describe, local_zone
 from ..selectors import EventFilter, public_occurrences
@@ -277,6 +278,7 @@ class EventDetailView(TemplateView):
                 if event.address or event.location_name
                 else ""
             ),
+            json_ld=event_json_ld(event, upcoming[:DETAIL_MAX_DATES] or past),
             may_manage=not event.is_public
             or permissions.may_manage_municipality(self.request.user, event.municipality),
         )

@@ -24,6 +24,10 @@ CSRF_EXEMPT = {
     "events:feed_district": "read-only feed; POST gets a clean 405 instead of a CSRF page",
     "events:feed_municipality": "read-only feed; POST gets a clean 405 instead of a CSRF page",
     "events:api_events": "read-only JSON API; POST gets a clean 405 instead of a CSRF page",
+    "events:api_openapi": "read-only API description; POST gets a clean 405 instead of a CSRF page",
+    "overview:opendata_catalogue": "read-only open-data catalogue; POST gets a clean 405",
+    "overview:opendata_events": "read-only open-data download; POST gets a clean 405",
+    "overview:opendata_offers": "read-only open-data download; POST gets a clean 405",
 }
 # Logged-in roles first: the first one the matrix allows to POST is used.
 ROLE_ORDER = ["ki_staff", "contact_unna", "trainer", "volunteer", "contact_luenen", "anonymous"]

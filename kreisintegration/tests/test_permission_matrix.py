@@ -216,6 +216,13 @@ MATRIX = {
     "events:feed_district": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "events:feed_municipality": ("unna", {"GET": everyone(200), "POST": everyone(405)}),
     "events:api_events": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "events:api_openapi": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "events:api_docs": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    # open data: the same for everyone (the year of the published event)
+    "overview:opendata": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "overview:opendata_catalogue": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "overview:opendata_events": ("opendata_year_csv", {"GET": everyone(200), "POST": everyone(405)}),
+    "overview:opendata_offers": ("opendata_year_csv", {"GET": everyone(200), "POST": everyone(405)}),
     # events: import for contacts and KI staff, export for KI staff
     "events:import": (
         None,
@@ -490,6 +497,9 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects["failed_mail"].pk})
     if key == "reset":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    if key == "opendata_year_csv":
+        year = objects["public_event"].occurrences.first().start.year
+        return reverse(name, kwargs={"year": year, "fmt": "csv"})
     return reverse(name)
 
 

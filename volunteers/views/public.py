@@ -25,6 +25,7 @@ from municipalities.selectors import portal_district
 
 from .. import selectors, services
 from ..course_forms import CatalogueFilterForm
+from ..jsonld import course_json_ld
 from ..models import Course, Registration
 from ..permissions import may_manage_course, may_run_course, volunteer_of
 from .participation import VolunteerRequiredMixin
@@ -118,9 +119,11 @@ class CourseDetailView(TemplateView):
         active = registration if registration and registration.status != R.CANCELLED else None
         is_open, closed_reason = services.registration_open(course)
         same_district = volunteer is not None and volunteer.district_id == course.district_id
+        sessions = list(course.sessions.all())
         context.update(
             course=course,
-            sessions=list(course.sessions.all()),
+            sessions=sessions,
+            json_ld=course_json_ld(course, sessions),
             trainers=list(course.trainers.all()),
             volunteer=volunteer,
             registration=registration,
