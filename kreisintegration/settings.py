@@ -29,6 +29,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -263,6 +268,8 @@ RATELIMIT_VIEW = "kreisintegration.views.too_many_requests"
 # (e.g. HTTP_X_REAL_IP, set by the proxy); unset = REMOTE_ADDR.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 RATELIMIT_CACHE_PREFIX = "rl:"
+# Its own cache alias: counts fall back to process memory while Redis is down (kreisintegration/cache.py).
+RATELIMIT_USE_CACHE = "ratelimit"
 # Django's own RedisCache increments atomically, but django-ratelimit only lists
 # django-redis as "supported"; the local-memory cache (no REDIS_URL, one process
 # of `make run`) is fine for development only.
@@ -299,16 +306,34 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Redis: cache, Celery broker. Unset = local memory cache and eager tasks.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache only holds copies and counters, so a Redis outage degrades to "no cache" (see
+# kreisintegration/cache.py): short socket timeouts keep a dead or hanging Redis from holding
+# up a request, and rate limits count in process memory until Redis is back.
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.3)
 if REDIS_URL:
+    _redis_cache_options = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kreisintegration.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ki"),
-        }
+            "OPTIONS": _redis_cache_options,
+        },
+        "ratelimit": {
+            "BACKEND": "kreisintegration.cache.RateLimitRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ki"),
+            "OPTIONS": _redis_cache_options,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
