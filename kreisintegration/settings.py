@@ -165,6 +165,9 @@ EVENTS_IMPORT_MAX_BYTES = env_int("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 EVENTS_IMPORT_MAX_ROWS = env_int("EVENTS_IMPORT_MAX_ROWS", 500)
 # An XLSX file is a zip archive: refuse one that unpacks to more than this (zip bombs).
 EVENTS_IMPORT_MAX_UNPACKED_BYTES = env_int("EVENTS_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+# Each worksheet and the shared strings of an XLSX file: 500 rows of events need a few hundred KB;
+# a bigger sheet is mostly empty rows, which openpyxl would walk one by one (events/xlsx_limits.py).
+EVENTS_IMPORT_MAX_SHEET_BYTES = env_int("EVENTS_IMPORT_MAX_SHEET_BYTES", 4 * 1024 * 1024)
 # No upload is kept beyond this size while the body is read (kreisintegration/uploads.py);
 # the event import is the only upload. Below FILE_UPLOAD_MAX_MEMORY_SIZE, so an accepted
 # upload never touches the disk. Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
