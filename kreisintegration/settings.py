@@ -388,7 +388,10 @@ CELERY_BEAT_SCHEDULE = {
 PARTICIPANT_RETENTION_YEARS = env_int("PARTICIPANT_RETENTION_YEARS", 5)
 VOLUNTEER_INACTIVITY_MONTHS = env_int("VOLUNTEER_INACTIVITY_MONTHS", 24)
 VOLUNTEER_INACTIVITY_WARNING_DAYS = env_int("VOLUNTEER_INACTIVITY_WARNING_DAYS", 30)
-OVERVIEW_REPORT_STALE_MINUTES = env_int("OVERVIEW_REPORT_STALE_MINUTES", 30)
+# A concept report build touches its heartbeat at every step; a running build without one for
+# this many minutes lost its worker and is shown as failed (with "build again"). Must exceed
+# the longest single step (setting the PDF takes seconds).
+OVERVIEW_REPORT_STALE_MINUTES = env_int("OVERVIEW_REPORT_STALE_MINUTES", 3)
 
 # E-mail: console in development, SMTP in production (or any backend by name).
 EMAIL_BACKEND = os.environ.get(
