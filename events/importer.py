@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from municipalities import permissions
 from municipalities.models import FieldOfAction, Language, Municipality, TargetGroup
+from municipalities.text import SingleLineCharField, single_line
 
 from . import xlsx_limits
 from .models import Event, EventChange
@@ -661,7 +662,11 @@ def parse_row(
 
     event = Event(municipality=municipality, status=Event.Status.DRAFT)
     for column, field_name in TEXT_COLUMN_FIELDS.items():
-        setattr(event, field_name, _cell_text(values.get(column)).strip())
+        text = _cell_text(values.get(column)).strip()
+        # Titles are one line (a line break in a cell would break calendar files and mails).
+        if isinstance(Event._meta.get_field(field_name), SingleLineCharField):
+            text = single_line(text)
+        setattr(event, field_name, text)
     if _is_empty(values.get("titel")):
         fail("titel", _("Der Titel fehlt."))
 
