@@ -4,8 +4,8 @@ Redis only holds copies here (page and fragment caches, the portal district, ses
 copies of ``cached_db``) or short-lived counters (rate limits). Losing it must cost speed,
 not availability, so every read of ``DegradingRedisCache`` becomes a miss and every write a
 no-op when Redis refuses the connection or does not answer within the short socket
-timeouts set in ``settings.CACHES``. Invalidations that happen while Redis is down are
-lost with it; the cached entries expire by their own timeouts.
+timeouts set in ``settings.CACHES``. Keys whose write or delete was lost are deleted once
+Redis answers again (``_pending``), so old data in a restarted Redis cannot come back.
 
 ``RateLimitRedisCache`` counts in Redis (so all web processes count together) and, while
 Redis is down, in a per-process memory cache: the rate limits of the public forms keep
@@ -45,21 +45,81 @@ def _warn_unavailable(operation: str, error: Exception) -> None:
     logger.warning("Redis cache unavailable (%s: %s); serving without cache.", operation, error)
 
 
-def _degrading(fallback):
-    """Run the RedisCache method; on a Redis outage log (rate-limited) and return ``fallback(...)``."""
+def _degrading(fallback, *, written_keys=None):
+    """Run the RedisCache method; on a Redis outage log (rate-limited) and return ``fallback(...)``.
+
+    ``written_keys(*args, **kwargs)`` names the keys a writing method would have changed: they
+    are deleted once Redis answers again (see ``_pending``).
+    """
 
     def decorator(method):
         @functools.wraps(method)
         def wrapped(self, *args, **kwargs):
             try:
+                if _pending:
+                    # Before the call: a read must not return what an outage failed to delete.
+                    _replay_lost_writes(self)
                 return method(self, *args, **kwargs)
             except REDIS_UNAVAILABLE as error:
                 _warn_unavailable(method.__name__, error)
+                if written_keys is not None:
+                    _remember_lost_write(self, written_keys(*args, **kwargs))
                 return fallback(self, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _one_key(key, *args, version=None, **kwargs):
+    return [(key, version)]
+
+
+def _many_keys(keys, *args, version=None, **kwargs):
+    return [(key, version) for key in keys]
+
+
+# Keys whose delete or write was lost to an outage, per Redis location, in this process. Redis may
+# come back with its old data (restart with persistence, network partition): a session deleted
+# at logout would then come back from the cache. So these keys are deleted as soon as Redis
+# answers again. Bounded: beyond it the cache is flushed instead (copies only, nothing lost).
+MAX_PENDING_KEYS = 10_000
+_pending_lock = threading.Lock()
+_pending: dict[tuple[str, ...], set[str] | None] = {}  # None: too many, flush the cache
+
+
+def _remember_lost_write(self, keys) -> None:
+    made = [self.make_and_validate_key(key, version=version) for key, version in keys]
+    with _pending_lock:
+        pending = _pending.setdefault(tuple(self._servers), set())
+        if pending is None:
+            return
+        pending.update(made)
+        if len(pending) > MAX_PENDING_KEYS:
+            _pending[tuple(self._servers)] = None
+
+
+def _replay_lost_writes(self) -> None:
+    location = tuple(self._servers)
+    with _pending_lock:
+        if location not in _pending:
+            return
+        pending = _pending.pop(location)
+    try:
+        if pending is None:
+            self._cache.clear()
+        elif pending:
+            self._cache.delete_many(list(pending))
+    except REDIS_UNAVAILABLE:
+        with _pending_lock:
+            current = _pending.get(location, set())
+            _pending[location] = None if pending is None or current is None else pending | current
+        raise
+    else:
+        logger.warning(
+            "Redis cache reachable again; dropped %s entries written during the outage.",
+            "all" if pending is None else len(pending),
+        )
 
 
 def _default_value(self, key, default=None, version=None):
@@ -74,16 +134,20 @@ def _missing_key(self, key, delta=1, version=None):
 class DegradingRedisCache(RedisCache):
     """Django's RedisCache whose failures on a Redis outage degrade to a miss or a no-op."""
 
-    add = _degrading(lambda self, *args, **kwargs: False)(RedisCache.add)
+    add = _degrading(lambda self, *args, **kwargs: False, written_keys=_one_key)(RedisCache.add)
     get = _degrading(_default_value)(RedisCache.get)
-    set = _degrading(lambda self, *args, **kwargs: None)(RedisCache.set)
+    set = _degrading(lambda self, *args, **kwargs: None, written_keys=_one_key)(RedisCache.set)
     touch = _degrading(lambda self, *args, **kwargs: False)(RedisCache.touch)
-    delete = _degrading(lambda self, *args, **kwargs: False)(RedisCache.delete)
+    delete = _degrading(lambda self, *args, **kwargs: False, written_keys=_one_key)(RedisCache.delete)
     get_many = _degrading(lambda self, *args, **kwargs: {})(RedisCache.get_many)
     has_key = _degrading(lambda self, *args, **kwargs: False)(RedisCache.has_key)
-    incr = _degrading(_missing_key)(RedisCache.incr)
-    set_many = _degrading(lambda self, data, *args, **kwargs: list(data))(RedisCache.set_many)
-    delete_many = _degrading(lambda self, *args, **kwargs: None)(RedisCache.delete_many)
+    incr = _degrading(_missing_key, written_keys=_one_key)(RedisCache.incr)
+    set_many = _degrading(lambda self, data, *args, **kwargs: list(data), written_keys=_many_keys)(
+        RedisCache.set_many
+    )
+    delete_many = _degrading(lambda self, *args, **kwargs: None, written_keys=_many_keys)(
+        RedisCache.delete_many
+    )
     clear = _degrading(lambda self, *args, **kwargs: False)(RedisCache.clear)
 
     def is_available(self) -> bool:

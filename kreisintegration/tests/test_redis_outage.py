@@ -40,10 +40,9 @@ def _redis_caches(port: int) -> dict:
     }
 
 
-@pytest.fixture
-def own_redis(tmp_path, settings):
-    """A redis-server of this test only (so it can be killed), used by both cache aliases."""
-    port = _free_port()
+def _start_redis(port: int, directory, *, persistent: bool = False) -> subprocess.Popen:
+    # Persistent: every write is in the append-only file, so a restarted server has the old data.
+    persistence = ["--appendonly", "yes", "--appendfsync", "always"] if persistent else ["--appendonly", "no"]
     process = subprocess.Popen(
         [
             shutil.which("redis-server"),
@@ -53,10 +52,9 @@ def own_redis(tmp_path, settings):
             "127.0.0.1",
             "--save",
             "",
-            "--appendonly",
-            "no",
+            *persistence,
         ],
-        cwd=tmp_path,
+        cwd=directory,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -64,18 +62,26 @@ def own_redis(tmp_path, settings):
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return process
         except OSError:
             if time.monotonic() > deadline:
                 process.kill()
                 raise
             time.sleep(0.05)
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """A redis-server of this test only (so it can be killed), used by both cache aliases."""
+    port = _free_port()
+    process = _start_redis(port, tmp_path)
     settings.CACHES = _redis_caches(port)
     project_cache._last_warning_at = None
     yield process
     if process.poll() is None:
         process.kill()
     process.wait(timeout=10)
+    project_cache._pending.clear()
 
 
 def _kill(process) -> None:
@@ -156,3 +162,37 @@ def test_healthz_answers_503_when_the_database_is_down(client, db, caplog):
         (record.name, record.status_code) for record in caplog.records if record.levelno >= logging.ERROR
     ] == [("django.request", 503)]
     caplog.clear()
+
+
+def test_a_logout_during_the_outage_holds_when_redis_comes_back_with_old_data(
+    client, volunteer, tmp_path, settings
+):
+    """Redis restarts with its data (append-only file): the session deleted at logout must stay gone."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    port = _free_port()
+    process = _start_redis(port, tmp_path, persistent=True)
+    settings.CACHES = _redis_caches(port)
+    project_cache._last_warning_at = None
+    try:
+        client.force_login(volunteer)
+        assert client.get(reverse("dashboard")).status_code == 200
+        # Logging out must end the session on the server, also for a copy of the cookie.
+        stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+        _kill(process)
+
+        assert client.post(reverse("accounts:logout")).status_code == 302
+        client.cookies[settings.SESSION_COOKIE_NAME] = stolen
+        assert client.get(reverse("dashboard")).status_code == 302  # logged out, from the database
+
+        process = _start_redis(port, tmp_path, persistent=True)
+        client.cookies[settings.SESSION_COOKIE_NAME] = stolen
+        session_keys = caches["default"]._cache.get_client().keys("*django.contrib.sessions*")
+        assert session_keys, "the restarted Redis has the old session again"
+        response = client.get(reverse("dashboard"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+        assert caches["default"]._cache.get_client().keys("*django.contrib.sessions*") == []
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        project_cache._pending.clear()
