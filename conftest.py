@@ -77,9 +77,11 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # Every alias: the rate-limit counters live in their own ("ratelimit").
+    for alias in caches:
+        caches[alias].clear()
     yield
 
 

@@ -21,6 +21,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from municipalities.text import ical_text
+
 from .models import Event
 from .recurrence import MAX_OCCURRENCES, build_rule, local_zone, nth_weekday_of
 
@@ -151,7 +153,7 @@ def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Ev
         vevent.add("status", "TENTATIVE")  # a manager's own draft downloaded for checking
 
     title = _("Abgesagt: %(title)s") % {"title": event.title} if cancelled else event.title
-    vevent.add("summary", title)
+    vevent.add("summary", ical_text(title))
     url = absolute_url(event.get_absolute_url())
     description = "\n\n".join(
         part
@@ -164,19 +166,22 @@ def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Ev
         ]
         if part
     )
-    vevent.add("description", description)
+    vevent.add("description", ical_text(description, multiline=True))
     location = ", ".join(part for part in [event.location_name, event.address] if part)
     if location or event.online_url:
-        vevent.add("location", location or event.online_url)
+        vevent.add("location", ical_text(location or event.online_url))
     vevent.add("url", url)
     # Callers select_related the municipality and prefetch the fields of action and target groups.
     # Subscribers such as the Integreat app filter by category: fields of action and target groups.
     vevent.add(
         "categories",
         [
-            event.municipality.name,
-            *(f.name for f in event.fields_of_action.all()),
-            *(g.name for g in event.target_groups.all()),
+            str(ical_text(name))
+            for name in [
+                event.municipality.name,
+                *(f.name for f in event.fields_of_action.all()),
+                *(g.name for g in event.target_groups.all()),
+            ]
         ],
     )
     return vevent
@@ -204,7 +209,8 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is not typed by icalendar (it would be written raw): escape it as TEXT.
+    calendar.add("x-wr-calname", ical_text(name))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", icalendar.vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))

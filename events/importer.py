@@ -42,7 +42,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from municipalities import permissions
 from municipalities.models import FieldOfAction, Language, Municipality, TargetGroup
+from municipalities.text import SingleLineCharField, single_line
 
+from . import xlsx_limits
 from .models import Event, EventChange
 from .services import save_event
 
@@ -278,7 +280,7 @@ def read_table(data: bytes, *, max_rows: int | None = None) -> Table:
         if data.startswith(signature):
             raise _wrong_type(str(description))
     if data.startswith(b"PK\x03\x04"):
-        raw_rows, encoding = _xlsx_rows(data), ENCODING_XLSX
+        raw_rows, encoding = _xlsx_rows(data, max_rows=max_rows), ENCODING_XLSX
     else:
         text, encoding = _decode_text(data)
         raw_rows = _csv_rows(text)
@@ -365,18 +367,40 @@ def _csv_rows(text: str) -> Iterator[list[Any]]:
         raise ImportFileError(message) from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
-    import openpyxl
+def _too_many_rows(max_rows: int) -> ImportFileError:
+    return ImportFileError(
+        _("Die Datei enthält mehr als %(n)s Veranstaltungen. Bitte teilen Sie sie in mehrere Dateien auf.")
+        % {"n": max_rows}
+    )
 
+
+def _check_xlsx_limits(data: bytes, *, max_rows: int) -> None:
+    """Refuse oversized sheets and too many rows before openpyxl parses anything (xlsx_limits)."""
+    too_large = ImportFileError(_("Die Excel-Datei ist entpackt zu groß. Bitte teilen Sie sie auf."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > settings.EVENTS_IMPORT_MAX_UNPACKED_BYTES:
+                raise too_large
+            xlsx_limits.check_part_sizes(archive)
+            # The header plus one row more than allowed is enough to know the answer.
+            rows = xlsx_limits.count_rows_with_content(archive, stop_after=max_rows + 2)
+    except xlsx_limits.SheetTooLarge:
+        raise too_large from None
+    except xlsx_limits.NotAWorkbook:
+        return  # openpyxl tells what kind of file it is (see _xlsx_rows)
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _wrong_type(
             _("Sie ist ein beschädigtes ZIP-Archiv, vielleicht eine unvollständig gespeicherte Excel-Datei.")
         ) from None
-    if unpacked > settings.EVENTS_IMPORT_MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("Die Excel-Datei ist entpackt zu groß. Bitte teilen Sie sie auf."))
+    if rows > max_rows + 1:
+        raise _too_many_rows(max_rows)
+
+
+def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[list[Any]]:
+    import openpyxl
+
+    _check_xlsx_limits(data, max_rows=max_rows)
     try:
         # data_only=False: a formula cell is read as its text, never as a computed value.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -456,12 +480,7 @@ def _build_table(raw_rows: Iterable[list[Any]], *, encoding: str, max_rows: int)
             continue
         empty_run = 0
         if len(rows) >= max_rows:
-            raise ImportFileError(
-                _(
-                    "Die Datei enthält mehr als %(n)s Veranstaltungen. Bitte teilen Sie sie in mehrere Dateien auf."
-                )
-                % {"n": max_rows}
-            )
+            raise _too_many_rows(max_rows)
         values: dict[str, Any] = {}
         for index, cell in enumerate(cells):
             name = header[index] if index < len(header) else ""
@@ -643,7 +662,11 @@ def parse_row(
 
     event = Event(municipality=municipality, status=Event.Status.DRAFT)
     for column, field_name in TEXT_COLUMN_FIELDS.items():
-        setattr(event, field_name, _cell_text(values.get(column)).strip())
+        text = _cell_text(values.get(column)).strip()
+        # Titles are one line (a line break in a cell would break calendar files and mails).
+        if isinstance(Event._meta.get_field(field_name), SingleLineCharField):
+            text = single_line(text)
+        setattr(event, field_name, text)
     if _is_empty(values.get("titel")):
         fail("titel", _("Der Titel fehlt."))
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import FieldOfAction, Language, Measure, Municipality, TargetGroup
+from municipalities.text import SingleLineCharField
 
 from . import recurrence
 
@@ -62,7 +63,7 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
-    title = models.CharField(_("Titel"), max_length=200)
+    title = SingleLineCharField(_("Titel"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
 
     start = models.DateTimeField(_("Beginn"))

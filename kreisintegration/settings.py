@@ -29,6 +29,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -160,6 +165,9 @@ EVENTS_IMPORT_MAX_BYTES = env_int("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 EVENTS_IMPORT_MAX_ROWS = env_int("EVENTS_IMPORT_MAX_ROWS", 500)
 # An XLSX file is a zip archive: refuse one that unpacks to more than this (zip bombs).
 EVENTS_IMPORT_MAX_UNPACKED_BYTES = env_int("EVENTS_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+# Each worksheet and the shared strings of an XLSX file: 500 rows of events need a few hundred KB;
+# a bigger sheet is mostly empty rows, which openpyxl would walk one by one (events/xlsx_limits.py).
+EVENTS_IMPORT_MAX_SHEET_BYTES = env_int("EVENTS_IMPORT_MAX_SHEET_BYTES", 4 * 1024 * 1024)
 # No upload is kept beyond this size while the body is read (kreisintegration/uploads.py);
 # the event import is the only upload. Below FILE_UPLOAD_MAX_MEMORY_SIZE, so an accepted
 # upload never touches the disk. Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
@@ -263,6 +271,8 @@ RATELIMIT_VIEW = "kreisintegration.views.too_many_requests"
 # (e.g. HTTP_X_REAL_IP, set by the proxy); unset = REMOTE_ADDR.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 RATELIMIT_CACHE_PREFIX = "rl:"
+# Its own cache alias: counts fall back to process memory while Redis is down (kreisintegration/cache.py).
+RATELIMIT_USE_CACHE = "ratelimit"
 # Django's own RedisCache increments atomically, but django-ratelimit only lists
 # django-redis as "supported"; the local-memory cache (no REDIS_URL, one process
 # of `make run`) is fine for development only.
@@ -299,16 +309,34 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Redis: cache, Celery broker. Unset = local memory cache and eager tasks.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache only holds copies and counters, so a Redis outage degrades to "no cache" (see
+# kreisintegration/cache.py): short socket timeouts keep a dead or hanging Redis from holding
+# up a request, and rate limits count in process memory until Redis is back.
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.3)
 if REDIS_URL:
+    _redis_cache_options = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kreisintegration.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ki"),
-        }
+            "OPTIONS": _redis_cache_options,
+        },
+        "ratelimit": {
+            "BACKEND": "kreisintegration.cache.RateLimitRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ki"),
+            "OPTIONS": _redis_cache_options,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -360,7 +388,10 @@ CELERY_BEAT_SCHEDULE = {
 PARTICIPANT_RETENTION_YEARS = env_int("PARTICIPANT_RETENTION_YEARS", 5)
 VOLUNTEER_INACTIVITY_MONTHS = env_int("VOLUNTEER_INACTIVITY_MONTHS", 24)
 VOLUNTEER_INACTIVITY_WARNING_DAYS = env_int("VOLUNTEER_INACTIVITY_WARNING_DAYS", 30)
-OVERVIEW_REPORT_STALE_MINUTES = env_int("OVERVIEW_REPORT_STALE_MINUTES", 30)
+# A concept report build touches its heartbeat at every step; a running build without one for
+# this many minutes lost its worker and is shown as failed (with "build again"). Must exceed
+# the longest single step (setting the PDF takes seconds).
+OVERVIEW_REPORT_STALE_MINUTES = env_int("OVERVIEW_REPORT_STALE_MINUTES", 3)
 
 # E-mail: console in development, SMTP in production (or any backend by name).
 EMAIL_BACKEND = os.environ.get(

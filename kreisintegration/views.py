@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,14 +15,40 @@ from volunteers.models import PRIVACY_NOTICE_VERSION
 from volunteers.permissions import courses_run_by
 
 
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "down"
+    return "ok"
+
+
+def _redis_status() -> str:
+    # Without REDIS_URL the cache lives in process memory: nothing that could be down.
+    is_available = getattr(cache, "is_available", None)
+    if is_available is None:
+        return "ok"
+    return "ok" if is_available() else "down"
+
+
 @require_GET
 @never_cache
 def healthz(request):
-    """Liveness and database check: exactly one real query."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return JsonResponse({"status": "ok"})
+    """Health of each dependency for monitoring: one real query and one Redis PING.
+
+    The database is required (503 "down" without it); without Redis the portal keeps
+    answering without cache (200 "degraded").
+    """
+    report = {"database": _database_status(), "redis": _redis_status()}
+    if report["database"] != "ok":
+        status, code = "down", 503
+    elif report["redis"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **report}, status=code)
 
 
 @require_safe

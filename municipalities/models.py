@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .text import SingleLineCharField
+
 ags_validator = RegexValidator(
     r"^\d{8}$",
     _("Der Amtliche Gemeindeschlüssel (AGS) besteht aus genau 8 Ziffern, z. B. 05978036."),
@@ -333,7 +335,7 @@ class Measure(models.Model):
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="measures"
     )
-    title = models.CharField(_("Titel"), max_length=200)
+    title = SingleLineCharField(_("Titel"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
     provider = models.CharField(_("Träger"), max_length=200, blank=True)
     fields_of_action = models.ManyToManyField(

@@ -35,6 +35,9 @@ class ConceptReport(models.Model):
     )
     created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
     started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
+    # Touched by the build at every step: a running report without one for
+    # OVERVIEW_REPORT_STALE_MINUTES lost its worker (services.mark_stale_reports).
+    heartbeat_at = models.DateTimeField(_("letztes Lebenszeichen"), null=True, blank=True)
     finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
 
     class Meta:

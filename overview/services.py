@@ -29,10 +29,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
@@ -182,6 +183,7 @@ class _Build:
         return ConceptReport.objects.filter(pk=self.report_id, state=S.RUNNING, started_at=self.claim)
 
     def advance(self, step: str, **fields: Any) -> None:
+        fields["heartbeat_at"] = timezone.now()
         if not self._own_row().update(step=step, progress=STEPS[step][0], **fields):
             raise _ClaimLost
         self.step = step
@@ -192,8 +194,9 @@ class _Build:
         return stored
 
     def finish(self, **fields: Any) -> None:
+        now = timezone.now()
         done = self._own_row().update(
-            state=S.DONE, step="done", progress=100, finished_at=timezone.now(), error="", **fields
+            state=S.DONE, step="done", progress=100, finished_at=now, heartbeat_at=now, error="", **fields
         )
         if not done:
             raise _ClaimLost
@@ -226,8 +229,9 @@ def _claim(report_id: int) -> tuple[ConceptReport, datetime] | None:
         )
         if report is None:
             return None
+        last_sign_of_life = report.heartbeat_at or report.started_at
         dead = report.state == S.RUNNING and (
-            report.started_at is None or report.started_at < now - stale_after()
+            last_sign_of_life is None or last_sign_of_life < now - stale_after()
         )
         if report.state != S.QUEUED and not dead:
             return None
@@ -235,13 +239,14 @@ def _claim(report_id: int) -> tuple[ConceptReport, datetime] | None:
             logger.warning(
                 "Concept report %s: taking over a build that stopped at %s", report_id, report.step
             )
-        report.state, report.started_at, report.finished_at = S.RUNNING, now, None
+        report.state, report.started_at, report.heartbeat_at, report.finished_at = S.RUNNING, now, now, None
         report.step, report.progress, report.error = "figures", STEPS["figures"][0], ""
         report.figures, report.pdf, report.xlsx = {}, "", ""
         report.save(
             update_fields=[
                 "state",
                 "started_at",
+                "heartbeat_at",
                 "finished_at",
                 "step",
                 "progress",
@@ -344,28 +349,45 @@ def download_name(report: ConceptReport, extension: str) -> str:
 # --- stale builds -----------------------------------------------------------------------
 
 
+def _silent_running(reports: QuerySet[ConceptReport], *, since: datetime) -> QuerySet[ConceptReport]:
+    """Running builds without a sign of life since ``since`` (reports from before heartbeats: their start)."""
+    return (
+        reports.filter(state=S.RUNNING)
+        .annotate(last_sign_of_life=Coalesce("heartbeat_at", "started_at"))
+        .filter(last_sign_of_life__lt=since)
+    )
+
+
+def stale_message(*, minutes: int) -> str:
+    return ngettext(
+        "Abgebrochen (Worker beendet?): Der Bericht hat seit mehr als %(minutes)s Minute kein "
+        "Lebenszeichen gegeben. Bitte starten Sie die Erstellung erneut.",
+        "Abgebrochen (Worker beendet?): Der Bericht hat seit mehr als %(minutes)s Minuten kein "
+        "Lebenszeichen gegeben. Bitte starten Sie die Erstellung erneut.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 def mark_stale_reports(
     *, older_than: timedelta | None = None, districts: Iterable[District] | QuerySet | None = None
 ) -> int:
     """Builds whose worker died end as failed instead of running forever; returns how many.
 
-    Running longer than ``older_than`` (default ``OVERVIEW_REPORT_STALE_MINUTES``) means
-    the worker is gone; queued for a day means the broker lost the task.
+    A running build touches ``heartbeat_at`` at every step; none for ``older_than``
+    (default ``OVERVIEW_REPORT_STALE_MINUTES``) means the worker is gone. Queued for a day
+    means the broker lost the task.
     """
     now = timezone.now()
     older_than = stale_after() if older_than is None else older_than
     reports = ConceptReport.objects.all()
     if districts is not None:
         reports = reports.filter(district__in=districts)
+    silent = _silent_running(reports, since=now - older_than).values("pk")
     with translation.override(settings.LANGUAGE_CODE):
-        running = reports.filter(state=S.RUNNING, started_at__lt=now - older_than).update(
+        running = ConceptReport.objects.filter(pk__in=silent, state=S.RUNNING).update(
             state=S.FAILED,
             finished_at=now,
-            error=_(
-                "Abgebrochen (Worker beendet?): Der Bericht war länger als %(minutes)s Minuten in Arbeit. "
-                "Bitte starten Sie die Erstellung erneut."
-            )
-            % {"minutes": int(older_than.total_seconds() // 60)},
+            error=stale_message(minutes=int(older_than.total_seconds() // 60)),
         )
         queued = reports.filter(state=S.QUEUED, created_at__lt=now - QUEUED_MAX_AGE).update(
             state=S.FAILED,
@@ -377,6 +399,15 @@ def mark_stale_reports(
     if running or queued:
         logger.warning("Marked %s running and %s queued concept reports as failed", running, queued)
     return running + queued
+
+
+def report_with_stale_state(*, report: ConceptReport) -> ConceptReport:
+    """The report as its page should show it: a silent running build is failed (and can be retried)."""
+    if report.state != S.RUNNING:
+        return report
+    if mark_stale_reports(districts=[report.district_id]):
+        report.refresh_from_db()
+    return report
 
 
 def status_payload(report: ConceptReport) -> dict[str, Any]:

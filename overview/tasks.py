@@ -8,7 +8,10 @@ from municipalities.models import District
 from . import services
 
 
-@shared_task(name="overview.build_concept_report")
+# acks_late + reject_on_worker_lost: a worker killed mid-build leaves the message in the queue,
+# so another worker gets it again. The build is idempotent (services._claim): a done or failed
+# report is left alone, a running one is only taken over once its heartbeat is stale.
+@shared_task(name="overview.build_concept_report", acks_late=True, reject_on_worker_lost=True)
 def build_concept_report(report_id: int) -> str | None:
     """Build one queued concept report; a second delivery of the same task does nothing."""
     report = services.build_report(report_id=report_id)

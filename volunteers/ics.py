@@ -6,24 +6,27 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from municipalities.text import ical_text
+
 
 def course_ics(course) -> str:
     calendar = Calendar()
     calendar.add("prodid", "-//Kreisintegration//KOMM-AN Kurse//DE")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", course.title)
+    # X-WR-CALNAME is not typed by icalendar (it would be written raw): escape it as TEXT.
+    calendar.add("x-wr-calname", ical_text(course.title))
     for session in course.sessions.all():
         entry = Event()
         entry.add("uid", f"course-session-{session.pk}@kreisintegration")
         entry.add("dtstamp", timezone.now())
         entry.add("dtstart", timezone.localtime(session.start))
         entry.add("dtend", timezone.localtime(session.end))
-        entry.add("summary", course.title)
+        entry.add("summary", ical_text(course.title))
         location = session.location_name or ", ".join(p for p in [course.location_name, course.address] if p)
         if location:
-            entry.add("location", location)
+            entry.add("location", ical_text(location))
         if session.topics:
-            entry.add("description", session.topics)
+            entry.add("description", ical_text(session.topics, multiline=True))
         entry.add("url", settings.SITE_URL + course.get_absolute_url())
         calendar.add_component(entry)
     calendar.add_missing_timezones()

@@ -18,6 +18,7 @@ from municipalities.models import (
     Language,
     Municipality,
 )
+from municipalities.text import SingleLineCharField
 
 # The text a volunteer agrees to when telling us they once came as a newcomer. A new wording
 # gets a new version; each consent records the version it was given for.
@@ -139,7 +140,7 @@ class Course(models.Model):
         Municipality, verbose_name=_("Kommune (Kursort)"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="courses",
     )  # fmt: skip
-    title = models.CharField(_("Titel"), max_length=200)
+    title = SingleLineCharField(_("Titel"), max_length=200)
     topic = models.CharField(_("Thema"), max_length=150)
     description = models.TextField(_("Beschreibung"), blank=True)
     trainers = models.ManyToManyField(

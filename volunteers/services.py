@@ -7,6 +7,7 @@ simultaneous registrations never give out more seats than the course has.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -22,6 +23,8 @@ from accounts.services import send_templated_mail
 
 from . import permissions
 from .models import Attendance, Course, CourseSession, Registration, Volunteer, VolunteerQualification
+
+logger = logging.getLogger(__name__)
 
 R = Registration.Status
 
@@ -342,6 +345,25 @@ def cancel_course(*, by: User, course: Course, reason: str = "") -> int:
 # --- mail --------------------------------------------------------------------
 
 
+def _calendar_attachment(registration: Registration) -> list[tuple[str, str, str]]:
+    """The course dates as .ics, or none: the mail reports a registration and must never undo it.
+
+    It is built inside the registration's transaction, so an error here would roll the
+    registration back; the mail then goes out without the file and the error is logged.
+    """
+    from .ics import course_ics
+
+    try:
+        return [("kurs.ics", course_ics(registration.course), "text/calendar")]
+    except Exception:
+        logger.warning(
+            "Course %s: calendar attachment could not be built; mail sent without it",
+            registration.course_id,
+            exc_info=True,
+        )
+        return []
+
+
 def _mail(registration: Registration, kind: str, *, extra: dict | None = None) -> None:
     volunteer = registration.volunteer
     user = volunteer.user
@@ -349,9 +371,7 @@ def _mail(registration: Registration, kind: str, *, extra: dict | None = None) -
         return
     attachments = []
     if kind in ("registered", "reminder"):
-        from .ics import course_ics
-
-        attachments.append(("kurs.ics", course_ics(registration.course), "text/calendar"))
+        attachments = _calendar_attachment(registration)
     send_templated_mail(
         to=user.email,
         template=f"course_{kind}",

@@ -175,7 +175,9 @@ def test_xlsx_has_formatted_header_real_datetimes_and_no_formulas(staff_client, 
 
 
 def test_control_characters_do_not_break_the_xlsx(staff_client, ki_staff, unna):
-    make_event(by=ki_staff, municipality=unna, title="Sprachcafé\x07\x1b", organiser="Träger\x01")
+    event = make_event(by=ki_staff, municipality=unna, title="Sprachcafé", organiser="Träger\x01")
+    # Titles with control characters are refused since issue 12; rows stored before may still have them.
+    Event.objects.filter(pk=event.pk).update(title="Sprachcafé\x07\x1b")
     response = staff_client.get(export_url("xlsx"), MARCH)
     assert response.status_code == 200
     row = next(read_xlsx(response).iter_rows(min_row=2, values_only=True))

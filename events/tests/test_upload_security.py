@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import TemporaryUploadedFile
 
@@ -121,3 +122,93 @@ def test_uploaded_file_name_is_never_used_as_a_path(unna_client, unna, settings,
     assert not (tmp_path / "media").exists()
     assert list(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir()) == []
     assert not (tmp_path / "etc").exists()
+
+
+def workbook_with_sheet(sheet_rows: bytes) -> bytes:
+    """A real workbook whose first sheet is replaced by raw rows: tiny packed, large unpacked."""
+    original = zipfile.ZipFile(io.BytesIO(xlsx_bytes([])))
+    header = b"".join(
+        b'<c t="inlineStr"><is><t>%s</t></is></c>' % name.encode() for name in ("titel", "beginn_datum")
+    )
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b"<row>" + header + b"</row>" + sheet_rows + b"</sheetData></worksheet>"
+    )
+    entries = {info.filename: original.read(info) for info in original.infolist()}
+    entries["xl/worksheets/sheet1.xml"] = sheet
+    return zip_with(entries)
+
+
+@pytest.fixture
+def openpyxl_calls(monkeypatch):
+    """Records every workbook openpyxl is asked to open (the expensive part of reading)."""
+    import openpyxl
+
+    calls = []
+    real_load = openpyxl.load_workbook
+
+    def load_workbook(*args, **kwargs):
+        calls.append(args)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", load_workbook)
+    return calls
+
+
+@pytest.fixture
+def counted_rows(monkeypatch):
+    """What the streaming row count returned: it must stop at the limit, not read the whole sheet."""
+    from events import xlsx_limits
+
+    results = []
+    real_count = xlsx_limits.count_rows_with_content
+
+    def count(*args, **kwargs):
+        results.append(real_count(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(xlsx_limits, "count_rows_with_content", count)
+    return results
+
+
+def test_sheet_of_many_tiny_rows_is_refused_by_the_row_count_before_openpyxl(
+    unna_client, unna, settings, openpyxl_calls, counted_rows
+):
+    rows = b"<row><c><v>1</v></c></row>" * 100_000
+    hostile = workbook_with_sheet(rows)
+    assert len(hostile) < 50_000 < len(rows)
+    message = file_error(post_file(unna_client, unna, hostile, name="liste.xlsx"))
+    assert "mehr als 500 Veranstaltungen" in message
+    # Counting stopped right after the header and one row too many; openpyxl never opened the file.
+    assert counted_rows == [502]
+    assert openpyxl_calls == []
+    assert not Event.objects.exists()
+
+
+def test_sheet_that_unpacks_huge_is_refused_by_its_size_before_openpyxl(
+    unna_client, unna, openpyxl_calls, counted_rows
+):
+    # 2.5 million empty rows (45 MB): under the 50 MB cap of the whole archive, far over the sheet cap.
+    rows = b'<row spans="1:2"/>' * 2_500_000
+    hostile = workbook_with_sheet(rows)
+    assert len(hostile) < 1024 * 1024
+    message = file_error(post_file(unna_client, unna, hostile, name="liste.xlsx"))
+    assert "entpackt zu groß" in message
+    assert counted_rows == []
+    assert openpyxl_calls == []
+
+
+def test_formatted_empty_rows_below_the_data_do_not_count_as_events(unna_client, unna):
+    from events.tests.test_import import HEADER
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(GOOD_CAFE)
+    for row in range(3, 2000):
+        sheet.cell(row=row, column=1).number_format = "@"  # a style without a value writes a <row>
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert post_file(unna_client, unna, buffer.getvalue(), name="liste.xlsx").status_code == 302
+    assert Event.objects.count() == 1

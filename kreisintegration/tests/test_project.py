@@ -8,10 +8,12 @@ from django.urls import reverse
 
 
 def test_healthz_answers_ok_after_one_query(client, db, django_assert_num_queries):
+    # One database query; the Redis check is a PING, not a query.
     with django_assert_num_queries(1):
         response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert "no-cache" in response["Cache-Control"]
 
 
 def test_start_page_is_german_by_default(client, district):

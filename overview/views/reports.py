@@ -95,7 +95,7 @@ class ReportDetailView(ReportMixin, View):
     template_name = "overview/report_detail.html"
 
     def get(self, request, pk: int):
-        report = self.get_report()
+        report = services.report_with_stale_state(report=self.get_report())
         active = report.state in (S.QUEUED, S.RUNNING)
         totals = report.figures.get("district_totals", {}) if report.state == S.DONE else {}
         context = {
@@ -114,7 +114,8 @@ def _summary_rows(totals: dict, figures: dict) -> list[dict]:
 
 class ReportStatusView(ReportMixin, View):
     def get(self, request, pk: int):
-        response = JsonResponse(services.status_payload(self.get_report()))
+        report = services.report_with_stale_state(report=self.get_report())
+        response = JsonResponse(services.status_payload(report))
         response["Cache-Control"] = "no-store"
         return response
 
@@ -149,7 +150,7 @@ class ReportRetryView(ReportMixin, View):
     """A failed snapshot is built again as a new attempt (the failed one stays in the list)."""
 
     def post(self, request, pk: int):
-        report = self.get_report()
+        report = services.report_with_stale_state(report=self.get_report())
         try:
             attempt = services.retry_report(by=request.user, report=report)
         except ValidationError as error:

@@ -1,0 +1,198 @@
+"""The portal keeps answering when Redis dies: a real redis-server is started here and killed."""
+
+import logging
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.db import connections
+from django.urls import reverse
+
+from kreisintegration import cache as project_cache
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _redis_caches(port: int) -> dict:
+    location = f"redis://127.0.0.1:{port}/0"
+    options = {"socket_connect_timeout": 0.3, "socket_timeout": 0.3}
+    return {
+        "default": {
+            "BACKEND": "kreisintegration.cache.DegradingRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "outage-test",
+            "OPTIONS": options,
+        },
+        "ratelimit": {
+            "BACKEND": "kreisintegration.cache.RateLimitRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "outage-test",
+            "OPTIONS": options,
+        },
+    }
+
+
+def _start_redis(port: int, directory, *, persistent: bool = False) -> subprocess.Popen:
+    # Persistent: every write is in the append-only file, so a restarted server has the old data.
+    persistence = ["--appendonly", "yes", "--appendfsync", "always"] if persistent else ["--appendonly", "no"]
+    process = subprocess.Popen(
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            *persistence,
+        ],
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """A redis-server of this test only (so it can be killed), used by both cache aliases."""
+    port = _free_port()
+    process = _start_redis(port, tmp_path)
+    settings.CACHES = _redis_caches(port)
+    project_cache._last_warning_at = None
+    yield process
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+    project_cache._pending.clear()
+
+
+def _kill(process) -> None:
+    process.kill()
+    process.wait(timeout=10)
+
+
+def test_healthz_reports_redis_ok_while_it_runs(client, db, own_redis):
+    caches["default"].set("probe", 1)
+    assert caches["default"].get("probe") == 1
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_pages_answer_without_redis_and_healthz_says_degraded(client, district, own_redis, caplog):
+    # Fill the caches first, so the outage hits a warm portal as in production.
+    assert client.get("/").status_code == 200
+    _kill(own_redis)
+    caplog.set_level(logging.WARNING, logger="kreisintegration.cache")
+    for url in (
+        "/",
+        reverse("events:calendar"),
+        reverse("volunteers:catalogue"),
+        reverse("accounts:login"),
+        reverse("accounts:password_reset"),
+    ):
+        started = time.monotonic()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # Short socket timeouts: a dead Redis costs milliseconds, not a hung worker.
+        assert time.monotonic() - started < 5, url
+    response = client.post(reverse("accounts:password_reset"), {"email": "niemand@example.org"})
+    assert response.status_code in (200, 302)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "redis": "down"}
+    warnings = [record for record in caplog.records if record.name == "kreisintegration.cache"]
+    # At most one WARNING a minute per process, however many cache calls failed.
+    assert len(warnings) == 1
+    assert warnings[0].levelno == logging.WARNING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_still_sends_mail_without_redis(client, ki_staff, own_redis):
+    _kill(own_redis)
+    response = client.post(reverse("accounts:password_reset"), {"email": ki_staff.email})
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [[ki_staff.email]]
+
+
+def test_rate_limits_count_in_process_memory_while_redis_is_down(client, db, own_redis, settings):
+    """Fail closed but usable: the limit still bites after N posts, and not before."""
+    settings.RATELIMITS = {**settings.RATELIMITS, "password_reset": {"ip": 3, "email": 100}}
+    _kill(own_redis)
+    url = reverse("accounts:password_reset")
+    answers = [client.post(url, {"email": f"person{number}@example.org"}).status_code for number in range(4)]
+    assert answers[:3] == [302, 302, 302]
+    assert answers[3] == 429
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, db, caplog):
+    """A connection to a closed port stands in for a dead PostgreSQL (the shared one keeps running)."""
+    original = connections["default"]
+    broken = original.__class__(
+        {**original.settings_dict, "HOST": "127.0.0.1", "PORT": str(_free_port())}, alias="default"
+    )
+    connections["default"] = broken
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        broken.close()
+        connections["default"] = original
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "down", "redis": "ok"}
+    # Django logs every 5xx; this one is the expected answer, not a failure of the test.
+    assert [
+        (record.name, record.status_code) for record in caplog.records if record.levelno >= logging.ERROR
+    ] == [("django.request", 503)]
+    caplog.clear()
+
+
+def test_a_logout_during_the_outage_holds_when_redis_comes_back_with_old_data(
+    client, volunteer, tmp_path, settings
+):
+    """Redis restarts with its data (append-only file): the session deleted at logout must stay gone."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    port = _free_port()
+    process = _start_redis(port, tmp_path, persistent=True)
+    settings.CACHES = _redis_caches(port)
+    project_cache._last_warning_at = None
+    try:
+        client.force_login(volunteer)
+        assert client.get(reverse("dashboard")).status_code == 200
+        # Logging out must end the session on the server, also for a copy of the cookie.
+        stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+        _kill(process)
+
+        assert client.post(reverse("accounts:logout")).status_code == 302
+        client.cookies[settings.SESSION_COOKIE_NAME] = stolen
+        assert client.get(reverse("dashboard")).status_code == 302  # logged out, from the database
+
+        process = _start_redis(port, tmp_path, persistent=True)
+        client.cookies[settings.SESSION_COOKIE_NAME] = stolen
+        session_keys = caches["default"]._cache.get_client().keys("*django.contrib.sessions*")
+        assert session_keys, "the restarted Redis has the old session again"
+        response = client.get(reverse("dashboard"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+        assert caches["default"]._cache.get_client().keys("*django.contrib.sessions*") == []
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        project_cache._pending.clear()

@@ -1,0 +1,68 @@
+"""Single-line text (titles) and safe iCalendar text, shared by measures, events and courses.
+
+A title ends up in places where a line break is structure, not content: calendar
+files (``SUMMARY``, ``X-WR-CALNAME``), mail subjects, file names, spreadsheet cells.
+So titles are normalised wherever they come in (forms through ``SingleLineCharField``'s
+form field, the event import through ``single_line``) and the model refuses anything
+else (``validate_single_line``), also for rows written by code.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from icalendar import vText
+
+# Control characters (C0, DEL, C1 — including CR, LF, TAB) and the Unicode line and
+# paragraph separators: none of them belongs in a one-line value.
+_LINE_BREAKING_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
+def _is_line_breaking(character: str) -> bool:
+    return unicodedata.category(character) in _LINE_BREAKING_CATEGORIES
+
+
+def single_line(value: str) -> str:
+    """``value`` on one line: control characters become spaces, runs of whitespace one space, trimmed."""
+    replaced = "".join(" " if _is_line_breaking(character) else character for character in value)
+    return " ".join(replaced.split())
+
+
+def validate_single_line(value: str) -> None:
+    if any(_is_line_breaking(character) for character in value):
+        raise ValidationError(
+            _("Bitte nur eine Zeile eingeben, ohne Zeilenumbrüche oder Steuerzeichen."), code="single_line"
+        )
+
+
+class SingleLineFormField(forms.CharField):
+    """A form field that normalises what was typed or pasted to one line (before validation)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return single_line(value) if isinstance(value, str) else value
+
+
+class SingleLineCharField(models.CharField):
+    """A CharField for titles: one line, validated in the model, normalised in every model form."""
+
+    default_validators = [validate_single_line]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": SingleLineFormField, **kwargs})
+
+
+def ical_text(value: str, *, multiline: bool = False) -> vText:
+    """Text for an iCalendar property, escaped by icalendar's own ``vText``.
+
+    Line breaks are only kept where a property may have several lines (DESCRIPTION);
+    other control characters, which RFC 5545 does not allow in TEXT, are dropped.
+    """
+    if not multiline:
+        return vText(single_line(value))
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return vText("".join(c for c in text if c in "\n\t" or not _is_line_breaking(c)).strip())
