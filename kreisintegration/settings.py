@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "municipalities",
     "events",
     "volunteers",
+    "concept",
     "overview",
 ]
 
