@@ -32,8 +32,10 @@ def value_years(*, district: District) -> tuple[int, int] | None:
     return start, periods["end"]
 
 
-def year_error(*, district: District, year: int) -> str | None:
-    years = value_years(district=district)
+def year_error(*, district: District, year: int, years: tuple[int, int] | bool | None = False) -> str | None:
+    """Why ``year`` cannot take values (None when it can); ``years`` may be passed when known."""
+    if years is False:
+        years = value_years(district=district)
     if years is None:
         return _("Für diesen Kreis gibt es noch kein Integrationskonzept; Werte folgen dessen Laufzeit.")
     if not (years[0] <= year <= years[1]):
