@@ -24,7 +24,7 @@ from municipalities.tests.factories import DistrictFactory
 
 def field_of_action(district, name: str = "Sprache & Bildung") -> FieldOfAction:
     field, _ = FieldOfAction.objects.get_or_create(
-        district=district, slug=slugify(name), defaults={"name": name}
+        district=district, name=name, defaults={"slug": slugify(name)}
     )
     return field
 
