@@ -238,7 +238,7 @@ def template_file(*, district: District, fmt: str) -> bytes:
             Sheet(
                 title=_("Kennzahlen"),
                 columns=[
-                    Column(_("kennzahl"), 30),
+                    Column("kennzahl", 30),
                     Column(_("Bezeichnung"), 50),
                     Column(_("Einheit")),
                     Column(_("Ebene")),
