@@ -289,6 +289,15 @@ def update_goal(*, by: User, goal: Goal, lock_version: int, data: dict[str, Any]
 
 
 @transaction.atomic
+def delete_goal(*, by: User, goal: Goal) -> None:
+    """Remove a goal with its targets and measures from a version still being drafted."""
+    goal = Goal.objects.select_for_update().select_related("version__concept").get(pk=goal.pk)
+    _require_staff(by, goal.version.concept.district)
+    ensure_editable(goal.version)
+    goal.delete()
+
+
+@transaction.atomic
 def set_goal_target(*, by: User, goal: Goal, indicator: Indicator, data: dict[str, Any]) -> GoalIndicator:
     """Attach an indicator with baseline and target to a goal (or change the existing one)."""
     goal = Goal.objects.select_for_update().select_related("version__concept").get(pk=goal.pk)

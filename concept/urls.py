@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("konzept/ziele/<int:pk>/", steering.GoalDetailView.as_view(), name="goal_detail"),
     path("konzept/ziele/<int:pk>/bearbeiten/", versions.GoalUpdateView.as_view(), name="goal_update"),
+    path("konzept/ziele/<int:pk>/loeschen/", versions.GoalDeleteView.as_view(), name="goal_delete"),
     path("konzept/ziele/<int:pk>/kennzahl/", versions.TargetCreateView.as_view(), name="goal_target"),
     path(
         "konzept/ziele/<int:pk>/massnahmen/neu/", versions.MeasureCreateView.as_view(), name="measure_create"

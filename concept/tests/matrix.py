@@ -45,6 +45,10 @@ CONCEPT_MATRIX = {
     "concept:goal_detail": ("concept_goal", READ_ONLY),
     "concept:goal_update": ("concept_goal", STAFF_FORM),
     "concept:goal_target": ("concept_goal", STAFF_FORM),
+    "concept:goal_delete": (
+        "concept_goal",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
     "concept:measure_create": ("concept_goal", STAFF_FORM),
     # Unna's measure: Lünen's contact is told it does not exist.
     "concept:measure_status": ("concept_measure_unna", {"GET": only(OWN_ONLY), "POST": only(OWN_ONLY)}),

@@ -194,3 +194,15 @@ def test_measure_status_can_progress_in_an_adopted_version(ki_staff, contact_unn
     adopt(ki_staff, version)
     services.update_measure_status(by=contact_unna, measure=measure, status=ConceptMeasure.Status.COMPLETED)
     assert ConceptMeasure.objects.get(pk=measure.pk).status == "completed"
+
+
+def test_goal_is_deleted_only_from_an_editable_version(ki_staff, district):
+    draft_goal = GoalFactory(version=ConceptVersionFactory(concept__district=district))
+    services.delete_goal(by=ki_staff, goal=draft_goal)
+    assert not Goal.objects.filter(pk=draft_goal.pk).exists()
+    version = ConceptVersionFactory(concept__district=district)
+    kept = GoalIndicatorFactory(goal__version=version).goal
+    adopt(ki_staff, version)
+    with pytest.raises(ConceptFrozen):
+        services.delete_goal(by=ki_staff, goal=kept)
+    assert Goal.objects.filter(pk=kept.pk).exists()

@@ -273,6 +273,15 @@ class GoalUpdateView(GoalEditMixin, View):
         )
 
 
+class GoalDeleteView(GoalEditMixin, View):
+    def post(self, request, pk):
+        goal = _editable_goal(request.user, pk)
+        self.version = goal.version
+        services.delete_goal(by=request.user, goal=goal)
+        messages.success(request, _("Das Ziel „%(title)s“ wurde entfernt.") % {"title": goal.title})
+        return redirect("concept:version_detail", pk=self.version.pk)
+
+
 class TargetCreateView(GoalEditMixin, View):
     """Attach an indicator with baseline and target to a goal."""
 
