@@ -34,8 +34,9 @@ def export_own_data(*, user: User) -> dict:
     corrections = IndicatorValueRevision.objects.filter(changed_by=user).select_related(
         "indicator_value__indicator", "indicator_value__municipality"
     )
+    # Top-level sections; "advice_follow_ups" is named like the reverse relation on the user.
     return {
-        "concept": {
+        "concept_contributions": {
             "indicator_values_entered": [
                 {
                     "indicator": v.indicator.name,
@@ -78,13 +79,13 @@ def export_own_data(*, user: User) -> dict:
                 .select_related("municipality")
                 .order_by("pk")
             ],
-            "advice_follow_ups": [
-                {
-                    "text": f.text,
-                    "due_on": f.due_on.isoformat(),
-                    "done_at": f.done_at.isoformat() if f.done_at else None,
-                }
-                for f in FollowUp.objects.filter(owner=user).order_by("pk")
-            ],
-        }
+        },
+        "advice_follow_ups": [
+            {
+                "text": f.text,
+                "due_on": f.due_on.isoformat(),
+                "done_at": f.done_at.isoformat() if f.done_at else None,
+            }
+            for f in FollowUp.objects.filter(owner=user).order_by("pk")
+        ],
     }

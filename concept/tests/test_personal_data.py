@@ -22,7 +22,7 @@ def test_own_data_export_lists_the_values_a_contact_entered_and_deletion_keeps_t
     values.record_indicator_value(
         by=contact_unna, indicator=indicator, municipality=unna, year=2026, value=Decimal(31)
     )
-    data = export_own_data(user=contact_unna)["concept"]
+    data = export_own_data(user=contact_unna)["concept_contributions"]
     assert data["indicator_values_entered"] == [
         {
             "indicator": "Kinder mit anderer Familiensprache in Kitas",
@@ -34,7 +34,7 @@ def test_own_data_export_lists_the_values_a_contact_entered_and_deletion_keeps_t
         }
     ]
     assert [c["old_value"] for c in data["indicator_values_corrected"]] == ["30.0000"]
-    assert export_own_data(user=ki_staff)["concept"]["indicator_values_entered"] == []
+    assert export_own_data(user=ki_staff)["concept_contributions"]["indicator_values_entered"] == []
 
     delete_volunteer_account(user=contact_unna)
     row = IndicatorValue.objects.get()
