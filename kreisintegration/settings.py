@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "municipalities",
     "events",
     "volunteers",
+    "concept",
     "overview",
 ]
 
@@ -235,6 +236,9 @@ AXES_DISABLE_ACCESS_LOG = True
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
 # Who needs the second factor: a function user -> bool (accounts cannot import municipalities).
 TWO_FACTOR_POLICY = "municipalities.permissions.needs_second_factor"
+# Sections of the own-data export (Art. 15/20 GDPR) contributed by apps that volunteers/ cannot
+# import: functions user -> dict, merged into the export.
+OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data"]
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Kreisintegration")
 # Wrong codes lock the device for 1, 2, 4, 8 … seconds (django-otp's exponential back-off).
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import OutboxMail, User
+from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
 from events.models import Event
 from events.tests.factories import make_event
 from municipalities import services
@@ -346,6 +347,8 @@ MATRIX = {
     # invitations: the token is the credential; a logged-in stranger is told it is not theirs
     "municipalities:invitation_accept": ("token", {"GET": everyone(200), "POST": everyone(200)}),
     "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
+    # the Integrationskonzept (concept/tests/matrix.py)
+    **CONCEPT_MATRIX,
 }
 
 
@@ -418,6 +421,7 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
         "token": token,
         "unna": unna,
         "failed_mail": make_outbox_mail(district_id=unna.district_id),
+        **concept_objects(unna=unna, contact_unna=contact_unna),
     }
 
 
@@ -447,6 +451,8 @@ def done_report(district, by) -> ConceptReport:
 
 def url_for(name: str, key: str | None, objects) -> str:
     unna = objects["unna"]
+    if key and key.startswith("concept_"):
+        return concept_url(name, key, objects)
     if key == "event":
         return reverse(name, kwargs={"pk": objects["event"].pk})
     if key == "public_event":

@@ -45,7 +45,7 @@ SEARCH_PAGES = {
     "events:calendar", "events:api_events", "events:feed_district", "events:feed_municipality", "events:mine",
     "events:review_queue", "events:export", "volunteers:catalogue", "volunteers:volunteer_search",
     "volunteers:evidence", "volunteers:figures", "volunteers:course_admin_list", "overview:dashboard",
-    "overview:cell", "overview:comparison", "overview:report_compare", "overview:texts",
+    "overview:cell", "overview:comparison", "overview:report_compare", "overview:texts", "concept:goal_overview",
 }  # fmt: skip
 
 
