@@ -209,7 +209,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Locked is the combination of user name and client address, so that somebody elsewhere cannot
+# lock a known account for its owner. The address comes from the same function as the rate
+# limits' (the proxy header when CLIENT_IP_META_KEY is set, see accounts/ratelimits.py).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimits.client_address"
 # The login form posts the address as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
@@ -259,9 +263,12 @@ RATELIMITS = {
 }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "kreisintegration.views.too_many_requests"
-# Behind a reverse proxy, name the META key that carries the client address
-# (e.g. HTTP_X_REAL_IP, set by the proxy); unset = REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# Behind a reverse proxy, name the META key that carries the client address (e.g.
+# HTTP_X_REAL_IP; the proxy must overwrite that header, not append to it); unset = REMOTE_ADDR.
+# Used by the rate limits and the login lock-out alike (accounts.ratelimits.client_address).
+# RATELIMIT_IP_META_KEY is the variable's earlier name and still understood.
+CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY") or os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_IP_META_KEY = "accounts.ratelimits.client_address"
 RATELIMIT_CACHE_PREFIX = "rl:"
 # Django's own RedisCache increments atomically, but django-ratelimit only lists
 # django-redis as "supported"; the local-memory cache (no REDIS_URL, one process
