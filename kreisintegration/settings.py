@@ -231,6 +231,12 @@ AXES_DISABLE_ACCESS_LOG = True
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
 # Who needs the second factor: a function user -> bool (accounts cannot import municipalities).
 TWO_FACTOR_POLICY = "municipalities.permissions.needs_second_factor"
+# Municipal contacts see unpublished entries and advice records: "optional" (default) lets them
+# switch the second factor on in „Mein Konto“ (then asked at every login); "required" makes it
+# compulsory for them as for KI staff (with REQUIRE_TWO_FACTOR on).
+TWO_FACTOR_FOR_CONTACTS = os.environ.get("TWO_FACTOR_FOR_CONTACTS", "optional").strip().lower()
+if TWO_FACTOR_FOR_CONTACTS not in ("optional", "required"):
+    raise ImproperlyConfigured("TWO_FACTOR_FOR_CONTACTS must be 'optional' or 'required'.")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Kreisintegration")
 # Wrong codes lock the device for 1, 2, 4, 8 … seconds (django-otp's exponential back-off).
 OTP_TOTP_THROTTLE_FACTOR = 1
