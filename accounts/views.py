@@ -169,11 +169,11 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        device = twofactor.pending_totp_device(user=request.user)
+        device = twofactor.pending_totp_device(user=request.user, session=request.session)
         return self._render(TwoFactorCodeForm(app_only=True), device)
 
     def post(self, request):
-        device = twofactor.pending_totp_device(user=request.user)
+        device = twofactor.pending_totp_device(user=request.user, session=request.session)
         form = TwoFactorCodeForm(request.POST, app_only=True)
         if not form.is_valid():
             return self._render(form, device)
@@ -193,6 +193,7 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
             )
             return self._render(form, device)
         device.refresh_from_db()
+        request.session.pop(twofactor.PENDING_DEVICE_SESSION_KEY, None)
         codes = twofactor.new_recovery_codes(user=request.user)
         twofactor.mark_session_verified(request, device)
         request.session[twofactor.NEW_CODES_SESSION_KEY] = codes

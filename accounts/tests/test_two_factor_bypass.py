@@ -150,6 +150,37 @@ def test_first_enrolment_still_works_and_shows_the_first_codes_once(trainer):
     assert len(stored_codes(trainer)) == 10 and not stored_codes(trainer) & codes
 
 
+def test_a_secret_seen_before_the_owner_enrols_is_worthless(trainer):
+    """The set-up page is open to the password alone for a person without an app (first
+    enrolment); the secret it shows must not become the owner's app's secret later."""
+    attacker = password_login(trainer)
+    attacker.get(SETUP)
+    seen = TOTPDevice.objects.get(user=trainer, confirmed=False)
+
+    owner = password_login(trainer)
+    owner.get(SETUP)
+    owners = TOTPDevice.objects.get(user=trainer, confirmed=False)
+    assert owners.pk != seen.pk and owners.bin_key != seen.bin_key
+    assert owner.post(SETUP, {"code": current_code(owners)})["Location"] == CODES
+    assert list(TOTPDevice.objects.filter(user=trainer)) == [owners]
+
+    # The attacker's code from the secret seen earlier opens nothing, and the set-up is closed now.
+    assert attacker.post(SETUP, {"code": current_code(seen)})["Location"].startswith(VERIFY)
+    refused = attacker.post(VERIFY, {"code": current_code(seen)})
+    assert "Dieser Code stimmt nicht" in refused.content.decode()
+    assert DEVICE_ID_SESSION_KEY not in attacker.session
+    assert list(TOTPDevice.objects.filter(user=trainer)) == [owners]
+
+
+def test_reloading_the_set_up_page_keeps_the_secret(ki_staff):
+    browser = password_login(ki_staff)
+    first = browser.get(SETUP).content.decode()
+    device = TOTPDevice.objects.get(user=ki_staff, confirmed=False)
+    assert twofactor.secret_in_groups(device) in first
+    assert twofactor.secret_in_groups(device) in browser.get(SETUP).content.decode()
+    assert TOTPDevice.objects.filter(user=ki_staff).count() == 1
+
+
 # --- the exempt list, view by view ------------------------------------------------
 
 # Every URL name a session may reach before the second factor, and why that is safe. A new entry
