@@ -6,7 +6,7 @@ one scope allows per key::
 
     RATELIMITS = {"signup": {"ip": 20, "email": 5}, ...}
 
-Keys: ``ip`` (the client address), ``email`` (the address typed into the form,
+Keys: ``ip`` (the client address, see ``client_address``), ``email`` (the address typed into the form,
 normalised, so a bot cannot flood one person's mailbox from many addresses), ``user``
 (the logged-in account) and ``token`` (the token in the URL). Exceeding any of them
 raises django-ratelimit's ``Ratelimited``; its middleware answers with
@@ -17,12 +17,34 @@ looked at, so the answer never depends on whether an account exists.
 from __future__ import annotations
 
 import functools
+import ipaddress
 
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 KEYS = ("ip", "email", "user", "token")
+
+
+def client_address(request) -> str:
+    """The address of the client: from the header the reverse proxy sets, when configured.
+
+    One function for both the rate limits (``RATELIMIT_IP_META_KEY``) and the login lock-out
+    (``AXES_CLIENT_IP_CALLABLE``). ``settings.CLIENT_IP_META_KEY`` names the META key the proxy
+    overwrites with the address it sees (nginx: ``proxy_set_header X-Real-IP $remote_addr;``).
+    Unset, the header is ignored, because then any client could choose its own address. Should the
+    proxy append instead of overwrite, only the last entry is its own (the ones before come from
+    the client), so that one is taken. Without a usable header, ``REMOTE_ADDR`` is used.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR") or ""
+    meta_key = settings.CLIENT_IP_META_KEY
+    if not meta_key:
+        return remote_addr
+    candidate = (request.META.get(meta_key) or "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote_addr
 
 
 def _key_value(kind: str, request, view_kwargs: dict) -> str:

@@ -27,6 +27,8 @@ RECOVERY_DEVICE_NAME = "Wiederherstellungscodes"
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 # Recovery codes shown once after they were made; kept in the session until the person confirms.
 NEW_CODES_SESSION_KEY = "two_factor_new_recovery_codes"
+# The unconfirmed device whose secret this session's enrolment page shows.
+PENDING_DEVICE_SESSION_KEY = "two_factor_pending_device"
 
 
 def two_factor_required(user) -> bool:
@@ -62,11 +64,24 @@ def has_two_factor(user) -> bool:
 # --- enrolment ---------------------------------------------------------------
 
 
-def pending_totp_device(*, user: User) -> TOTPDevice:
-    """The not yet confirmed device whose secret the enrolment page shows (made once, then reused)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+@transaction.atomic
+def pending_totp_device(*, user: User, session) -> TOTPDevice:
+    """The not yet confirmed device whose secret the enrolment page shows.
+
+    It belongs to one session: made on its first visit, reused on reloads there, and replaced
+    (all other unconfirmed ones deleted) for any other session. Otherwise whoever opened the page
+    with the password alone would know the secret of the app the owner confirms later.
+    """
+    device_id = session.get(PENDING_DEVICE_SESSION_KEY)
+    device = (
+        TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
+        if isinstance(device_id, int)
+        else None
+    )
     if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        session[PENDING_DEVICE_SESSION_KEY] = device.pk
     return device
 
 

@@ -169,11 +169,11 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         )
 
     def get(self, request):
-        device = twofactor.pending_totp_device(user=request.user)
+        device = twofactor.pending_totp_device(user=request.user, session=request.session)
         return self._render(TwoFactorCodeForm(app_only=True), device)
 
     def post(self, request):
-        device = twofactor.pending_totp_device(user=request.user)
+        device = twofactor.pending_totp_device(user=request.user, session=request.session)
         form = TwoFactorCodeForm(request.POST, app_only=True)
         if not form.is_valid():
             return self._render(form, device)
@@ -193,6 +193,7 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
             )
             return self._render(form, device)
         device.refresh_from_db()
+        request.session.pop(twofactor.PENDING_DEVICE_SESSION_KEY, None)
         codes = twofactor.new_recovery_codes(user=request.user)
         twofactor.mark_session_verified(request, device)
         request.session[twofactor.NEW_CODES_SESSION_KEY] = codes
@@ -258,23 +259,32 @@ class TwoFactorVerifyView(LoginRequiredMixin, View):
         return redirect(_next_url(request))
 
 
-def _require_two_factor_set_up(request):
-    """None if the user has a second factor, else a redirect to the enrolment."""
+def _require_two_factor_passed(request):
+    """None if the session has passed the second factor; else a redirect to the enrolment (no
+    device yet) or to the code prompt.
+
+    The views that read or change second-factor material check this themselves and do not rely
+    on the middleware alone: it lets some sessions pass without a database query (those that
+    began before the person set up a device, see ``accounts.sessions``).
+    """
     if not twofactor.has_two_factor(request.user):
         return redirect(_with_next("accounts:two_factor_setup", request))
+    if not request.user.is_verified():
+        return redirect(_with_next("accounts:two_factor_verify", request))
     return None
 
 
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class TwoFactorRecoveryCodesView(LoginRequiredMixin, View):
-    """New codes are shown here exactly once; new ones can be made with the password."""
+    """New codes are shown here exactly once; a session that has passed the second factor can make
+    new ones with the password."""
 
     template_name = "accounts/two_factor_recovery_codes.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            redirect_to = _require_two_factor_set_up(request)
+            redirect_to = _require_two_factor_passed(request)
             if redirect_to:
                 return redirect_to
         return super().dispatch(request, *args, **kwargs)
@@ -313,7 +323,11 @@ class TwoFactorRecoveryCodesView(LoginRequiredMixin, View):
 @never_cache
 @login_required
 def two_factor_recovery_codes_download(request):
-    """The codes just shown, as a text file to keep offline."""
+    """The codes just shown, as a text file to keep offline (only to a verified session)."""
+    if not request.user.is_verified():
+        if twofactor.has_two_factor(request.user):
+            return redirect(_with_next("accounts:two_factor_verify", request))
+        raise Http404  # no second factor, so no codes
     codes = request.session.get(twofactor.NEW_CODES_SESSION_KEY)
     if not codes:
         raise Http404
@@ -338,6 +352,9 @@ class TwoFactorDisableView(LoginRequiredMixin, View):
                 raise PermissionDenied(_("Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben."))
             if not twofactor.has_two_factor(request.user):
                 return redirect("accounts:profile")
+            if not request.user.is_verified():
+                # The password alone must not remove the second factor.
+                return redirect(_with_next("accounts:two_factor_verify", request))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -350,5 +367,6 @@ class TwoFactorDisableView(LoginRequiredMixin, View):
             return render(request, self.template_name, {"form": form})
         twofactor.remove_two_factor(user=request.user)
         twofactor.forget_verification(request)
+        request.session.pop(twofactor.NEW_CODES_SESSION_KEY, None)
         messages.success(request, _("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."))
         return redirect("accounts:profile")

@@ -66,14 +66,16 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-# URL names an unverified user may still reach: the second-factor pages themselves, logging out,
-# the language switch, the health check and the legal pages.
+# URL names a session that has passed only the password may still reach: the code prompt, the
+# first enrolment (the view itself sends anybody who already has a device to the code prompt),
+# logging out, the language switch, the health check and the legal pages. Nothing here may read
+# or change second-factor material: recovery codes, their download and switching off are not
+# exempt (the first codes are shown after enrolment, when the session is already verified).
+# accounts/tests/test_two_factor_bypass.py states the reason for every entry.
 TWO_FACTOR_EXEMPT_VIEWS = frozenset(
     {
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",
-        "accounts:two_factor_recovery_codes",
-        "accounts:two_factor_recovery_download",
         "accounts:logout",
         "set_language",
         "healthz",

@@ -218,7 +218,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Locked is the combination of user name and client address, so that somebody elsewhere cannot
+# lock a known account for its owner. The address comes from the same function as the rate
+# limits' (the proxy header when CLIENT_IP_META_KEY is set, see accounts/ratelimits.py).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimits.client_address"
 # The login form posts the address as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
@@ -239,6 +243,12 @@ TWO_FACTOR_POLICY = "municipalities.permissions.needs_second_factor"
 # Sections of the own-data export (Art. 15/20 GDPR) contributed by apps that volunteers/ cannot
 # import: functions user -> dict, merged into the export.
 OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data"]
+# Municipal contacts see unpublished entries and advice records: "optional" (default) lets them
+# switch the second factor on in „Mein Konto“ (then asked at every login); "required" makes it
+# compulsory for them as for KI staff (with REQUIRE_TWO_FACTOR on).
+TWO_FACTOR_FOR_CONTACTS = os.environ.get("TWO_FACTOR_FOR_CONTACTS", "optional").strip().lower()
+if TWO_FACTOR_FOR_CONTACTS not in ("optional", "required"):
+    raise ImproperlyConfigured("TWO_FACTOR_FOR_CONTACTS must be 'optional' or 'required'.")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Kreisintegration")
 # Wrong codes lock the device for 1, 2, 4, 8 … seconds (django-otp's exponential back-off).
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -271,9 +281,12 @@ RATELIMITS = {
 }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "kreisintegration.views.too_many_requests"
-# Behind a reverse proxy, name the META key that carries the client address
-# (e.g. HTTP_X_REAL_IP, set by the proxy); unset = REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# Behind a reverse proxy, name the META key that carries the client address (e.g.
+# HTTP_X_REAL_IP; the proxy must overwrite that header, not append to it); unset = REMOTE_ADDR.
+# Used by the rate limits and the login lock-out alike (accounts.ratelimits.client_address).
+# RATELIMIT_IP_META_KEY is the variable's earlier name and still understood.
+CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY") or os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_IP_META_KEY = "accounts.ratelimits.client_address"
 RATELIMIT_CACHE_PREFIX = "rl:"
 # Its own cache alias: counts fall back to process memory while Redis is down (kreisintegration/cache.py).
 RATELIMIT_USE_CACHE = "ratelimit"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -94,12 +95,15 @@ def forget_roles(user) -> None:
 
 
 def needs_second_factor(user) -> bool:
-    """KI staff, trainers and users of the Django admin confirm their login with a second factor."""
+    """KI staff, trainers and users of the Django admin confirm their login with a second factor;
+    municipal contacts too when ``settings.TWO_FACTOR_FOR_CONTACTS`` is "required"."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
     roles = roles_of(user)
+    if roles.is_contact and settings.TWO_FACTOR_FOR_CONTACTS == "required":
+        return True
     return bool(roles.staff_district_ids or roles.trainer_district_ids)
 
 

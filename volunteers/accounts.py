@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -189,6 +190,9 @@ def sign_up_volunteer(
     sign-up gets its link again, anyone else a notice pointing to login and
     password reset. The caller shows the same page in every case.
     """
+    # Hash first, on every path: hashing is by far the slowest step, so doing it only for new
+    # addresses would tell by the response time whether an address has an account.
+    password_hash = make_password(password)
     now = now or timezone.now()
     if municipality is not None and municipality.district_id != district.pk:
         raise AccountError(_("Bitte wählen Sie eine Kommune aus der Liste."))
@@ -201,11 +205,13 @@ def sign_up_volunteer(
             with transaction.atomic():
                 user = User.objects.create_user(
                     email=email,
-                    password=password,
+                    password=None,
                     full_name=full_name.strip(),
                     preferred_language=language,
                     is_active=False,
                 )
+                user.password = password_hash
+                user.save(update_fields=["password"])
         except IntegrityError:
             # Someone registered the same address in the same moment.
             existing = find_user_by_email(email)
