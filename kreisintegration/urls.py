@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("events.urls")),
     path("", include("volunteers.urls")),
+    path("", include("concept.urls")),
     path("", include("overview.urls")),
 ]
