@@ -255,3 +255,21 @@ def test_adoption_needs_body_and_drucksache(version, ki_staff):
     with pytest.raises(ValidationError) as error:
         services.adopt_version(by=ki_staff, version=version, adopted_on=TODAY, body=" ", drucksache="")
     assert set(error.value.message_dict) == {"body", "drucksache"}
+
+
+def test_status_changes_and_positions_are_in_the_districts_audit_log(
+    consulting, unna, contact_unna, ki_staff
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import ModelChange
+
+    services.declare_position(
+        by=contact_unna, version=consulting, municipality=unna, position=Position.AGREED
+    )
+    version_changes = ModelChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(ConceptVersion)
+    )
+    assert version_changes.filter(district_id=unna.district_id, changes__has_key="status").exists()
+    position_type = ContentType.objects.get_for_model(MunicipalityPosition)
+    assert ModelChange.objects.filter(content_type=position_type, district_id=unna.district_id).count() == 1
