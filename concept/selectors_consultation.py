@@ -81,6 +81,18 @@ def open_consultations_for(*, user: User) -> list[tuple[ConceptVersion, Municipa
     return [(v, m) for v in versions for m in municipalities if m.district_id == v.concept.district_id]
 
 
+def current_versions_for_staff(*, user: User) -> list[ConceptVersion]:
+    """KI staff's versions that are not superseded, newest first (start-page links)."""
+    if not permissions.roles_of(user).is_ki_staff:
+        return []
+    return list(
+        versions_administered_by(user)
+        .exclude(status=Status.SUPERSEDED)
+        .select_related("concept__district")
+        .order_by("concept__district__name", "-number")[:10]
+    )
+
+
 # --- the draft's content ------------------------------------------------------
 
 

@@ -21,5 +21,9 @@ def my_follow_ups(context):
 
 @register.inclusion_tag("concept/consultation/_open_consultations.html", takes_context=True)
 def my_open_consultations(context):
-    """Drafts the user's municipalities are asked to comment on."""
-    return {"items": selectors_consultation.open_consultations_for(user=context["request"].user)}
+    """Drafts the user's municipalities are asked to comment on; for KI staff their district's versions."""
+    user = context["request"].user
+    return {
+        "items": selectors_consultation.open_consultations_for(user=user),
+        "staff_versions": selectors_consultation.current_versions_for_staff(user=user),
+    }

@@ -211,3 +211,13 @@ def test_staff_of_another_district_get_404(client, version):
     client.force_login(stranger)
     for name in ("concept:consultation_tracking", "concept:draft", "concept:adopt"):
         assert client.get(reverse(name, kwargs={"pk": version.pk})).status_code == 404
+
+
+def test_start_pages_link_the_consultation(client, version, ki_staff, contact_unna):
+    client.force_login(ki_staff)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("concept:consultation_tracking", kwargs={"pk": version.pk}) in html
+    client.force_login(contact_unna)
+    html = client.get(reverse("municipalities:home", kwargs={"slug": "unna"})).content.decode()
+    assert municipality_url(version, "unna") in html
+    assert 'href="' + reverse("concept:consultation_tracking", kwargs={"pk": version.pk}) + '"' not in html
