@@ -180,6 +180,9 @@ VOLUNTEERS_REMINDER_DAYS = env_int("VOLUNTEERS_REMINDER_DAYS", 2)
 # Invitations for municipal contacts are valid for this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
+# Own-data export (Art. 15 GDPR): apps that depend on volunteers add their part of a person's data.
+OWN_DATA_EXPORTERS = ["concept.exports.export_own_concept_data"]
+
 # Audit log (accounts.AuditEvent: who viewed or exported personal data, review decisions) and the
 # model-change history of django-auditlog (accounts.ModelChange: roles, memberships, invitations,
 # review states, course status/capacity, registration status). Entries older than this are deleted

@@ -42,6 +42,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts import consents, twofactor
@@ -629,6 +630,9 @@ def export_own_data(*, user: User) -> dict:
             .order_by("created_at", "pk")
         )
         data["volunteer"]["registrations"] = [export_registration(r) for r in registrations]
+    # Apps to the right of this one (e.g. concept) add their part through the settings.
+    for path in settings.OWN_DATA_EXPORTERS:
+        data.update(import_string(path)(user=user))
     return data
 
 

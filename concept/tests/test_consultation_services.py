@@ -273,3 +273,24 @@ def test_status_changes_and_positions_are_in_the_districts_audit_log(
     assert version_changes.filter(district_id=unna.district_id, changes__has_key="status").exists()
     position_type = ContentType.objects.get_for_model(MunicipalityPosition)
     assert ModelChange.objects.filter(content_type=position_type, district_id=unna.district_id).count() == 1
+
+
+def test_own_data_export_and_account_deletion_cover_comments_and_positions(consulting, unna, contact_unna):
+    from volunteers.accounts import delete_volunteer_account, export_own_data
+
+    services.add_comment(by=contact_unna, version=consulting, municipality=unna, text="Mehr Abendkurse")
+    services.declare_position(
+        by=contact_unna,
+        version=consulting,
+        municipality=unna,
+        position=Position.OBJECTION,
+        reasons="Zu knapp",
+    )
+    part = export_own_data(user=contact_unna)["concept_consultation"]
+    assert [c["text"] for c in part["consultation_comments"]] == ["Mehr Abendkurse"]
+    assert [(p["position"], p["reasons"]) for p in part["positions_declared"]] == [("objection", "Zu knapp")]
+
+    delete_volunteer_account(user=contact_unna)
+    contact_unna.refresh_from_db()
+    comment = consulting.comments.select_related("author").get()
+    assert comment.author.full_name != "Şengül Yıldız" and "unna-test" not in comment.author.email
