@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import steering, values, versions
 
@@ -38,5 +38,6 @@ urlpatterns = [
         values.ValueImportTemplateView.as_view(),
         name="value_import_template",
     ),
-    # Consultation, positions and advice records: added below by their own modules.
+    # Consultation, positions and advice records: their own module.
+    path("", include("concept.urls_consultation")),
 ]

@@ -211,6 +211,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "events.event", "include_fields": ["status", "reviewed_at", "reviewed_by"]},
     {"model": "volunteers.course", "include_fields": ["status", "capacity"]},
     {"model": "volunteers.registration", "include_fields": ["status"]},
+    {
+        "model": "concept.conceptversion",
+        "include_fields": ["status", "consultation_deadline", "adopted_on", "adopted_by_body", "drucksache"],
+    },
+    {"model": "concept.municipalityposition", "include_fields": ["version", "municipality", "position"]},
 )
 
 # Login throttling (django-axes): lock a user name from an address after
@@ -394,6 +399,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
     "accounts-send-pending-mail": {"task": "accounts.send_pending_mail", "schedule": 60},
+    "concept-send-consultation-reminders": {
+        "task": "concept.send_consultation_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "accounts-delete-old-audit-entries": {
         "task": "accounts.delete_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),

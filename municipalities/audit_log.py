@@ -56,6 +56,8 @@ OBJECT_TYPES = [
     "municipalities.invitation",
     "municipalities.fundingprogramme",
     "accounts.user",
+    "concept.conceptversion",
+    "concept.municipalityposition",
 ]
 
 

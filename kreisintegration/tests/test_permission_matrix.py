@@ -8,11 +8,16 @@ redirect after a POST), 403 logged in without the right, 404/410 not found
 or gone, 405 method not allowed.
 """
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import OutboxMail, User
+from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, FollowUp
+from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
 from events.models import Event
 from events.tests.factories import make_event
@@ -349,6 +354,94 @@ MATRIX = {
     "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
     # the Integrationskonzept (concept/tests/matrix.py)
     **CONCEPT_MATRIX,
+    # concept: consultation. The draft is for KI staff and every municipality of the district (404 for
+    # others); a municipality's part is for its own contacts and the KI (another municipality: 404).
+    "concept:draft": (
+        "consulting",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}, others=404),
+            "POST": logged_in(405),
+        },
+    ),
+    "concept:draft_pdf": (
+        "consulting",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}, others=404),
+            "POST": logged_in(405),
+        },
+    ),
+    "concept:consultation_open": (
+        "consulting",
+        {"GET": only({"ki_staff": 200}, others=404), "POST": only({"ki_staff": 200}, others=404)},
+    ),
+    "concept:consultation_tracking": (
+        "consulting",
+        {"GET": only({"ki_staff": 200}, others=404), "POST": only({"ki_staff": 405}, others=404)},
+    ),
+    "concept:consultation_municipality": (
+        "consult_unna",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}, others=404),
+            "POST": only({"contact_unna": 405, "ki_staff": 405}, others=404),
+        },
+    ),
+    # Only the municipality's contacts act for it; the KI reads along (403 on these POSTs).
+    "concept:consultation_mark_read": (
+        "consult_unna",
+        {
+            "GET": only({"contact_unna": 405, "ki_staff": 405}, others=404),
+            "POST": only({"contact_unna": 302, "ki_staff": 403}, others=404),
+        },
+    ),
+    "concept:consultation_comment": (
+        "consult_unna",
+        {
+            "GET": only({"contact_unna": 405, "ki_staff": 405}, others=404),
+            "POST": only({"contact_unna": 200, "ki_staff": 200}, others=404),  # empty form re-renders
+        },
+    ),
+    "concept:consultation_position": (
+        "consult_unna",
+        {
+            "GET": only({"contact_unna": 405, "ki_staff": 405}, others=404),
+            "POST": only({"contact_unna": 200, "ki_staff": 200}, others=404),  # empty form re-renders
+        },
+    ),
+    "concept:consultation_answer": (
+        "comment",
+        {"GET": logged_in(405), "POST": only({"ki_staff": 302}, others=404)},
+    ),
+    "concept:adopt": (
+        "consulting",
+        {"GET": only({"ki_staff": 200}, others=404), "POST": only({"ki_staff": 200}, others=404)},
+    ),
+    # the adopted concept is public
+    "concept:public": ("district", {"GET": everyone(200), "POST": everyone(405)}),
+    "concept:public_pdf": ("district", {"GET": everyone(200), "POST": everyone(405)}),
+    # advice records: KI staff record; the municipality's own contacts read (another municipality: 404)
+    "concept:advice_list": (
+        "unna",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}, others=404),
+            "POST": only({"contact_unna": 405, "ki_staff": 405}, others=404),
+        },
+    ),
+    "concept:advice_create": (
+        "unna",
+        {"GET": only({"ki_staff": 200}, others=404), "POST": only({"ki_staff": 200}, others=404)},
+    ),
+    "concept:advice_detail": (
+        "meeting",
+        {
+            "GET": only({"contact_unna": 200, "ki_staff": 200}, others=404),
+            "POST": only({"contact_unna": 405, "ki_staff": 405}, others=404),
+        },
+    ),
+    # the follow-up belongs to KI staff: a contact of the municipality may read it, not close it
+    "concept:follow_up_done": (
+        "follow_up",
+        {"GET": logged_in(405), "POST": only({"contact_unna": 403, "ki_staff": 302}, others=404)},
+    ),
 }
 
 
@@ -398,7 +491,7 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
     pending_profile = make_volunteer(unna.district, user=pending)
     pending_profile.email_confirmed_at = None  # signed up, not yet confirmed
     pending_profile.save()
-    return {
+    objects = {
         "event": event,
         "public_event": public_event,
         "course": course,
@@ -421,8 +514,46 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
         "token": token,
         "unna": unna,
         "failed_mail": make_outbox_mail(district_id=unna.district_id),
-        **concept_objects(unna=unna, contact_unna=contact_unna),
     }
+    # After the reference data above: the concept's factories reuse its field of action.
+    objects.update(concept_objects(unna=unna, contact_unna=contact_unna))
+    objects.update(participation_objects(objects["concept_version"].concept, unna, contact_unna, ki_staff))
+    return objects
+
+
+def participation_objects(concept, unna, contact_unna, ki_staff) -> dict:
+    """An adopted concept (public page) and its Fortschreibung in consultation, with Unna's comment
+    and an advice meeting with Unna whose follow-up belongs to KI staff."""
+    adopted = ConceptVersionFactory(
+        concept=concept,
+        number=11,
+        status=ConceptVersion.Status.ADOPTED,
+        adopted_on=datetime.date(2025, 12, 1),
+        adopted_by_body="Kreistag",
+        drucksache="DS 2025/001",
+    )
+    GoalIndicatorFactory(
+        goal=GoalFactory(version=adopted, field_of_action=field_of_action(unna.district, "Arbeit & Beruf"))
+    )
+    consulting = ConceptVersionFactory(
+        concept=concept,
+        number=12,
+        status=ConceptVersion.Status.CONSULTATION,
+        consultation_deadline=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    comment = ConsultationComment.objects.create(
+        version=consulting, municipality=unna, author=contact_unna, text="Bitte mehr Kita-Plätze."
+    )
+    meeting = AdviceMeeting.objects.create(
+        district=unna.district,
+        municipality=unna,
+        held_on=datetime.date(2026, 3, 2),
+        participants="M. Schäfer (KI)",
+    )
+    follow_up = FollowUp.objects.create(
+        meeting=meeting, text="Bedarfe melden", owner=ki_staff, due_on=datetime.date(2026, 4, 1)
+    )
+    return {"consulting": consulting, "comment": comment, "meeting": meeting, "follow_up": follow_up}
 
 
 def make_outbox_mail(*, district_id: int | None) -> OutboxMail:
@@ -491,6 +622,12 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"slug": unna.slug, "pk": objects["measure"].pk})
     if key == "unna":
         return reverse(name, kwargs={"slug": unna.slug})
+    if key in ("consulting", "comment", "meeting", "follow_up"):
+        return reverse(name, kwargs={"pk": objects[key].pk})
+    if key == "consult_unna":
+        return reverse(name, kwargs={"pk": objects["consulting"].pk, "slug": unna.slug})
+    if key == "district":
+        return reverse(name, kwargs={"district": unna.district.slug})
     if key == "membership":
         membership = Membership.objects.get(municipality=unna)
         return reverse(name, kwargs={"slug": unna.slug, "pk": membership.pk})
