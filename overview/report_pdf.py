@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from kreisintegration.pdf import html_to_pdf
 from municipalities.models import Measure
 
 GAP = "—"  # a municipality without any offer in a field of action
@@ -441,15 +442,8 @@ def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> di
     }
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    # The report is self-contained: nothing in it may make the worker fetch a URL.
-    raise ValueError(f"The concept report loads no external resources ({url[:60]})")
-
-
 def render_report_pdf(*, report, figures: Mapping, charts: Mapping[str, str]) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "overview/pdf/report.html", report_context(report=report, figures=figures, charts=charts)
     )
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(html)
