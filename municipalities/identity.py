@@ -182,3 +182,18 @@ def validate_logo(upload) -> None:
 def logo_upload_to(district, filename: str) -> str:
     # Never the uploaded name: a fixed name per district and the checked suffix only.
     return f"district-logos/{district.slug}/logo{logo_suffix(filename)}"
+
+
+def logo_data_uri(district) -> str:
+    """The district's logo inline (``data:``), for PDFs that load nothing from outside; or ""."""
+    import base64
+
+    from django.core.files.storage import default_storage
+
+    name = district.logo.name if district and district.logo else ""
+    content_type = LOGO_CONTENT_TYPES.get(logo_suffix(name)) if name else None
+    if content_type is None or not default_storage.exists(name):
+        return ""
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
