@@ -439,6 +439,7 @@ def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> di
         "logo": identity.logo_data_uri(report.district),
         "logo_alt": report.district.logo_description,
         "as_of": short_date(figures.get("generated_at")),
+        "foreword": figures.get("foreword", ""),
         "year": figures.get("year", report.year),
         "previous_year": previous.get("year"),
         "period_start": short_date(period.get("start")),
