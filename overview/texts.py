@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from municipalities.models import District
+from municipalities.models import District, FieldOfAction
 from municipalities.permissions import is_ki_staff
 
-from .models import ReportForeword
+from .models import FieldOfActionText, ReportForeword
 
-FOREWORD_MAX_LENGTH = 20_000
+TEXT_PARTS = ("situation", "goals", "recommendations")
 
 
 def foreword_of(*, district: District, year: int) -> str:
@@ -36,10 +37,23 @@ def save_foreword(*, by: User, district: District, year: int, text: str) -> bool
     return True
 
 
+def fields_with_text_parts(*, district: District, year: int) -> list[tuple[FieldOfAction, dict]]:
+    """The district's active fields of action with the year's texts, in one query."""
+    year_texts = FieldOfActionText.objects.filter(
+        district=district, year=year, field_of_action=OuterRef("pk")
+    )
+    fields = (
+        FieldOfAction.objects.filter(district=district, is_active=True)
+        .annotate(**{name: Subquery(year_texts.values(name)[:1]) for name in TEXT_PARTS})
+        .order_by("position", "name")
+    )
+    return [(item, {name: getattr(item, name) or "" for name in TEXT_PARTS}) for item in fields]
+
+
 def missing_texts(*, district: District, year: int, fields) -> list[str]:
     """What the report of ``year`` would show as "Noch kein Text hinterlegt", in reading order.
 
-    ``fields`` are the (field of action, text or None) pairs the texts page shows.
+    ``fields`` are (field of action, texts) pairs; texts is a mapping of the parts or None.
     """
     labels = {
         "situation": _("Ausgangslage"),
@@ -48,7 +62,7 @@ def missing_texts(*, district: District, year: int, fields) -> list[str]:
     }
     missing = [] if foreword_of(district=district, year=year) else [_("Vorwort")]
     for item, text in fields:
-        empty = [label for name, label in labels.items() if not (text and getattr(text, name))]
+        empty = [label for name, label in labels.items() if not (text and text.get(name))]
         if empty:
             missing.append(_("%(field)s: %(parts)s") % {"field": item.name, "parts": ", ".join(empty)})
     return missing

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kreisintegration.pdf import _refuse_fetch, html_to_pdf  # noqa: F401 - _refuse_fetch for tests
+from municipalities import identity
 from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -159,6 +160,7 @@ def certificate_pdf(registration: Registration) -> bytes:
             "sessions": list(course.sessions.order_by("start")),
             "participant_name": str(registration.volunteer),
             "verification_url": verification_url(registration.certificate_code),
+            "logo": identity.logo_data_uri(course.district),
             "document_title": _("Teilnahmebescheinigung"),
         },
     )

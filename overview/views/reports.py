@@ -67,18 +67,18 @@ class ReportListView(KIStaffRequiredMixin, View):
             "reports": page_obj.object_list,
             "is_paginated": page_obj.has_other_pages(),
             "texts_year": form.fields["year"].initial,
-            "missing_texts": self.missing_texts(districts, form.fields["year"].initial),
+            "missing_texts": self.missing_texts(form.districts, form.fields["year"].initial),
             "done_count": reports.filter(state=S.DONE).count(),
         }
         return render(self.request, self.template_name, context, status=status)
 
     @staticmethod
-    def missing_texts(districts, year: int) -> list[str]:
-        district = districts.order_by("name").first()
-        if district is None:
+    def missing_texts(districts: list[District], year: int) -> list[str]:
+        """Empty texts of the district the form proposes (the form's list: no extra query)."""
+        if not districts:
             return []
-        fields = services.fields_with_texts(district=district, year=year)
-        return texts.missing_texts(district=district, year=year, fields=fields)
+        fields = texts.fields_with_text_parts(district=districts[0], year=year)
+        return texts.missing_texts(district=districts[0], year=year, fields=fields)
 
     def get(self, request):
         return self.render_page(ReportRequestForm(user=request.user))
