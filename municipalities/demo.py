@@ -26,6 +26,11 @@ KREIS_UNNA = {
         "Kreis Unna – Der Landrat\nKommunales Integrationszentrum\nFriedrich-Ebert-Straße 17\n59425 Unna"
     ),
     "ki_website": "",
+    "short_name": "Kreis Unna",
+    "name_genitive": "des Kreises Unna",
+    "name_locative": "im Kreis Unna",
+    # The blue of the demo: 7.1:1 against white (WCAG AA needs 4.5:1).
+    "primary_colour": "#004B87",
 }
 
 # Rounded figures from PRODUCT.md; real deployments replace them with IT.NRW's.

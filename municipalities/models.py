@@ -8,7 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from . import identity
 from .text import SingleLineCharField
 
 ags_validator = RegexValidator(
@@ -37,6 +39,48 @@ class District(models.Model):
     ki_phone = models.CharField(_("Telefon des Integrationszentrums"), max_length=50, blank=True)
     ki_address = models.TextField(_("Anschrift des Integrationszentrums"), blank=True)
     ki_website = models.URLField(_("Website des Integrationszentrums"), blank=True)
+    short_name = models.CharField(
+        _("Kurzname"),
+        max_length=60,
+        blank=True,
+        help_text=_("Für enge Stellen wie die Kopfzeile auf dem Smartphone, z. B. „Kreis Unna“."),
+    )
+    name_genitive = models.CharField(
+        _("Name im Genitiv"),
+        max_length=160,
+        blank=True,
+        help_text=_("Mit Artikel, wie er nach „die Kurse …“ steht, z. B. „des Kreises Unna“."),
+    )
+    name_locative = models.CharField(
+        _("Name mit „in“"),
+        max_length=160,
+        blank=True,
+        help_text=_("Wie er nach „die Kommunen …“ steht, z. B. „im Kreis Unna“."),
+    )
+    logo = models.FileField(
+        _("Logo"),
+        upload_to=identity.logo_upload_to,
+        blank=True,
+        validators=[identity.validate_logo],
+        help_text=_(
+            "SVG oder PNG, höchstens 512 KB. SVG-Dateien mit Skripten oder externen Verweisen werden abgelehnt."
+        ),
+    )
+    logo_alt = models.CharField(
+        _("Alternativtext des Logos"),
+        max_length=160,
+        blank=True,
+        help_text=_("Was das Logo zeigt, für Screenreader; leer: „Logo“ und der Name des Kreises."),
+    )
+    primary_colour = models.CharField(
+        _("Hauptfarbe"),
+        max_length=7,
+        blank=True,
+        validators=[identity.validate_primary_colour],
+        help_text=_(
+            "Hex-Wert, z. B. #005A9C; braucht zu Weiß mindestens 4,5:1 Kontrast. Leer: KERN-Standardfarbe."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Kreis")
@@ -45,6 +89,28 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_short_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def genitive(self) -> str:
+        """ "des Kreises Unna" — after "die Qualifizierungskurse …" (other languages: "of …")."""
+        if not identity.german_is_active():
+            return pgettext("district name outside German", "von %(district)s") % {"district": self.name}
+        return self.name_genitive or identity.derived_name_forms(self.name)[0]
+
+    @property
+    def locative(self) -> str:
+        """ "im Kreis Unna" — after "die Städte und Gemeinden …" (other languages: "in …")."""
+        if not identity.german_is_active():
+            return pgettext("district name outside German", "in %(district)s") % {"district": self.name}
+        return self.name_locative or identity.derived_name_forms(self.name)[1]
+
+    @property
+    def logo_description(self) -> str:
+        return self.logo_alt or _("Logo: %(district)s") % {"district": self.name}
 
 
 class Municipality(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, identity_views, views
 
 app_name = "municipalities"
 
@@ -36,6 +36,8 @@ urlpatterns = [
         name="measure_update",
     ),
     path("kreis/", views.DistrictOverviewView.as_view(), name="district"),
+    path("kreis/theme.css", identity_views.district_theme, name="district_theme"),
+    path("kreis/<slug:slug>/logo/", identity_views.district_logo, name="district_logo"),
     path("kreis/e-mails/", views.MailStatusView.as_view(), name="mail_status"),
     path("kreis/e-mails/<int:pk>/erneut-senden/", views.MailRetryView.as_view(), name="mail_retry"),
     path("kreis/protokoll/", audit_views.AuditLogView.as_view(), name="audit_log"),

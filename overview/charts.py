@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 
 from django.core.cache import cache
@@ -79,8 +80,7 @@ def render_bar_chart_svg(
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         output = io.StringIO()
         figure.savefig(output, format="svg", bbox_inches="tight", metadata={"Date": None})
-    svg = output.getvalue()
-    svg = svg[svg.index("<svg") :]
+    svg = prefix_ids(output.getvalue()[output.getvalue().index("<svg") :], prefix=chart_id)
     title_id = f"{chart_id}-title"
     accessible = f'<svg role="img" aria-labelledby="{title_id}"'
     heading = f'<title id="{title_id}">{escape(title)}</title>'
@@ -89,6 +89,21 @@ def render_bar_chart_svg(
     svg = svg.replace("<svg", accessible, 1)
     end_of_tag = svg.index(">") + 1
     return svg[:end_of_tag] + heading + svg[end_of_tag:]
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_REFERENCE = re.compile(r'(xlink:href="#|href="#|url\(#)([^")]+)')
+
+
+def prefix_ids(svg: str, *, prefix: str) -> str:
+    """Give every id of one chart (and each reference to it) the chart's own prefix.
+
+    matplotlib numbers its groups the same in every figure (``figure_1``, ``axes_1``, …), so
+    several inline charts in one document would define the same anchors many times over;
+    ``svg.hashsalt`` only covers the hashed clip-path and marker ids.
+    """
+    svg = _ID.sub(lambda match: f'id="{prefix}-{match[1]}"', svg)
+    return _REFERENCE.sub(lambda match: f"{match[1]}{prefix}-{match[2]}", svg)
 
 
 def svg_data_uri(svg: str) -> str:
@@ -102,7 +117,7 @@ def cached_bar_chart_svg(
     """``render_bar_chart_svg`` cached by its input: the same numbers are never drawn twice."""
     from django.utils.translation import get_language
 
-    key = "overview-chart:" + _chart_id(f"{get_language()}|{title}|{description}", labels, values)
+    key = "overview-chart:v2:" + _chart_id(f"{get_language()}|{title}|{description}", labels, values)
     return cache.get_or_set(
         key,
         lambda: render_bar_chart_svg(labels, values, title, description=description),

@@ -90,3 +90,23 @@ class DashboardFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.year}"
+
+
+class ReportForeword(models.Model):
+    """The KI's foreword to a year's concept report (one per district and year)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    text = models.TextField(_("Vorwort"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Vorwort zum Konzeptbericht")
+        verbose_name_plural = _("Vorworte zum Konzeptbericht")
+        constraints = [models.UniqueConstraint(fields=["district", "year"], name="report_foreword_once")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}"

@@ -88,6 +88,16 @@ class FieldTextForm(forms.Form):
         self.fields["field_of_action"].queryset = fields_of_action
 
 
+class ForewordForm(forms.Form):
+    text = forms.CharField(
+        label=_("Vorwort"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Steht im Bericht vor dem Inhaltsverzeichnis, unterzeichnet vom Integrationszentrum."),
+    )
+
+
 class BaseFieldTextFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         super().clean()

@@ -17,6 +17,8 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from kreisintegration.pdf import html_to_pdf
+from municipalities import identity
 from municipalities.models import Measure
 
 GAP = "—"  # a municipality without any offer in a field of action
@@ -295,36 +297,67 @@ def _municipality_pages(figures: Mapping, gap_cells: set) -> list[dict]:
     return pages
 
 
+# Municipality columns per matrix table on a landscape A4 page: with the row header and the
+# district column this keeps every number at a readable size without clipping.
+MATRIX_COLUMNS_PER_TABLE = 8
+
+
+def column_groups(items: Sequence, size: int = MATRIX_COLUMNS_PER_TABLE) -> list[Sequence]:
+    """``items`` in consecutive groups of at most ``size``, balanced (10 → 5 + 5, not 8 + 2)."""
+    if not items:
+        return [items]
+    parts = -(-len(items) // size)
+    per_part = -(-len(items) // parts)
+    return [items[start : start + per_part] for start in range(0, len(items), per_part)]
+
+
 def _matrix_tables(figures: Mapping, gap_cells: set) -> list[dict]:
+    """The matrix as tables that fit a landscape page: split by municipalities when too wide.
+
+    The district column ("Kreis") closes the last part, so every part reads left to right.
+    """
     municipalities = _municipalities(figures)
     totals = figures.get("municipality_totals", {})
     district_totals = figures.get("district_totals", {})
+    groups = column_groups(municipalities)
     tables = []
     for metric, caption in (
         ("events", _("Veranstaltungen je Kommune und Handlungsfeld")),
         ("measures", _("Maßnahmen je Kommune und Handlungsfeld")),
     ):
-        rows = []
-        for item in figures.get("fields_of_action", []):
-            values = [_cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0 for m in municipalities]
-            rows.append(
+        for index, group in enumerate(groups, start=1):
+            last = index == len(groups)
+            rows = []
+            for item in figures.get("fields_of_action", []):
+                all_values = [
+                    _cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0 for m in municipalities
+                ]
+                rows.append(
+                    {
+                        "name": item["name"],
+                        "cells": [
+                            GAP
+                            if (m["slug"], item["slug"]) in gap_cells
+                            else number(_cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0)
+                            for m in group
+                        ],
+                        "total": number(sum(all_values)) if last else None,
+                    }
+                )
+            part = ""
+            if len(groups) > 1:
+                part = _("(Teil %(part)s von %(parts)s)") % {"part": index, "parts": len(groups)}
+            tables.append(
                 {
-                    "name": item["name"],
-                    "cells": [
-                        GAP if (m["slug"], item["slug"]) in gap_cells else number(value)
-                        for m, value in zip(municipalities, values, strict=True)
-                    ],
-                    "total": number(sum(values)),
+                    "caption": caption,
+                    "part": part,
+                    "names": [m["name"] for m in group],
+                    "rows": rows,
+                    "totals": [number(totals.get(m["slug"], {}).get(metric, 0)) for m in group],
+                    "total": number(district_totals.get(metric, 0)) if last else None,
+                    "with_district": last,
                 }
             )
-        tables.append(
-            {
-                "caption": caption,
-                "rows": rows,
-                "totals": [number(totals.get(m["slug"], {}).get(metric, 0)) for m in municipalities],
-                "total": number(district_totals.get(metric, 0)),
-            }
-        )
     return tables
 
 
@@ -403,6 +436,10 @@ def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> di
         "report": report,
         "document_title": report.title,
         "district": figures["district"],
+        "logo": identity.logo_data_uri(report.district),
+        "logo_alt": report.district.logo_description,
+        "as_of": short_date(figures.get("generated_at")),
+        "foreword": figures.get("foreword", ""),
         "year": figures.get("year", report.year),
         "previous_year": previous.get("year"),
         "period_start": short_date(period.get("start")),
@@ -441,15 +478,8 @@ def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> di
     }
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    # The report is self-contained: nothing in it may make the worker fetch a URL.
-    raise ValueError(f"The concept report loads no external resources ({url[:60]})")
-
-
 def render_report_pdf(*, report, figures: Mapping, charts: Mapping[str, str]) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "overview/pdf/report.html", report_context(report=report, figures=figures, charts=charts)
     )
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(html)

@@ -40,6 +40,7 @@ from accounts.models import User
 from municipalities.models import District, FieldOfAction
 from municipalities.permissions import is_ki_staff
 
+from . import texts
 from .models import ConceptReport, FieldOfActionText
 
 logger = logging.getLogger(__name__)
@@ -319,6 +320,7 @@ def snapshot_figures(*, district: District, year: int) -> dict:
             % {"version": figures.get("version")}
         )
     figures["concept_texts"] = field_texts_snapshot(district=district, year=year)
+    figures["foreword"] = texts.foreword_of(district=district, year=year)
     return figures
 
 

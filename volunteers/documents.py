@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kreisintegration.pdf import _refuse_fetch, html_to_pdf  # noqa: F401 - _refuse_fetch for tests
+from municipalities import identity
 from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -48,16 +50,9 @@ def file_response(content: bytes, content_type: str, filename: str) -> HttpRespo
     return response
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    # Documents are self-contained; nothing in them may make the server fetch a URL.
-    raise ValueError(f"PDF documents load no external resources ({url[:60]})")
-
-
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template_name, context)
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    """A tagged PDF/UA-1 document from ``template_name`` (see kreisintegration.pdf)."""
+    return html_to_pdf(render_to_string(template_name, context))
 
 
 # --- participant list -----------------------------------------------------------------
@@ -165,6 +160,7 @@ def certificate_pdf(registration: Registration) -> bytes:
             "sessions": list(course.sessions.order_by("start")),
             "participant_name": str(registration.volunteer),
             "verification_url": verification_url(registration.certificate_code),
+            "logo": identity.logo_data_uri(course.district),
             "document_title": _("Teilnahmebescheinigung"),
         },
     )

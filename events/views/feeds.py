@@ -106,7 +106,10 @@ def district_feed(request):
         name = _("Veranstaltungen")
     else:
         events = _feed_events(district=district, categories=categories)
-        name = _("Veranstaltungen im %(district)s") % {"district": district.name}
+        name = _("Veranstaltungen %(in_district)s") % {
+            "in_district": district.locative,
+            "district": district.name,
+        }
     return _calendar_response(
         ics.calendar_bytes(events, name=name),
         filename=f"{district.slug if district else 'kreis'}.ics",

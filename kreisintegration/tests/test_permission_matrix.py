@@ -132,6 +132,9 @@ MATRIX = {
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
     ),
     "municipalities:district": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    # The district's identity is on every page, public ones too; the fixture's district has no logo.
+    "municipalities:district_theme": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "municipalities:district_logo": ("district_slug", {"GET": everyone(404), "POST": everyone(405)}),
     # the audit log: KI staff only, read-only (no method changes anything)
     "municipalities:audit_log": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "municipalities:audit_log_csv": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
@@ -628,6 +631,8 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects["consulting"].pk, "slug": unna.slug})
     if key == "district":
         return reverse(name, kwargs={"district": unna.district.slug})
+    if key == "district_slug":
+        return reverse(name, kwargs={"slug": unna.district.slug})
     if key == "membership":
         membership = Membership.objects.get(municipality=unna)
         return reverse(name, kwargs={"slug": unna.slug, "pk": membership.pk})

@@ -22,9 +22,9 @@ from django.views import View
 from municipalities.models import District, FieldOfAction
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
 
-from .. import services
+from .. import services, texts
 from ..models import ConceptReport
-from ..report_forms import CompareForm, FieldTextFormSet, ReportRequestForm
+from ..report_forms import CompareForm, FieldTextFormSet, ForewordForm, ReportRequestForm
 from ..report_pdf import comparison_rows, number, signed, total_labels
 
 logger = logging.getLogger(__name__)
@@ -67,9 +67,18 @@ class ReportListView(KIStaffRequiredMixin, View):
             "reports": page_obj.object_list,
             "is_paginated": page_obj.has_other_pages(),
             "texts_year": form.fields["year"].initial,
+            "missing_texts": self.missing_texts(form.districts, form.fields["year"].initial),
             "done_count": reports.filter(state=S.DONE).count(),
         }
         return render(self.request, self.template_name, context, status=status)
+
+    @staticmethod
+    def missing_texts(districts: list[District], year: int) -> list[str]:
+        """Empty texts of the district the form proposes (the form's list: no extra query)."""
+        if not districts:
+            return []
+        fields = texts.fields_with_text_parts(district=districts[0], year=year)
+        return texts.missing_texts(district=districts[0], year=year, fields=fields)
 
     def get(self, request):
         return self.render_page(ReportRequestForm(user=request.user))
@@ -240,12 +249,18 @@ class TextsView(KIStaffRequiredMixin, View):
             form.entry = by_slug.get(form["field_of_action"].value(), (None, None))
         return formset
 
-    def render_page(self, request, district: District, year: int, formset):
+    def foreword_form(self, district: District, year: int, data=None) -> ForewordForm:
+        return ForewordForm(
+            data, prefix="foreword", initial={"text": texts.foreword_of(district=district, year=year)}
+        )
+
+    def render_page(self, request, district: District, year: int, formset, foreword_form=None):
         context = {
             "district": district,
             "districts": self.districts,
             "year": year,
             "formset": formset,
+            "foreword_form": foreword_form or self.foreword_form(district, year),
             "previous_year": year - 1,
             "next_year": year + 1,
         }
@@ -261,14 +276,18 @@ class TextsView(KIStaffRequiredMixin, View):
         if not formset.management_form.is_valid():
             messages.error(request, _("Das Formular war unvollständig; es wurde nichts gespeichert."))
             return self.render_page(request, district, year, self.formset(district, year))
-        if not formset.is_valid():
-            return self.render_page(request, district, year, formset)
-        texts = {
+        foreword_form = self.foreword_form(district, year, data=request.POST)
+        if not (formset.is_valid() and foreword_form.is_valid()):
+            return self.render_page(request, district, year, formset, foreword_form)
+        field_texts = {
             form.cleaned_data["field_of_action"]: form.cleaned_data
             for form in formset
             if form.cleaned_data.get("field_of_action")
         }
-        changed = services.save_field_texts(by=request.user, district=district, year=year, texts=texts)
+        changed = services.save_field_texts(by=request.user, district=district, year=year, texts=field_texts)
+        changed += texts.save_foreword(
+            by=request.user, district=district, year=year, text=foreword_form.cleaned_data["text"]
+        )
         if changed:
             message = ngettext("%(count)s Text gespeichert.", "%(count)s Texte gespeichert.", changed)
             messages.success(request, message % {"count": changed})

@@ -1,0 +1,58 @@
+"""The one way the portal turns HTML into a PDF: tagged PDF/UA-1, self-contained.
+
+Every document the portal hands out (concept report, certificates, participant lists,
+funding evidence, own-data exports) goes through :func:`html_to_pdf`, so that each of them
+carries a structure tree, ``/Lang``, XMP metadata with the title and ``DisplayDocTitle`` —
+screen-reader users in a Kreistag committee get the same document as everyone else.
+
+This module is project plumbing: it imports nothing from the apps, so every app may use it.
+"""
+
+from __future__ import annotations
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class ExternalResourceRefused(ValueError):
+    """A document tried to load something from outside (a URL, a file path)."""
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    # Documents are self-contained: nothing in them may make the server fetch a URL or read a
+    # file (server-side request forgery); images such as the district's logo come inline.
+    raise ExternalResourceRefused(f"PDF documents load no external resources ({url[:60]})")
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class InlineOnlyFetcher(URLFetcher):
+        """Decodes ``data:`` URIs (inline logo, charts as images) and refuses everything else."""
+
+        def fetch(self, url, headers=None):
+            if not url.lower().startswith("data:"):
+                _refuse_fetch(url)
+            return super().fetch(url, headers)
+
+    # fail_on_errors: a refused resource stops the document instead of leaving a silent hole.
+    return InlineOnlyFetcher(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render a complete HTML document (with ``<html lang>`` and ``<title>``) as tagged PDF/UA-1.
+
+    The title of the HTML becomes the PDF title that viewers show instead of the file name
+    (WeasyPrint sets ``DisplayDocTitle`` for PDF/UA); ``lang`` becomes the catalogue's ``/Lang``.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    if "<title>" not in html or "<html lang=" not in html:
+        # PDF/UA needs both; failing loudly here beats a silently inaccessible document.
+        raise ValueError("A PDF document needs <html lang=…> and a <title>.")
+    try:
+        return HTML(string=html, url_fetcher=_fetcher()).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    except FatalURLFetchingError as error:
+        # WeasyPrint's fatal error is a BaseException; callers (views, the report task) handle
+        # ordinary exceptions, so hand them one with the reason.
+        raise ExternalResourceRefused(str(error.__cause__ or error)) from error

@@ -1,0 +1,47 @@
+"""The shared PDF writer: tagged PDF/UA-1, inline images only, refuses what PDF/UA needs."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import pytest
+
+from kreisintegration.pdf import ExternalResourceRefused, html_to_pdf
+from kreisintegration.tests.pdf_checks import assert_accessible_pdf, pdfua_errors
+
+SQUARE = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+)
+SQUARE_URI = "data:image/svg+xml;base64," + base64.b64encode(SQUARE).decode()
+
+
+def page(body: str, *, title: str = "Prüfdokument") -> str:
+    return f'<!DOCTYPE html><html lang="de"><head><title>{title}</title></head><body>{body}</body></html>'
+
+
+def test_inline_image_with_alt_gives_an_accessible_pdf():
+    content = html_to_pdf(page(f'<h1>Übersicht</h1><img src="{SQUARE_URI}" alt="Logo des Kreises">'))
+    assert_accessible_pdf(content, title="Prüfdokument")
+
+
+def test_image_without_alt_is_a_pdfua_error(caplog):
+    with caplog.at_level(logging.CRITICAL, logger="weasyprint"):
+        content = html_to_pdf(page(f'<h1>Übersicht</h1><img src="{SQUARE_URI}">'))
+    caplog.clear()  # WeasyPrint logs the missing alt as an error; the check below is the point
+    assert any(error.startswith("UA-13-004") for error in pdfua_errors(content))
+
+
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/latest/meta-data/", "file:///etc/passwd", "https://example.org/a.png"]
+)
+def test_external_resources_stop_the_document(url):
+    with pytest.raises(ExternalResourceRefused, match="no external resources"):
+        html_to_pdf(page(f'<h1>Übersicht</h1><img src="{url}" alt="x">'))
+
+
+def test_document_without_language_or_title_is_refused():
+    with pytest.raises(ValueError, match="lang"):
+        html_to_pdf("<!DOCTYPE html><html><head><title>x</title></head><body><h1>x</h1></body></html>")
+    with pytest.raises(ValueError, match="title"):
+        html_to_pdf('<!DOCTYPE html><html lang="de"><head></head><body><h1>x</h1></body></html>')
