@@ -1,0 +1,48 @@
+/*
+ * Main navigation on small screens: adds a menu button that shows and hides the list.
+ * Without JavaScript (or before this runs) the navigation stays a plain, visible list.
+ * The CSS hides the list only while the nav carries "ki-nav--collapsible" and not "ki-nav--open",
+ * and only below the breakpoint where the button is shown.
+ */
+(function () {
+  "use strict";
+
+  var nav = document.getElementById("main-nav");
+  var list = document.getElementById("main-nav-list");
+  if (!nav || !list) {
+    return;
+  }
+
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "kern-btn kern-btn--secondary ki-nav__toggle";
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", list.id);
+  var icon = document.createElement("span");
+  icon.className = "kern-icon kern-icon--dehaze";
+  icon.setAttribute("aria-hidden", "true");
+  var label = document.createElement("span");
+  label.className = "kern-label";
+  label.textContent = nav.getAttribute("data-menu-label") || "Menü";
+  button.appendChild(icon);
+  button.appendChild(label);
+
+  function setOpen(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("ki-nav--open", open);
+  }
+
+  button.addEventListener("click", function () {
+    setOpen(button.getAttribute("aria-expanded") !== "true");
+  });
+  // Escape closes the open menu and returns focus to the button (keyboard users).
+  nav.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      button.focus();
+    }
+  });
+
+  list.parentNode.insertBefore(button, list);
+  nav.classList.add("ki-nav--collapsible");
+})();
