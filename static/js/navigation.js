@@ -46,3 +46,21 @@
   list.parentNode.insertBefore(button, list);
   nav.classList.add("ki-nav--collapsible");
 })();
+
+/*
+ * Filter boxes (<details data-ki-fold-on-small open>) start folded on small screens unless a
+ * filter error is shown, so the results come first; without JavaScript they simply stay open.
+ */
+(function () {
+  "use strict";
+
+  if (!window.matchMedia || !window.matchMedia("(max-width: 47.99rem)").matches) {
+    return;
+  }
+  var boxes = document.querySelectorAll("details[data-ki-fold-on-small]");
+  Array.prototype.forEach.call(boxes, function (box) {
+    if (!box.querySelector("[aria-invalid='true'], .kern-form-input__input--error, .kern-form-input__select--error, .kern-alert--danger")) {
+      box.removeAttribute("open");
+    }
+  });
+})();
