@@ -77,8 +77,8 @@ beat: install
 
 ## Regenerate the English catalogue (needs GNU gettext) and compile it
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 sent-mail
