@@ -207,7 +207,7 @@ def test_komm_an_block_leads_with_newcomers_who_volunteer(page_2025):
     page = main_of(page_2025)
     block = page[page.index('id="komm-an-heading"') :]
     assert block.index("Neuzugewanderte, die heute ehrenamtlich aktiv sind") < block.index("<table")
-    assert '<p class="highlight-figure mb-1">2</p>' in block
+    assert '<p class="highlight-figure kern-mb-xs">2</p>' in block
     assert "71,4 %" in block and "KOMM-AN NRW Programmteil II" in block and "Ehrenamt stärken" in block
 
 
