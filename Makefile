@@ -11,7 +11,18 @@ export DEBUG ?= 1
 TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 
-.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench
+.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench frontend
+
+# Front end: KERN UX from npm, pinned by package-lock.json; reinstalled when the lock file changes.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "npm fehlt: bitte Node.js und npm installieren, z. B. 'sudo apt-get install nodejs npm' (Debian/Ubuntu) oder von https://nodejs.org/."; \
+		echo "npm is missing: please install Node.js and npm, e.g. 'sudo apt-get install nodejs npm' (Debian/Ubuntu) or from https://nodejs.org/."; \
+		exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+frontend: node_modules/.installed
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +39,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
-run: install
+run: install frontend
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Portal: http://127.0.0.1:$(PORT)/"
@@ -36,7 +47,7 @@ run: install
 
 ## make test: lint, migration check, unit/integration tests on PostgreSQL with a real
 ## Celery worker where needed, browser tests with the accessibility scan
-test: install-dev services
+test: install-dev frontend services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
@@ -47,7 +58,7 @@ test: install-dev services
 ## make bench: NRW-scale data (BENCH_SCALE, default 40) in the database ki_bench, gunicorn (2 workers,
 ## production settings) and a Celery worker, bounded load; prints one BENCH line per scenario and
 ## writes bench/results/latest.json (see README, "Performance")
-bench: install-dev services
+bench: install-dev frontend services
 	$(PY) bench/run.py
 
 lint: install-dev
@@ -66,8 +77,8 @@ beat: install
 
 ## Regenerate the English catalogue (needs GNU gettext) and compile it
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 sent-mail
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 sent-mail

@@ -105,7 +105,7 @@ def submit_for_review(contact: Page) -> None:
     contact.get_by_role("button", name="Jetzt einreichen").click()
     expect(contact).to_have_url(re.compile(r"/veranstaltungen/\d+/intern/$"))
     expect(contact.get_by_role("status")).to_contain_text("zur Prüfung eingereicht")
-    expect(contact.locator("main .badge")).to_have_text("zur Prüfung eingereicht")
+    expect(contact.locator("main .kern-badge")).to_have_text("zur Prüfung eingereicht")
 
 
 def decide(ki: Page, *, decision: str, comment: str, expected_message: str) -> None:
@@ -142,7 +142,7 @@ def test_contact_creates_weekly_event_ki_returns_and_publishes_it_visitor_finds_
     pk = int(re.search(r"/veranstaltungen/(\d+)/intern/", contact.url).group(1))
     expect(contact.get_by_role("status")).to_contain_text("als Entwurf gespeichert")
     expect(contact.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(contact.locator("main .badge")).to_have_text("Entwurf")
+    expect(contact.locator("main .kern-badge")).to_have_text("Entwurf")
     expect(contact.get_by_role("heading", name=f"{len(dates)} Termine")).to_be_visible()
     expect(contact.get_by_text(f"wöchentlich (Di) bis {last:%d.%m.%Y}")).to_be_visible()
     event = Event.objects.get(pk=pk)
@@ -179,10 +179,10 @@ def test_contact_creates_weekly_event_ki_returns_and_publishes_it_visitor_finds_
     expect(row).to_contain_text(RETURN_COMMENT)
     row.get_by_role("link", name=TITLE).click()
     expect(contact).to_have_url(re.compile(rf"/veranstaltungen/{pk}/intern/$"))
-    expect(contact.locator(".alert-warning")).to_contain_text(
+    expect(contact.locator(".kern-alert--warning")).to_contain_text(
         "Das Integrationszentrum bittet um Überarbeitung"
     )
-    expect(contact.locator(".alert-warning")).to_contain_text(RETURN_COMMENT)
+    expect(contact.locator(".kern-alert--warning")).to_contain_text(RETURN_COMMENT)
 
     contact.get_by_role("link", name="Bearbeiten", exact=True).click()
     expect(contact.get_by_role("heading", level=1)).to_have_text(f"„{TITLE}“ bearbeiten")

@@ -260,7 +260,7 @@ def test_newcomer_signs_up_waits_for_freed_seat_attends_and_downloads_certificat
 
     coach.get_by_role("button", name="Kurs abschließen").click()
     expect(coach.get_by_role("status")).to_contain_text("Der Kurs ist abgeschlossen")
-    expect(coach.locator("p.lead")).to_contain_text("Status: abgeschlossen")
+    expect(coach.locator("p.ki-lead")).to_contain_text("Status: abgeschlossen")
     expect(participants.get_by_role("row", name=NEWCOMER_NAME)).to_contain_text("teilgenommen")
     expect(coach.get_by_role("button", name="Kurs abschließen")).to_have_count(0)
     waiting.refresh_from_db()

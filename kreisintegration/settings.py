@@ -59,8 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "crispy_forms",
-    "crispy_bootstrap5",
-    "bootstrap",
     "axes",
     "django_ratelimit",
     "auditlog",
@@ -312,7 +310,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# KERN UX (npm @kern-ux/native, installed by `npm ci` into node_modules/) is served under
+# static/kern/ by the ordinary finder, so runserver, tests and collectstatic/whitenoise all see it.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -326,8 +329,9 @@ STORAGES = {
     },
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# The project's own crispy-forms pack (templates/kern/) renders KERN form markup.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
+CRISPY_TEMPLATE_PACK = "kern"
 
 # Redis: cache, Celery broker. Unset = local memory cache and eager tasks.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -190,7 +190,7 @@ HONEYPOT_PAGES = ["volunteers:signup", "accounts:password_reset", "municipalitie
 def test_public_forms_have_the_accessible_honeypot(client, district, unna, name):
     html = client.get(reverse(name)).content.decode()
     assert html.count('name="website"') == 1
-    assert '<div class="visually-hidden" aria-hidden="true">' in html
+    assert '<div class="kern-sr-only" aria-hidden="true">' in html
     assert 'tabindex="-1"' in html
     assert "Bitte lassen Sie dieses Feld leer." in html
     # Not among the visible, labelled form fields (no crispy wrapper, no required marker).

@@ -35,7 +35,9 @@ def test_english_is_available(client, district):
 
 def test_frontend_assets_are_served_locally_not_from_a_cdn(client, district):
     page = client.get("/").content.decode()
-    assert "/static/bootstrap/css/bootstrap.min.css" in page
+    assert "/static/kern/kern.min.css" in page
+    assert "/static/kern/fonts/fira-sans.css" in page
+    assert "bootstrap" not in page.lower()
     assert "cdn" not in page.lower()
 
 
@@ -85,7 +87,7 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_make_run_server_serves_the_stylesheets(tmp_path):
-    """`make run` uses runserver with DEBUG=1: Bootstrap and our CSS must be served (no CDN)."""
+    """`make run` uses runserver with DEBUG=1: KERN (from node_modules), its fonts and our CSS are served."""
     import socket
     import time
     import urllib.request
@@ -103,7 +105,11 @@ def test_make_run_server_serves_the_stylesheets(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        for path in ("/static/bootstrap/css/bootstrap.min.css", "/static/css/portal.css"):
+        for path in (
+            "/static/kern/kern.min.css",
+            "/static/kern/fonts/fira-sans.css",
+            "/static/css/portal.css",
+        ):
             for _attempt in range(100):
                 try:
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:

@@ -146,7 +146,7 @@ def main_of(page: str) -> str:
 
 def test_matrix_is_an_accessible_table_with_numbers_and_marked_gaps(page_2025):
     page = main_of(page_2025)
-    matrix = page[page.index('class="table table-bordered align-middle matrix"') :]
+    matrix = page[page.index('class="kern-table ki-table--bordered matrix"') :]
     matrix = matrix[: matrix.index("</table>")]
     assert "<caption>Angebote je Kommune und Handlungsfeld 2025." in matrix
     assert matrix.count('<th scope="col">') >= 5 and matrix.count('<th scope="row">') == 4
@@ -158,7 +158,7 @@ def test_matrix_is_an_accessible_table_with_numbers_and_marked_gaps(page_2025):
     cell = matrix[matrix.index(f'<a href="{unna_sprache}">') :]
     assert cell.startswith(
         f'<a href="{unna_sprache}"><span class="cell-number">3</span>'
-        '<span class="visually-hidden"> Angebote in Unna, Sprache &amp; Bildung</span></a>'
+        '<span class="kern-sr-only"> Angebote in Unna, Sprache &amp; Bildung</span></a>'
     )
     assert "2&nbsp;<abbr" in cell[:400] and "120&nbsp;<abbr" in cell[:400]
     assert matrix.count("heat-4") == 1
@@ -207,7 +207,7 @@ def test_komm_an_block_leads_with_newcomers_who_volunteer(page_2025):
     page = main_of(page_2025)
     block = page[page.index('id="komm-an-heading"') :]
     assert block.index("Neuzugewanderte, die heute ehrenamtlich aktiv sind") < block.index("<table")
-    assert '<p class="highlight-figure mb-1">2</p>' in block
+    assert '<p class="highlight-figure kern-mb-xs">2</p>' in block
     assert "71,4 %" in block and "KOMM-AN NRW Programmteil II" in block and "Ehrenamt stärken" in block
 
 
@@ -221,7 +221,9 @@ def test_chart_is_an_svg_image_with_alt_text_and_a_table_of_its_numbers(page_202
     svg = base64.b64decode(image.group(1)).decode()
     assert svg.startswith('<svg role="img" aria-labelledby=') and "Lünen" in svg
     numbers = page[page.index("Zahlen zum Diagramm") :].split("</table>")[0]
-    assert re.findall(r'<th scope="row">([^<]+)</th><td class="text-end">(\d+)</td>', numbers) == [
+    assert re.findall(
+        r'<th scope="row">([^<]+)</th><td class="kern-table__cell--numeric">(\d+)</td>', numbers
+    ) == [
         ("Bönen", "0"),
         ("Lünen", "2"),
         ("Unna", "5"),

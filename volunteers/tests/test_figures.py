@@ -381,7 +381,7 @@ def test_figures_page_leads_with_newcomers_who_became_volunteers(client, ki_staf
     page = response.content.decode()
     headline = page.index("Neuzugewanderte, die selbst Ehrenamtliche geworden sind")
     assert headline < page.index("<table")  # before every table
-    assert '<p class="display-4 fw-bold mb-1" id="newcomer-total">3</p>' in page
+    assert '<p class="highlight-figure ki-bold kern-mb-xs" id="newcomer-total">3</p>' in page
     assert "davon qualifiziert (mindestens eine Qualifikation): 1" in page
     assert page.count("<caption>") == 3
 

@@ -109,7 +109,7 @@ class AttendanceForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=str(registration.volunteer),
                 choices=[(PRESENT, gettext_lazy("anwesend")), (ABSENT, gettext_lazy("nicht anwesend"))],
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                widget=forms.RadioSelect(attrs={"class": "kern-form-check__radio"}),
                 required=False,
                 initial={True: PRESENT, False: ABSENT, None: None}[recorded],
             )
