@@ -156,7 +156,15 @@ def test_no_template_uses_bootstrap_class_names():
 
 def test_no_python_widget_sets_bootstrap_classes():
     offenders = []
-    for app in ("accounts", "municipalities", "events", "volunteers", "overview", "kreisintegration"):
+    for app in (
+        "accounts",
+        "municipalities",
+        "events",
+        "volunteers",
+        "concept",
+        "overview",
+        "kreisintegration",
+    ):
         for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
             if "tests" in path.parts:
                 continue
