@@ -277,8 +277,8 @@ def catalogue(*, district: District) -> dict:
             dataset(
                 slug="events",
                 year=year,
-                title=_("Integrationsangebote: Veranstaltungen %(year)s im %(district)s")
-                % {"year": year, "district": district.name},
+                title=_("Integrationsangebote: Veranstaltungen %(year)s %(in_district)s")
+                % {"year": year, "in_district": district.locative},
                 description=_(
                     "Alle veröffentlichten und abgesagten Termine von Veranstaltungen der Integrationsarbeit "
                     "der Kommunen im Jahr %(year)s, mit Kommune (AGS), Ort, Handlungsfeldern, Zielgruppen und "
@@ -292,8 +292,8 @@ def catalogue(*, district: District) -> dict:
             dataset(
                 slug="offers",
                 year=year,
-                title=_("Integrationsangebote je Kommune und Handlungsfeld %(year)s im %(district)s")
-                % {"year": year, "district": district.name},
+                title=_("Integrationsangebote je Kommune und Handlungsfeld %(year)s %(in_district)s")
+                % {"year": year, "in_district": district.locative},
                 description=_(
                     "Anzahl der veröffentlichten Veranstaltungen, ihrer Termine und der laufenden Maßnahmen "
                     "je Kommune (AGS) und Handlungsfeld im Jahr %(year)s, gezählt vom Portal (keine amtliche "
@@ -307,7 +307,7 @@ def catalogue(*, district: District) -> dict:
         "@context": JSON_LD_CONTEXT,
         "@id": _absolute(reverse("overview:opendata_catalogue")),
         "@type": "dcat:Catalog",
-        "dct:title": _("Offene Daten der Integrationsarbeit im %(district)s") % {"district": district.name},
+        "dct:title": _("Offene Daten der Integrationsarbeit %(in_district)s") % {"in_district": district.locative},
         "dct:description": _(
             "Nicht personenbezogene Daten des Portals Kreisintegration: Veranstaltungen und Angebote der "
             "Integrationsarbeit in den Kommunen, je Jahr."
