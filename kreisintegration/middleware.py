@@ -68,7 +68,8 @@ class SessionIdleTimeoutMiddleware:
 
 # URL names a session that has passed only the password may still reach: the code prompt, the
 # first enrolment (the view itself sends anybody who already has a device to the code prompt),
-# logging out, the language switch, the health check and the legal pages. Nothing here may read
+# logging out, the language switch, the health check, the legal pages and the district's public
+# stylesheet and logo. Nothing here may read
 # or change second-factor material: recovery codes, their download and switching off are not
 # exempt (the first codes are shown after enrolment, when the session is already verified).
 # accounts/tests/test_two_factor_bypass.py states the reason for every entry.
@@ -82,6 +83,9 @@ TWO_FACTOR_EXEMPT_VIEWS = frozenset(
         "imprint",
         "privacy",
         "accessibility",
+        # the district's colour stylesheet and logo, which every page (the code prompt too) loads
+        "municipalities:district_theme",
+        "municipalities:district_logo",
     }
 )
 

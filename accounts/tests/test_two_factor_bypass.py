@@ -197,6 +197,8 @@ EXEMPT_VIEWS = {
     "imprint": "public legal page",
     "privacy": "public legal page",
     "accessibility": "public legal page",
+    "municipalities:district_theme": "public stylesheet with the district's colour, loaded by every page",
+    "municipalities:district_logo": "the district's public logo image",
 }
 # What an unverified staff member with a device gets from each exempt view (GET): status and,
 # for a redirect, where to.
@@ -209,6 +211,13 @@ EXEMPT_VIEW_PATHS = {
     "imprint": (reverse("imprint"), 200, None),
     "privacy": (reverse("privacy"), 200, None),
     "accessibility": (reverse("accessibility"), 200, None),
+    "municipalities:district_theme": (reverse("municipalities:district_theme"), 200, None),
+    # no logo uploaded: not found, and nothing else
+    "municipalities:district_logo": (
+        reverse("municipalities:district_logo", kwargs={"slug": "kreis-ohne-logo"}),
+        404,
+        None,
+    ),
 }
 
 
