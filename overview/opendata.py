@@ -307,7 +307,8 @@ def catalogue(*, district: District) -> dict:
         "@context": JSON_LD_CONTEXT,
         "@id": _absolute(reverse("overview:opendata_catalogue")),
         "@type": "dcat:Catalog",
-        "dct:title": _("Offene Daten der Integrationsarbeit %(in_district)s") % {"in_district": district.locative},
+        "dct:title": _("Offene Daten der Integrationsarbeit %(in_district)s")
+        % {"in_district": district.locative},
         "dct:description": _(
             "Nicht personenbezogene Daten des Portals Kreisintegration: Veranstaltungen und Angebote der "
             "Integrationsarbeit in den Kommunen, je Jahr."
