@@ -14,28 +14,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 # Development is the default (ENGINEERING.md); production sets DEBUG=0, which then requires SECRET_KEY
@@ -158,7 +139,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
 # New event submissions reach KI staff "immediate"ly (one mail each) or as a
 # "digest" once a day at 07:00.
-EVENTS_SUBMISSION_MAIL = os.environ.get("EVENTS_SUBMISSION_MAIL", "immediate")
+EVENTS_SUBMISSION_MAIL = env_choice("EVENTS_SUBMISSION_MAIL", "immediate", ("immediate", "digest"))
 # Uploads for the event import.
 EVENTS_IMPORT_MAX_BYTES = env_int("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 EVENTS_IMPORT_MAX_ROWS = env_int("EVENTS_IMPORT_MAX_ROWS", 500)
@@ -249,9 +230,7 @@ OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data"]
 # Municipal contacts see unpublished entries and advice records: "optional" (default) lets them
 # switch the second factor on in „Mein Konto“ (then asked at every login); "required" makes it
 # compulsory for them as for KI staff (with REQUIRE_TWO_FACTOR on).
-TWO_FACTOR_FOR_CONTACTS = os.environ.get("TWO_FACTOR_FOR_CONTACTS", "optional").strip().lower()
-if TWO_FACTOR_FOR_CONTACTS not in ("optional", "required"):
-    raise ImproperlyConfigured("TWO_FACTOR_FOR_CONTACTS must be 'optional' or 'required'.")
+TWO_FACTOR_FOR_CONTACTS = env_choice("TWO_FACTOR_FOR_CONTACTS", "optional", ("optional", "required"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Kreisintegration")
 # Wrong codes lock the device for 1, 2, 4, 8 … seconds (django-otp's exponential back-off).
 OTP_TOTP_THROTTLE_FACTOR = 1
