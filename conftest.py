@@ -1,4 +1,4 @@
-"""Project-wide test fixtures: the roles of PRODUCT.md and test hygiene.
+"""Project-wide test fixtures: the portal's roles (KI staff, contacts, trainers, volunteers) and test hygiene.
 
 * every test gets eager Celery unless it asks for the real worker;
 * a test that logs an ERROR fails;

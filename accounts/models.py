@@ -153,7 +153,7 @@ class OutboxMail(models.Model):
     rolled-back change. ``idempotency_key`` is unique: the same notice queued twice is one mail.
 
     ``district_id`` is a plain number, not a foreign key: ``accounts`` sits below
-    ``municipalities`` in the dependency order (ENGINEERING.md) and must not import it. It only
+    ``municipalities`` in the dependency order (README, "Layout") and must not import it. It only
     scopes the status page for KI staff; mails without a district (password reset) are shown to
     superusers only.
     """

@@ -19,7 +19,7 @@ from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_l
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-# Development is the default (ENGINEERING.md); production sets DEBUG=0, which then requires SECRET_KEY
+# Development is the default; production sets DEBUG=0, which then requires SECRET_KEY
 # and switches on HTTPS-only cookies, HSTS and the SSL redirect.
 DEBUG = env_bool("DEBUG", True)
 

@@ -178,7 +178,7 @@ def _page_link(request, page_number: int) -> str:
 @require_safe
 @public_cache("events", anonymous_only=False)
 def api_events(request):
-    """Approved and cancelled occurrences in a window, 50 per page (see docs in PRODUCT.md)."""
+    """Approved and cancelled occurrences in a window, 50 per page (documented in the OpenAPI description)."""
     try:
         flt = parse_event_filter(request.GET, district=portal_district())
     except FilterError as error:
