@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import FieldOfAction, Language, Measure, Municipality, TargetGroup
 from municipalities.text import SingleLineCharField
 
-from . import recurrence
+from .choices import EARLIEST_DATE, LATEST_DATE, Frequency, MonthlyMode
 
 
 def _is_iso_date(value) -> bool:
@@ -23,7 +23,7 @@ def _is_iso_date(value) -> bool:
         day = date.fromisoformat(value)
     except ValueError:
         return False
-    return len(value) == 10 and recurrence.EARLIEST_DATE <= day <= recurrence.LATEST_DATE
+    return len(value) == 10 and EARLIEST_DATE <= day <= LATEST_DATE
 
 
 class Event(models.Model):
@@ -43,14 +43,8 @@ class Event(models.Model):
 
     PUBLIC_STATUSES = (Status.APPROVED, Status.CANCELLED)
 
-    class Frequency(models.TextChoices):
-        NONE = "", _("findet einmal statt")
-        WEEKLY = "weekly", _("wöchentlich")
-        MONTHLY = "monthly", _("monatlich")
-
-    class MonthlyMode(models.TextChoices):
-        DAY_OF_MONTH = "day", _("am gleichen Tag des Monats")
-        NTH_WEEKDAY = "weekday", _("am n-ten Wochentag")
+    Frequency = Frequency
+    MonthlyMode = MonthlyMode
 
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="events"
@@ -180,10 +174,10 @@ class Event(models.Model):
         for name in ("start", "end", "repeat_until"):
             value = getattr(self, name)
             day = value.date() if isinstance(value, datetime) else value
-            if day is not None and not recurrence.EARLIEST_DATE <= day <= recurrence.LATEST_DATE:
+            if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
                 errors[name] = _("Bitte prüfen Sie das Jahr (erlaubt: %(first)s bis %(last)s).") % {
-                    "first": recurrence.EARLIEST_DATE.year,
-                    "last": recurrence.LATEST_DATE.year,
+                    "first": EARLIEST_DATE.year,
+                    "last": LATEST_DATE.year,
                 }
         if not isinstance(self.weekdays, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in self.weekdays

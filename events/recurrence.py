@@ -14,14 +14,15 @@ from dateutil import rrule
 from django.conf import settings
 from django.utils import timezone
 
+from . import choices
+from .choices import Frequency, MonthlyMode
+
 # A series without an end runs for this long, and no series has more dates than this.
 OPEN_ENDED_HORIZON_DAYS = 730
 MAX_OCCURRENCES = 500
 
-# Dates outside this range are typing errors (31.12.9999); beyond it, series arithmetic
-# would leave the range Python's dates can hold (year 1 … 9999) and fail.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
+# The date bounds live with the choices; re-exported for the callers that read them here.
+EARLIEST_DATE, LATEST_DATE = choices.EARLIEST_DATE, choices.LATEST_DATE
 
 WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
 
@@ -37,8 +38,6 @@ def nth_weekday_of(day: date) -> int:
 
 
 def build_rule(event, local_start: datetime) -> rrule.rrule | None:
-    from .models import Event
-
     if not event.frequency:
         return None
     kwargs: dict = {"dtstart": local_start, "interval": max(1, event.interval or 1)}
@@ -48,12 +47,12 @@ def build_rule(event, local_start: datetime) -> rrule.rrule | None:
         horizon = local_start.date() + timedelta(days=OPEN_ENDED_HORIZON_DAYS)
         until = min(event.repeat_until, horizon) if event.repeat_until else horizon
         kwargs["until"] = datetime.combine(until, datetime.max.time().replace(microsecond=0))
-    if event.frequency == Event.Frequency.WEEKLY:
+    if event.frequency == Frequency.WEEKLY:
         days = sorted(set(event.weekdays or [local_start.weekday()]))
         kwargs["byweekday"] = [WEEKDAYS[d] for d in days if 0 <= d <= 6]
         return rrule.rrule(rrule.WEEKLY, **kwargs)
-    if event.frequency == Event.Frequency.MONTHLY:
-        if event.monthly_mode == Event.MonthlyMode.NTH_WEEKDAY:
+    if event.frequency == Frequency.MONTHLY:
+        if event.monthly_mode == MonthlyMode.NTH_WEEKDAY:
             kwargs["byweekday"] = WEEKDAYS[local_start.weekday()](nth_weekday_of(local_start.date()))
         else:
             kwargs["bymonthday"] = local_start.day
@@ -87,12 +86,10 @@ def describe(event) -> str:
     """A short German description of the rule, for lists and detail pages."""
     from django.utils.translation import gettext as _
 
-    from .models import Event
-
     if not event.frequency:
         return ""
     names = [_("Mo"), _("Di"), _("Mi"), _("Do"), _("Fr"), _("Sa"), _("So")]
-    if event.frequency == Event.Frequency.WEEKLY:
+    if event.frequency == Frequency.WEEKLY:
         days = ", ".join(names[d] for d in sorted(set(event.weekdays or [])) if 0 <= d <= 6)
         text = _("wöchentlich") if event.interval == 1 else _("alle %(n)s Wochen") % {"n": event.interval}
         text = f"{text} ({days})" if days else text
