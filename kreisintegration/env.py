@@ -74,7 +74,8 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
         return default
     word = value.lower()
     if word not in choices:
-        raise _refuse(name, value, "one of " + ", ".join(choices))
+        quoted = " or ".join(", ".join(repr(c) for c in choices).rsplit(", ", 1))
+        raise _refuse(name, value, "one of " + ", ".join(choices) + f" ({name} must be {quoted})")
     return word
 
 
