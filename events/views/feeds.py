@@ -11,7 +11,6 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse, JsonResponse

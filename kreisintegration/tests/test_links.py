@@ -93,4 +93,3 @@ def test_api_links_follow_the_requests_host(settings, client, ki_staff, unna, ho
     assert all(urlsplit(result["url"]).netloc == host for result in body["results"])
     second = json.loads(client.get(body["next"], HTTP_HOST=host).content)
     assert urlsplit(second["previous"]).netloc == host
-
