@@ -223,6 +223,10 @@ def _field_label(obj_type: str, field_name: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+# Entries about a person carry no name (it would outlive an anonymisation); the page shows the
+# person's current name, which after an anonymisation is the anonymised one.
+PERSON_OBJECT_TYPES = {"accounts.user", "volunteers.volunteer"}
+
 # Fields a reader gains nothing from (the row's own number) are left out of the description.
 HIDDEN_CHANGE_FIELDS = {"id"}
 EMPTY = _("leer")
@@ -244,8 +248,8 @@ def _related_keys(rows: list[dict]) -> dict[type, set[str]]:
                 continue
             keys = {str(value) for value in values if not _is_empty(value)}
             wanted.setdefault(field.related_model, set()).update(keys)
-        if row["obj_type"] == "accounts.user" and row["obj_id"]:
-            wanted.setdefault(User, set()).add(str(row["obj_id"]))
+        if row["obj_type"] in PERSON_OBJECT_TYPES and row["obj_id"]:
+            wanted.setdefault(apps.get_model(row["obj_type"]), set()).add(str(row["obj_id"]))
     return wanted
 
 
@@ -253,7 +257,10 @@ def _load_related(wanted: dict[type, set[str]]) -> dict[type, dict[str, object]]
     loaded = {}
     for model, keys in wanted.items():
         valid = [key for key in keys if key.isdigit()]
-        loaded[model] = {str(pk): obj for pk, obj in model._base_manager.in_bulk(valid).items()}
+        manager = model._base_manager
+        if model is not User and any(f.name == "user" for f in model._meta.fields):
+            manager = manager.select_related("user")
+        loaded[model] = {str(pk): obj for pk, obj in manager.in_bulk(valid).items()}
     return loaded
 
 
@@ -373,9 +380,9 @@ def describe_entries(rows: list[dict]) -> list[dict]:
         is_change = row["source"] == "change"
         details = _change_details(row, related) if is_change else _access_details(row, names)
         object_name = row["label"]
-        if row["obj_type"] == "accounts.user" and not object_name:
-            account = related.get(User, {}).get(str(row["obj_id"]))
-            object_name = str(account) if account is not None else ""
+        if row["obj_type"] in PERSON_OBJECT_TYPES and not object_name:
+            person = related.get(apps.get_model(row["obj_type"]), {}).get(str(row["obj_id"]))
+            object_name = str(person) if person is not None else ""
         described.append(
             {
                 **row,
