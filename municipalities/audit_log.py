@@ -307,7 +307,8 @@ def _change_details(row: dict, related: dict) -> list[tuple[str, str]]:
             continue
         old, new = (_readable_value(field, value, related) for value in values)
         if row["kind"] == str(ModelChange.Action.CREATE):
-            details.append((label, new))
+            if not all(_is_empty(value) for value in values):  # a new row's empty fields say nothing
+                details.append((label, new))
         elif row["kind"] == str(ModelChange.Action.DELETE):
             details.append((label, old))
         else:
