@@ -41,9 +41,9 @@ install-dev: $(VENV)/.installed-dev
 ## make run: install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
 run: install frontend
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	PORT=$(PORT) $(PY) manage.py seed_demo
 	@echo "Portal: http://127.0.0.1:$(PORT)/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migration check, unit/integration tests on PostgreSQL with a real
 ## Celery worker where needed, browser tests with the accessibility scan

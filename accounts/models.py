@@ -267,6 +267,10 @@ class AuditEvent(models.Model):
         EXPORTED_PARTICIPANT_LIST = "exported_participant_list", _("Teilnehmendenliste exportiert")
         VIEWED_ATTENDANCE = "viewed_attendance", _("Anwesenheitsliste angesehen")
         SEARCHED_VOLUNTEERS = "searched_volunteers", _("Ehrenamtliche gesucht")
+        VIEWED_VOLUNTEER_CONTACT = (
+            "viewed_volunteer_contact",
+            _("Kontaktdaten einer*eines Ehrenamtlichen angesehen"),
+        )
         VIEWED_FUNDING_EVIDENCE = "viewed_funding_evidence", _("Verwendungsnachweis angesehen")
         EXPORTED_FUNDING_EVIDENCE = "exported_funding_evidence", _("Verwendungsnachweis exportiert")
         EXPORTED_CERTIFICATE = "exported_certificate", _("Teilnahmebescheinigung heruntergeladen")

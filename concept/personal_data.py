@@ -105,13 +105,14 @@ def _consultation(user: User) -> dict:
                 "version": p.version.title,
                 "municipality": p.municipality.name,
                 "position": p.position,
+                "position_display": p.get_position_display(),
                 "reasons": p.reasons,
                 "declared_at": p.declared_at.isoformat(),
             }
             for p in positions.order_by("declared_at", "pk")
         ],
         "read_receipts": [
-            {"version_id": r.version_id, "read_at": r.read_at.isoformat()}
-            for r in ReadReceipt.objects.filter(user=user).order_by("read_at", "pk")
+            {"version_id": r.version_id, "version": r.version.title, "read_at": r.read_at.isoformat()}
+            for r in ReadReceipt.objects.filter(user=user).select_related("version").order_by("read_at", "pk")
         ],
     }

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from .ics import absolute_url
 from .models import EventOccurrence
 from .recurrence import local_zone
 
@@ -21,7 +20,8 @@ def iso_local(value: datetime) -> str:
     return timezone.localtime(value, local_zone()).isoformat()
 
 
-def serialize_occurrence(occurrence: EventOccurrence) -> dict:
+def serialize_occurrence(occurrence: EventOccurrence, *, base_url: str) -> dict:
+    """``base_url``: scheme and host the client asked for (``https://host``), never a fixed setting."""
     event = occurrence.event
     municipality = event.municipality
     return {
@@ -43,7 +43,7 @@ def serialize_occurrence(occurrence: EventOccurrence) -> dict:
         "target_groups": [{"slug": g.slug, "name": g.name} for g in event.target_groups.all()],
         "languages": [{"code": lang.code, "name": lang.name} for lang in event.languages.all()],
         "status": event.status,
-        "url": absolute_url(event.get_absolute_url()),
+        "url": f"{base_url}{event.get_absolute_url()}",
     }
 
 

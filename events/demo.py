@@ -1,7 +1,12 @@
-"""A realistic year of demo events and measures for every municipality of the demo district.
+"""Two realistic years of demo events and measures for the municipalities of the demo district.
 
-Idempotent: an event or measure is identified by municipality and title and
-never created twice; dates are laid out in the current year.
+The municipalities differ as real ones do (see ``PROFILES``): a busy district town, a large town
+with few offers, small ones with gaps in whole fields of action; some grow against the previous
+year, some shrink. The previous year has its own published, held events, so the dashboard's trend
+compares two real years. One-off dates avoid Sundays and NRW's public holidays.
+
+Idempotent: an event is identified by municipality, title and year, a measure by municipality and
+title; neither is created twice.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from municipalities.holidays import next_working_day
 from municipalities.models import District, FieldOfAction, Language, Measure, Municipality, TargetGroup
 
 from . import services
@@ -51,6 +57,26 @@ MEASURE_TEMPLATES = [
 ]  # fmt: skip
 
 
+# slug → (indexes into EVENT_TEMPLATES this year, the previous year's, number of measures). A
+# municipality without a template of a field of action has a gap there.
+PROFILES = {
+    # the district town: everything, and growing
+    "unna": ((0, 1, 2, 3, 4, 5, 6, 7, 8), (0, 1, 3, 6), 3),
+    # the largest town, but few offers (under-served), fewer than last year
+    "luenen": ((0, 1, 4), (0, 1, 2, 3, 6, 8), 1),
+    "bergkamen": ((0, 1, 2, 3, 6), (0, 1, 6), 2),
+    "kamen": ((0, 1, 2, 3, 5, 6, 8), (0, 6), 2),
+    "schwerte": ((0, 2, 6), (0, 1, 2, 3, 6, 7), 1),
+    "werne": ((0, 1, 3, 6), (0, 1, 3, 6), 1),
+    # small municipalities: some very active, some with hardly anything
+    "holzwickede": ((0, 1, 2, 4, 6), (0, 2), 2),
+    "froendenberg-ruhr": ((0, 6), (0, 6), 1),
+    "selm": ((0, 2, 5), (0, 2, 3), 0),
+    "boenen": ((6,), (0,), 0),
+}
+DEFAULT_PROFILE = ((0, 1, 2, 3, 6), (0, 1), 1)
+
+
 def _author(municipality: Municipality, staff: User) -> User:
     contact = User.objects.filter(memberships__municipality=municipality).order_by("pk").first()
     return contact or staff
@@ -71,8 +97,11 @@ def seed(*, with_users: bool, stdout=None) -> None:
     created_events = created_measures = 0
     for index, municipality in enumerate(district.municipalities.order_by("name")):
         author = _author(municipality, staff)
+        current_templates, previous_templates, measure_count = PROFILES.get(
+            municipality.slug, DEFAULT_PROFILE
+        )
         measures = []
-        for title, text, provider, f_slugs, g_slugs, status, funding in MEASURE_TEMPLATES:
+        for title, text, provider, f_slugs, g_slugs, status, funding in MEASURE_TEMPLATES[:measure_count]:
             measure = Measure.objects.filter(municipality=municipality, title=title).first()
             if measure is None:
                 measure = Measure(
@@ -83,53 +112,102 @@ def seed(*, with_users: bool, stdout=None) -> None:
                 services_measure(author, measure, [fields[s] for s in f_slugs], [groups[s] for s in g_slugs])
                 created_measures += 1
             measures.append(measure)
-        for number, (title, text, f_slugs, g_slugs, codes, freq, hours, status) in enumerate(EVENT_TEMPLATES):
-            full_title = f"{title} {municipality.name}"
-            if Event.objects.filter(municipality=municipality, title=full_title).exists():
-                continue
-            month = 1 + (index + number * 3) % 12
-            day = 1 + rng.randrange(27)
-            start_day = date(year, month, day)
-            hour = rng.choice([10, 14, 16, 18])
-            event = Event(
-                municipality=municipality, title=full_title, description=text,
-                location_name=rng.choice(["Rathaus", "Stadtbücherei", "Begegnungszentrum", "Familienzentrum"]),
-                street=f"Marktplatz {1 + number}", postcode="59" + str(423 + index), town=municipality.name,
-                organiser=f"Integrationsbüro {municipality.name}", public_contact=f"integration@{municipality.slug}.example",
-                expected_participants=rng.choice([15, 20, 30, 50, 120]),
-                measure=measures[0] if number == 0 else None,
-            )  # fmt: skip
-            if freq == "multiday":
-                event.start = _aware(date(year, 9, 20), time.min)
-                event.end = _aware(date(year, 9, 27), time(23, 59))
-                event.all_day = True
-            else:
-                event.start = _aware(start_day, time(hour))
-                event.end = event.start + timedelta(hours=hours)
-            if freq == "weekly":
-                event.frequency, event.weekdays, event.repeat_until = (
-                    "weekly",
-                    [start_day.weekday()],
-                    date(year, 12, 18),
-                )
-                event.excluded_dates = [
-                    d.isoformat() for d in _weekdays_between(start_day, date(year, 12, 18))[3:4]
-                ]
-            elif freq == "biweekly":
-                event.frequency, event.interval, event.repeat_count = "weekly", 2, 12
-            elif freq == "monthly":
-                event.frequency, event.monthly_mode, event.repeat_count = "monthly", "weekday", 10
-            if start_day < timezone.localdate() and status == S.APPROVED and not freq:
-                event.actual_participants = rng.choice([8, 17, 25, 40, 95])
-            event = services.save_event(
-                by=author, event=event,
-                fields_of_action=[fields[s] for s in f_slugs], target_groups=[groups[s] for s in g_slugs],
-                languages=[languages[c] for c in codes if c in languages],
-            )  # fmt: skip
-            _move_to(event, status, author=author, staff=staff)
-            created_events += 1
+        for number in current_templates:
+            if _seed_event(
+                municipality, number, year=year, index=index, rng=rng, author=author, staff=staff,
+                fields=fields, groups=groups, languages=languages, measure=measures[0] if number == 0 and measures else None,
+            ):  # fmt: skip
+                created_events += 1
+        for number in previous_templates:
+            if _seed_past_event(
+                municipality, number, year=year - 1, index=index, rng=rng, author=author, staff=staff,
+                fields=fields, groups=groups, languages=languages,
+            ):  # fmt: skip
+                created_events += 1
     if stdout:
         stdout.write(f"  {created_events} Veranstaltungen, {created_measures} Maßnahmen neu angelegt")
+
+
+def _event_exists(municipality: Municipality, title: str, year: int) -> bool:
+    return Event.objects.filter(municipality=municipality, title=title, start__year=year).exists()
+
+
+def _new_event(municipality, number, *, index, rng, measure=None) -> Event:
+    title, text, *_rest = EVENT_TEMPLATES[number]
+    return Event(
+        municipality=municipality, title=f"{title} {municipality.name}", description=text,
+        location_name=rng.choice(["Rathaus", "Stadtbücherei", "Begegnungszentrum", "Familienzentrum"]),
+        street=f"Marktplatz {1 + number}", postcode="59" + str(423 + index), town=municipality.name,
+        organiser=f"Integrationsbüro {municipality.name}", public_contact=f"integration@{municipality.slug}.example",
+        expected_participants=rng.choice([15, 20, 30, 50, 120]),
+        measure=measure,
+    )  # fmt: skip
+
+
+def _save(event, number, *, author, fields, groups, languages) -> Event:
+    _title, _text, f_slugs, g_slugs, codes, *_rest = EVENT_TEMPLATES[number]
+    return services.save_event(
+        by=author, event=event,
+        fields_of_action=[fields[s] for s in f_slugs], target_groups=[groups[s] for s in g_slugs],
+        languages=[languages[c] for c in codes if c in languages],
+    )  # fmt: skip
+
+
+def _seed_event(municipality, number, *, year, index, rng, author, staff, fields, groups, languages, measure):
+    title, _text, _f, _g, _codes, freq, hours, status = EVENT_TEMPLATES[number]
+    if _event_exists(municipality, f"{title} {municipality.name}", year):
+        return False
+    month = 1 + (index + number * 3) % 12
+    start_day = next_working_day(date(year, month, 1 + rng.randrange(27)))
+    hour = rng.choice([10, 14, 16, 18])
+    event = _new_event(municipality, number, index=index, rng=rng, measure=measure)
+    if freq == "multiday":
+        event.start = _aware(date(year, 9, 20), time.min)
+        event.end = _aware(date(year, 9, 27), time(23, 59))
+        event.all_day = True
+    else:
+        event.start = _aware(start_day, time(hour))
+        event.end = event.start + timedelta(hours=hours)
+    if freq == "weekly":
+        event.frequency, event.weekdays, event.repeat_until = (
+            "weekly",
+            [start_day.weekday()],
+            date(year, 12, 18),
+        )
+        event.excluded_dates = [d.isoformat() for d in _weekdays_between(start_day, date(year, 12, 18))[3:4]]
+    elif freq == "biweekly":
+        event.frequency, event.interval, event.repeat_count = "weekly", 2, 12
+    elif freq == "monthly":
+        event.frequency, event.monthly_mode, event.repeat_count = "monthly", "weekday", 10
+    if start_day < timezone.localdate() and status == S.APPROVED and not freq:
+        event.actual_participants = rng.choice([8, 17, 25, 40, 95])
+    event = _save(event, number, author=author, fields=fields, groups=groups, languages=languages)
+    _move_to(event, status, author=author, staff=staff)
+    return True
+
+
+def _seed_past_event(municipality, number, *, year, index, rng, author, staff, fields, groups, languages):
+    """The previous year: the same kind of offer, held and published, with its participants."""
+    title, _text, _f, _g, _codes, freq, hours, _status = EVENT_TEMPLATES[number]
+    if _event_exists(municipality, f"{title} {municipality.name}", year):
+        return False
+    month = 1 + (index * 5 + number * 2) % 12
+    start_day = next_working_day(date(year, month, 1 + rng.randrange(27)))
+    event = _new_event(municipality, number, index=index, rng=rng)
+    if freq == "multiday":
+        event.start = _aware(date(year, 9, 21), time.min)
+        event.end = _aware(date(year, 9, 28), time(23, 59))
+        event.all_day = True
+    else:
+        event.start = _aware(start_day, time(rng.choice([10, 14, 16, 18])))
+        event.end = event.start + timedelta(hours=hours or 2)
+    if freq in ("weekly", "biweekly"):
+        event.frequency, event.interval, event.repeat_count = "weekly", 2 if freq == "biweekly" else 1, 8
+        event.weekdays = [start_day.weekday()]
+    event.actual_participants = rng.choice([6, 12, 18, 30, 60])
+    event = _save(event, number, author=author, fields=fields, groups=groups, languages=languages)
+    _move_to(event, S.APPROVED, author=author, staff=staff)
+    return True
 
 
 def services_measure(author, measure, fields, groups) -> None:

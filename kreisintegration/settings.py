@@ -427,8 +427,11 @@ MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 MAIL_SENDING_TIMEOUT_MINUTES = env_int("MAIL_SENDING_TIMEOUT_MINUTES", 10)
 MAIL_OUTBOX_RETENTION_DAYS = env_int("MAIL_OUTBOX_RETENTION_DAYS", 30)
 
-# The absolute address of the portal, used in e-mails (links in invitations).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The absolute address of the portal, used where no request is at hand: links in e-mails, calendar
+# files, certificates. Unset, it follows PORT (the port `make run` serves on), so that
+# `make run PORT=8080` gives links to port 8080.
+PORT = env_int("PORT", 8000)
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 # Which district the public pages present when the database holds several.
 PORTAL_DISTRICT_SLUG = os.environ.get("PORTAL_DISTRICT_SLUG", "")
 # DCAT-AP.de "dcatde:contributorID" of the open-data catalogue: the data portal that passes the

@@ -73,20 +73,18 @@ class AuditLogExportView(AuditLogMixin, View):
                 _("Person"),
                 _("Aktion"),
                 _("Objektart"),
-                _("Objekt-ID"),
-                _("Bezeichnung"),
+                _("Objekt"),
                 _("Einzelheiten"),
             ]
         )
         for row in rows:
             writer.writerow(
                 [
-                    timezone.localtime(row["ts"]).strftime("%Y-%m-%d %H:%M:%S"),
+                    timezone.localtime(row["ts"]).strftime("%d.%m.%Y %H:%M"),
                     _neutral(str(row["actor"]) if row["actor"] else _("unbekannt")),
                     row["action_label"],
                     row["object_label"],
-                    row["obj_id"],
-                    _neutral(row["label"]),
+                    _neutral(row["object_name"]),
                     _neutral(row["what"]),
                 ]
             )

@@ -64,7 +64,8 @@ def invalidate(*namespaces: str) -> None:
 
 
 def _cache_key(request, namespace: str) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # Scheme and host are part of the key: the API's links are built from the request's host.
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"public-page:{namespace}:{version(namespace)}:{get_language()}:{digest}"
 
 

@@ -330,12 +330,19 @@ DEFAULT_FUNDING_PROGRAMMES = [
     ),
     (
         "landesfoerderung-ehrenamt-2025",
-        "Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025, Beispiel)",
+        "Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025)",
         "2025-01-01",
         None,
         [("Q", "Qualifizierung von Ehrenamtlichen"), ("V", "Vernetzung und Begleitung")],
     ),
 ]
+
+
+# Names the defaults had before; a stored row still carrying one gets the current name (a name the
+# KI entered themselves is never touched). „Beispiel“ showed on public course pages and certificates.
+FORMER_PROGRAMME_NAMES = {
+    "landesfoerderung-ehrenamt-2025": "Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025, Beispiel)",
+}
 
 
 def ensure_default_funding_programmes() -> None:
@@ -350,6 +357,9 @@ def ensure_default_funding_programmes() -> None:
                 "valid_to": date.fromisoformat(valid_to) if valid_to else None,
             },
         )
+        if FORMER_PROGRAMME_NAMES.get(code) == programme.name:
+            programme.name = name
+            programme.save(update_fields=["name"])
         for block_code, block_name in blocks:
             BuildingBlock.objects.get_or_create(
                 programme=programme, code=block_code, defaults={"name": block_name}

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import ConsentRecord, User
+from municipalities.holidays import next_working_day
 from municipalities.models import (
     BuildingBlock,
     District,
@@ -28,10 +29,12 @@ from .accounts import record_profile_consents
 from .models import (
     NEWCOMER_CONSENT_VERSION,
     PRIVACY_NOTICE_VERSION,
+    TEACHING_UNIT_MINUTES,
     Course,
     CourseSession,
     Qualification,
     Volunteer,
+    teaching_units_for,
 )
 
 COURSES = [
@@ -136,8 +139,12 @@ def seed(*, with_users: bool, stdout=None) -> None:
     for title, topic, sessions, units, capacity, slug, days in COURSES:
         if Course.objects.filter(district=district, title=title).exists():
             continue
-        first_day = today + timedelta(days=days)
-        first = timezone.make_aware(datetime.combine(first_day, time(18)))
+        session_days = _session_days(today + timedelta(days=days), sessions)
+        first = timezone.make_aware(datetime.combine(session_days[0], time(18)))
+        # Each session lasts its share of the units, 45 minutes each, so that the units on the
+        # certificate and in the evidence are what the sessions add up to.
+        session_minutes = int(Decimal(units) * TEACHING_UNIT_MINUTES / sessions)
+        units = teaching_units_for(session_minutes * sessions)
         past = days < 0
         municipality = Municipality.objects.filter(slug=slug).first()
         course = Course.objects.create(
@@ -156,12 +163,12 @@ def seed(*, with_users: bool, stdout=None) -> None:
             course.funding_programme, course.building_block = programme, block
             course.save(update_fields=["funding_programme", "building_block"])
         course.trainers.add(trainer)
-        for number in range(sessions):
-            start = first + timedelta(days=7 * number)
+        for number, day in enumerate(session_days):
+            start = timezone.make_aware(datetime.combine(day, time(18)))
             CourseSession.objects.create(
                 course=course,
                 start=start,
-                end=start + timedelta(hours=3),
+                end=start + timedelta(minutes=session_minutes),
                 topics=f"Teil {number + 1}: {topic}",
             )
         created_courses += 1
@@ -176,6 +183,17 @@ def seed(*, with_users: bool, stdout=None) -> None:
                 _register_while_open(course, volunteer)
     if stdout:
         stdout.write(f"  {created_courses} Kurse, {len(volunteers)} Ehrenamtliche")
+
+
+def _session_days(first, count: int) -> list:
+    """Weekly dates from ``first`` that fall on no Sunday and no NRW public holiday (a session
+    that would is moved to the next working day)."""
+    days, day = [], first
+    for _number in range(count):
+        day = next_working_day(day)
+        days.append(day)
+        day += timedelta(days=7)
+    return days
 
 
 def _register_while_open(course: Course, volunteer: Volunteer) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from kreisintegration.pdf import _refuse_fetch, html_to_pdf  # noqa: F401 - _refuse_fetch for tests
 from municipalities import identity
+from municipalities.selectors import portal_district
 from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -162,6 +163,20 @@ def certificate_pdf(registration: Registration) -> bytes:
             "verification_url": verification_url(registration.certificate_code),
             "logo": identity.logo_data_uri(course.district),
             "document_title": _("Teilnahmebescheinigung"),
+        },
+    )
+
+
+def own_data_pdf(*, user, sections) -> bytes:
+    """„Meine Daten“ as a document; ``sections`` from :func:`volunteers.own_data_document.readable_own_data`."""
+    return render_pdf(
+        "volunteers/pdf/own_data.html",
+        {
+            "sections": sections,
+            "person": user,
+            "district": portal_district(),
+            "document_title": _("Meine Daten"),
+            "generated_at": timezone.now(),
         },
     )
 

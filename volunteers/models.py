@@ -128,6 +128,15 @@ class Qualification(models.Model):
         return self.name
 
 
+# One teaching unit (Unterrichtseinheit, UE) is 45 minutes: the unit of the funding evidence.
+TEACHING_UNIT_MINUTES = 45
+
+
+def teaching_units_for(minutes: float) -> Decimal:
+    """Teaching units of ``minutes`` of teaching, to one decimal (135 minutes → 3.0 UE)."""
+    return (Decimal(minutes) / TEACHING_UNIT_MINUTES).quantize(Decimal("0.1"))
+
+
 class Course(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
@@ -219,6 +228,11 @@ class Course(models.Model):
     def audit_label(self) -> str:
         return self.title
 
+    def scheduled_teaching_units(self) -> Decimal:
+        """The length of the sessions in teaching units of 45 minutes (what ``teaching_units``
+        should say; the evidence and the certificate show ``teaching_units``)."""
+        return sum((session.teaching_units for session in self.sessions.all()), Decimal(0))
+
     def clean(self) -> None:
         super().clean()
         if self.building_block_id and self.building_block.programme_id != self.funding_programme_id:
@@ -252,6 +266,10 @@ class CourseSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} – {self.start:%d.%m.%Y}"
+
+    @property
+    def teaching_units(self) -> Decimal:
+        return teaching_units_for((self.end - self.start).total_seconds() / 60)
 
 
 class Registration(models.Model):

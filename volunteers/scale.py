@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -28,9 +27,11 @@ from .models import (
     Registration,
     Volunteer,
     VolunteerLanguage,
+    teaching_units_for,
 )
 
 VOLUNTEERS_PER_DISTRICT = 500
+SESSION_MINUTES = 180
 COURSES_PER_DISTRICT = 50
 TRAINERS_PER_DISTRICT = 3
 EMAIL_DOMAIN = "ehrenamt.bench.example.org"
@@ -121,6 +122,7 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
         first_day = today + timedelta(days=rng.randrange(-330, 200))
         first = timezone.make_aware(datetime.combine(first_day, time(18)))
         municipality = rng.choice(municipalities)
+        session_count = rng.choice([1, 2, 2, 3, 4])
         courses.append(
             Course(
                 district=district,
@@ -134,16 +136,19 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
                 capacity=rng.choice([12, 15, 16, 20, 25]),
                 registration_opens=first - timedelta(days=90),
                 registration_closes=first - timedelta(days=2),
-                teaching_units=Decimal(rng.choice([3, 4, 6, 9, 12])),
+                # sessions of three hours: four teaching units of 45 minutes each
+                teaching_units=teaching_units_for(SESSION_MINUTES * session_count),
                 funding_programme=programme,
                 building_block=block,
                 status=Course.Status.COMPLETED if first_day < today else Course.Status.PUBLISHED,
             )
         )
-        sessions_of[number] = [first + timedelta(days=7 * n) for n in range(rng.choice([1, 2, 2, 3, 4]))]
+        sessions_of[number] = [first + timedelta(days=7 * n) for n in range(session_count)]
     Course.objects.bulk_create(courses)
     sessions = [
-        CourseSession(course=course, start=start, end=start + timedelta(hours=3), topics=f"Teil {n + 1}")
+        CourseSession(
+            course=course, start=start, end=start + timedelta(minutes=SESSION_MINUTES), topics=f"Teil {n + 1}"
+        )
         for index, course in enumerate(courses)
         for n, start in enumerate(sessions_of[index])
     ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("ehrenamt/bestaetigen/<str:token>/", account.ConfirmEmailView.as_view(), name="confirm_email"),
     path("ehrenamt/profil/", account.ProfileView.as_view(), name="profile"),
     path("ehrenamt/meine-daten.json", account.DataExportView.as_view(), name="data_export"),
+    path("ehrenamt/meine-daten/", account.OwnDataPageView.as_view(), name="own_data"),
+    path("ehrenamt/meine-daten.pdf", account.OwnDataPdfView.as_view(), name="own_data_pdf"),
     path("ehrenamt/konto-loeschen/", account.DeleteAccountView.as_view(), name="delete_account"),
     path(
         "ehrenamt/einwilligungen/<str:kind>/widerrufen/",
@@ -68,4 +70,5 @@ urlpatterns = [
     path("foerdernachweis/", reports.EvidenceView.as_view(), name="evidence"),
     path("komm-an/kennzahlen/", reports.FiguresView.as_view(), name="figures"),
     path("ehrenamtliche/", reports.VolunteerSearchView.as_view(), name="volunteer_search"),
+    path("ehrenamtliche/<int:pk>/", reports.VolunteerContactView.as_view(), name="volunteer_contact"),
 ]

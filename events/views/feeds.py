@@ -11,7 +11,6 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse, JsonResponse
@@ -167,10 +166,15 @@ def answers_cors_preflight(view):
     return wrapped
 
 
+def _request_base_url(request) -> str:
+    """Scheme and host of this request; ``get_host()`` refuses a host outside ALLOWED_HOSTS (400)."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def _page_link(request, page_number: int) -> str:
     params = request.GET.copy()
     params["page"] = str(page_number)
-    return f"{settings.SITE_URL}{request.path}?{urlencode(sorted(params.items()))}"
+    return f"{_request_base_url(request)}{request.path}?{urlencode(sorted(params.items()))}"
 
 
 @csrf_exempt  # read-only: a POST gets a clean 405, not a CSRF page
@@ -201,7 +205,10 @@ def api_events(request):
             "count": paginator.count,
             "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
             "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
-            "results": [serialize_occurrence(occurrence) for occurrence in page.object_list],
+            "results": [
+                serialize_occurrence(occurrence, base_url=_request_base_url(request))
+                for occurrence in page.object_list
+            ],
         }
     )
 
@@ -231,6 +238,6 @@ def api_docs(request):
                 (name, field.get("description", ""))
                 for name, field in document["components"]["schemas"]["Occurrence"]["properties"].items()
             ],
-            "example_url": f"{settings.SITE_URL}/api/events/?municipality=unna&start=2026-03-01&end=2026-03-31",
+            "example_url": f"{_request_base_url(request)}/api/events/?municipality=unna&start=2026-03-01&end=2026-03-31",
         },
     )

@@ -215,7 +215,7 @@ def test_staff_sees_own_district_entries_and_not_another_districts(
     )
     client.force_login(ki_staff)
     page = client.get(LOG_URL).content.decode()
-    assert f"#{course.pk}" in page
+    assert "Interkulturelle Kompetenz" in page and f"#{course.pk}" not in page
     assert "Ольга Петрова" not in page and "Kurs anderswo" not in page
 
     client.force_login(other_district_staff)
@@ -403,3 +403,49 @@ def test_removing_a_contact_through_the_portal_is_recorded_with_the_actor(
     assert (change.actor, change.district_id, change.object_repr) == (ki_staff, unna.district_id, "Unna")
     rows = client.get(LOG_URL, {"kind": "change_delete"}).context["rows"]
     assert [(row["obj_type"], row["actor"]) for row in rows] == [("municipalities.membership", ki_staff)]
+
+
+# --- readable entries --------------------------------------------------------------------------
+
+
+def test_log_reads_as_german_with_names_labels_and_local_minutes(client, ki_staff, unna, contact_unna):
+    from municipalities.audit_log import audit_entries_visible_to, describe_entries
+
+    event = _submitted_event(contact_unna, unna)
+    client.force_login(ki_staff)
+    client.post(reverse("events:review", kwargs={"pk": event.pk}), {"decision": "approve", "comment": ""})
+    membership = Membership.objects.get(user=contact_unna)
+    page = client.get(LOG_URL).content.decode()
+
+    # the review: status labels, the reviewer's name, the time in Europe/Berlin to the minute
+    assert "Status: zur Prüfung eingereicht → veröffentlicht" in page
+    assert f"Geprüft von: leer → {ki_staff.full_name}" in page
+    reviewed = timezone.localtime(Event.objects.get(pk=event.pk).reviewed_at)
+    assert f"Geprüft am: leer → {reviewed:%d.%m.%Y %H:%M}" in page
+    # the membership's creation names the person, the municipality and the role, not numbers
+    rows = describe_entries(
+        list(audit_entries_visible_to(ki_staff, filters={"object_type": "municipalities.membership"}))
+    )
+    created = next(row for row in rows if row["obj_id"] == str(membership.pk))
+    assert dict(created["details"]) == {
+        "Person": contact_unna.full_name,
+        "Kommune": "Unna",
+        "Rolle": membership.get_role_display(),
+    }
+    for raw in ("None", " → 1", "status:", "reviewed_by", "+00:00", "#"):
+        assert raw not in " ".join(row["what"] for row in rows) + page.split("<tbody>")[1], raw
+    stamp = timezone.localtime(ModelChange.objects.latest("timestamp").timestamp)
+    assert f"{stamp:%d.%m.%Y, %H:%M}" in page
+    assert f'datetime="{stamp:%Y-%m-%dT%H:%M%z}"' in page
+
+
+def test_search_criteria_and_sessions_are_shown_by_name(client, ki_staff, unna, trainer, course, participant):
+    session = course.sessions.order_by("start").first()
+    client.force_login(trainer)
+    client.get(reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk}))
+    client.force_login(ki_staff)
+    client.get(reverse("volunteers:volunteer_search"), {"municipality": unna.slug})
+    page = client.get(LOG_URL).content.decode()
+    assert "Suchkriterien: Wohnort (Kommune): Unna" in page
+    assert f"Termin: {timezone.localtime(session.start):%d.%m.%Y %H:%M}" in page
+    assert "municipality" not in page.split("<tbody>")[1]

@@ -267,6 +267,8 @@ MATRIX = {
         {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
     ),
     "volunteers:data_export": (None, {"GET": logged_in(200), "POST": logged_in(405)}),
+    "volunteers:own_data": (None, {"GET": logged_in(200), "POST": logged_in(405)}),
+    "volunteers:own_data_pdf": (None, {"GET": logged_in(200), "POST": logged_in(405)}),
     "volunteers:delete_account": (
         None,
         {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
@@ -320,6 +322,10 @@ MATRIX = {
     "volunteers:evidence": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "volunteers:figures": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "volunteers:volunteer_search": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "volunteers:volunteer_contact": (
+        "volunteer_profile",
+        {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})},
+    ),
     # the certificate belongs to its volunteer (and KI staff); everyone else is told it does not exist
     "volunteers:certificate": (
         "own_certificate",
@@ -501,6 +507,7 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
         "registration": registration,
         "certificate": certificate,
         "own_certificate": own_certificate,
+        "volunteer_profile": volunteer.volunteer,
         "report": done_report(unna.district, ki_staff),
         "field_of_action": FieldOfAction.objects.create(
             district=unna.district, name="Sprache & Bildung", slug="sprache"
@@ -611,6 +618,8 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(
             name, kwargs={"pk": objects["course"].pk, "session_pk": objects["course"].sessions.first().pk}
         )
+    if key == "volunteer_profile":
+        return reverse(name, kwargs={"pk": objects["volunteer_profile"].pk})
     if key == "own_certificate":
         return reverse(name, kwargs={"pk": objects["own_certificate"].pk})
     if key == "certificate":

@@ -252,3 +252,29 @@ def test_logo_of_another_name_or_without_logo_is_not_found(client, district):
         client.get(reverse("municipalities:district_logo", kwargs={"slug": "gibt-es-nicht"})).status_code
         == 404
     )
+
+
+def test_header_shows_the_district_logo_with_its_alternative_text(client, district):
+    district.logo_alt = "Wappen des Kreises Unna: ein roter Adler"
+    with_logo(district, "wappen.svg", GOOD_SVG)
+    cache.clear()
+    page = client.get(reverse("home")).content.decode()
+    header = page.split('<header class="ki-header">', 1)[1].split("</header>", 1)[0]
+    logo_url = reverse("municipalities:district_logo", kwargs={"slug": district.slug})
+    assert (
+        f'<img class="ki-header__logo" src="{logo_url}" alt="Wappen des Kreises Unna: ein roter Adler">'
+        in header
+    )
+    assert client.get(logo_url).status_code == 200
+
+
+def test_header_logo_without_own_alternative_text_names_the_district(client, district):
+    with_logo(district, "logo.png", png_bytes())
+    cache.clear()
+    page = client.get(reverse("home")).content.decode()
+    assert f'alt="Logo: {district.name}"' in page
+
+
+def test_header_without_logo_has_no_image(client, district):
+    page = client.get(reverse("home")).content.decode()
+    assert "ki-header__logo" not in page

@@ -183,8 +183,8 @@ def test_trend_shows_both_years_and_signed_changes(page_2025):
     trend = page[page.index('id="trend-heading"') :]
     trend = trend[: trend.index("</table>")]
     assert "Entwicklung: 2024 und 2025 im Vergleich" in trend
-    assert trend.count('<th scope="colgroup" colspan="3">') == 4
-    unna = trend[trend.index('<th scope="row">Unna</th>') :].split("</tr>")[0]
+    assert trend.count('<th scope="colgroup" colspan="3"') == 4
+    unna = trend[trend.index('headers="trend-municipality">Unna</th>') :].split("</tr>")[0]
     assert re.findall(r">([^<]+)</td>", unna) == [
         "2",
         "4",
@@ -201,6 +201,59 @@ def test_trend_shows_both_years_and_signed_changes(page_2025):
     ]
     district = trend[trend.index("Kreis insgesamt") :].split("</tr>")[0]
     assert re.findall(r">([^<]+)</td>", district)[6:9] == ["2", "2", "±0"]
+
+
+def _table_after(page: str, marker: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(page[page.index(marker) :], "html.parser").find("table")
+
+
+def test_trend_tables_two_row_header_is_valid_with_colgroups_and_headers(page_2025):
+    table = _table_after(main_of(page_2025), 'id="trend-heading"')
+    groups = table.find_all("colgroup", recursive=False)
+    assert [int(group.get("span", 1)) for group in groups] == [1, 3, 3, 3, 3]
+    header_rows = table.thead.find_all("tr")
+    assert len(header_rows) == 2
+    ids = {th["id"]: th for th in table.find_all("th")}
+    # the first row: „Kommune“ over both rows, then four groups of three columns
+    first = header_rows[0].find_all("th")
+    assert (first[0]["scope"], first[0]["rowspan"]) == ("col", "2")
+    assert [(th["scope"], th["colspan"]) for th in first[1:]] == [("colgroup", "3")] * 4
+    assert not table.thead.find_all("td")  # no empty header cell
+    # every data cell names its row, its group and its column, in that order, and nothing else
+    for row in table.tbody.find_all("tr"):
+        row_header = row.find("th")
+        assert row_header["scope"] == "row"
+        for index, cell in enumerate(row.find_all("td")):
+            row_id, group_id, column_id = cell["headers"]
+            assert row_id == row_header["id"]
+            assert group_id == f"trend-g{index // 3 + 1}"
+            assert ids[column_id]["headers"] == [group_id]
+            assert column_id.startswith(group_id + "-")
+
+
+def test_footnote_links_have_names_that_contain_their_visible_text(
+    client, ki_staff, contact_unna, year2025, page_2025
+):
+    from bs4 import BeautifulSoup
+
+    client.force_login(contact_unna)
+    comparison = client.get(reverse("overview:comparison", args=["unna"]), {"year": "2025"}).content.decode()
+    links = []
+    for page in (page_2025, comparison):
+        links += BeautifulSoup(main_of(page), "html.parser").select('a[href="#official-statistics"]')
+    assert len(links) == 2
+    for link in links:
+        assert not link.has_attr("aria-label")  # the name comes from the text, visible part included
+        visible = "".join(
+            str(part)
+            for part in link.contents
+            if isinstance(part, str) or "kern-sr-only" not in part.get("class", [])
+        )
+        name = link.get_text()
+        assert visible.strip() == "1" and visible.strip() in name
+        assert name == "Fußnote 1: Hinweis zur amtlichen Statistik"
 
 
 def test_komm_an_block_leads_with_newcomers_who_volunteer(page_2025):

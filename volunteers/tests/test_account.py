@@ -1001,6 +1001,8 @@ MATRIX = {
     "confirm_email": {"GET": statuses(200, 200, 200), "POST": statuses(302, 200, 200)},
     "profile": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
     "data_export": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
+    "own_data": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
+    "own_data_pdf": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
     "delete_account": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
     "withdraw_consent": {"GET": statuses(302, 200, 302), "POST": statuses(302, 302, 302)},
 }

@@ -397,6 +397,10 @@ MATRIX = {
         (LOGIN, 403, 403, 403, 403, 200),
         (LOGIN, 403, 403, 403, 403, 405),
     ),
+    "volunteer_contact": _row(
+        (LOGIN, 403, 403, 403, 403, 200),
+        (LOGIN, 403, 403, 403, 403, 405),
+    ),
     # Somebody else's certificate does not exist for them (404), whatever their role.
     "certificate": _row(
         (LOGIN, 200, 404, 404, 404, 200),
@@ -408,7 +412,7 @@ MATRIX = {
 # added to the matrix above.
 OWN_URL_NAMES = {
     "participants", "participants_export", "attendance", "complete", "course_evidence", "evidence",
-    "figures", "volunteer_search", "certificate",
+    "figures", "volunteer_search", "volunteer_contact", "certificate",
 }  # fmt: skip
 
 
@@ -457,6 +461,9 @@ def matrix_world(district, trainer, volunteer, unna, contact_unna, contact_luene
             "evidence": reverse("volunteers:evidence"),
             "figures": reverse("volunteers:figures"),
             "volunteer_search": reverse("volunteers:volunteer_search"),
+            "volunteer_contact": reverse(
+                "volunteers:volunteer_contact", kwargs={"pk": volunteer.volunteer.pk}
+            ),
             "certificate": reverse("volunteers:certificate", kwargs={"pk": certified.pk}),
         },
     }

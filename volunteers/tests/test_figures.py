@@ -32,6 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from municipalities.models import BuildingBlock, DistrictRole, FundingProgramme, Language
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
 from volunteers import figures, services
@@ -461,17 +462,56 @@ def test_search_finds_language_mediators_by_language_town_and_qualification(clie
         "Semhar Tesfay",
         "Şengül Yıldız",
     ]
-    assert len(names(search(client, ki_staff))) == 3  # everybody who is not anonymised
 
     page = search(client, ki_staff, language="ti").content.decode()
     assert "Tigrinya</span> (Muttersprache)" in page and "Arabisch</span> (gut)" in page
-    assert "+49 2306 12345" in page and "Lünen" in page and "Sprachmittlung" in page
+    assert "Lünen" in page and "Sprachmittlung" in page
     assert "Ehemals Tigrinya" not in page
+
+
+def test_search_lists_nobody_until_a_filter_is_set(client, ki_staff, mediators):
+    for params in ({}, {"language": "", "municipality": "", "qualification": ""}):
+        response = search(client, ki_staff, **params)
+        assert response.status_code == 200
+        assert response.context["page_obj"] is None
+        page = response.content.decode()
+        assert "Bitte mindestens einen Filter wählen." in page
+        assert "Semhar" not in page and "Yıldız" not in page
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.SEARCHED_VOLUNTEERS).exists()
+
+
+def test_contact_details_only_on_the_results_detail_page_and_logged(client, ki_staff, mediators):
+    semhar = mediators["semhar"]
+    response = search(client, ki_staff, language="ti")
+    page = response.content.decode()
+    results = page.split("<table")[1].split("</table>")[0]
+    assert semhar.user.email not in page and "mailto:" not in results and "+49 2306 12345" not in page
+    detail_url = reverse("volunteers:volunteer_contact", kwargs={"pk": semhar.pk})
+    assert f'href="{detail_url}?language=ti"' in page
+
+    detail = client.get(detail_url, {"language": "ti"}).content.decode()
+    assert f'href="mailto:{semhar.user.email}"' in detail and "+49 2306 12345" in detail
+    assert f'{reverse("volunteers:volunteer_search")}?language=ti"' in detail  # back to the same results
+    entry = AuditEvent.objects.get(action=AuditEvent.Action.VIEWED_VOLUNTEER_CONTACT)
+    assert (entry.actor, entry.object_id) == (ki_staff, str(semhar.pk))
+    assert semhar.user.email not in str(entry.details) + entry.description
+
+
+def test_contact_page_refuses_anonymised_and_other_districts_volunteers(client, ki_staff, mediators):
+    gone = mediators["gone"]
+    Volunteer.objects.filter(pk=gone.pk).update(anonymised_at=timezone.now(), user=None)
+    client.force_login(ki_staff)
+    assert client.get(reverse("volunteers:volunteer_contact", kwargs={"pk": gone.pk})).status_code == 404
+    soest = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
+    staff_soest = make_district_role(soest, DistrictRole.Role.KI_STAFF)
+    client.force_login(staff_soest)
+    url = reverse("volunteers:volunteer_contact", kwargs={"pk": mediators["semhar"].pk})
+    assert client.get(url).status_code == 404
 
 
 def test_search_never_shows_anonymised_volunteers(client, ki_staff, mediators):
     Volunteer.objects.filter(pk=mediators["gone"].pk).update(anonymised_at=timezone.now(), user=None)
-    assert "Ehemals" not in " ".join(names(search(client, ki_staff)))
+    assert "Ehemals" not in " ".join(names(search(client, ki_staff, language="ti")))
 
 
 def test_search_with_unknown_filter_is_a_bad_request(client, ki_staff, mediators):
@@ -484,7 +524,7 @@ def test_search_is_scoped_to_the_staff_members_district(client, mediators):
     soest = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
     MunicipalityFactory(district=soest, name="Soest", slug="soest", ags="05974040")
     staff_soest = make_district_role(soest, DistrictRole.Role.KI_STAFF)
-    assert names(search(client, staff_soest)) == []
+    assert names(search(client, staff_soest, language="ti")) == []
     assert search(client, staff_soest, municipality="unna").status_code == 400
 
 

@@ -28,7 +28,7 @@ from accounts.models import AuditEvent
 from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
 
-from .. import accounts
+from .. import accounts, documents
 from ..forms import (
     DeleteAccountForm,
     LanguageSkillFormSet,
@@ -36,6 +36,7 @@ from ..forms import (
     SignupForm,
     VolunteerProfileForm,
 )
+from ..own_data_document import readable_own_data
 from ..permissions import volunteer_of
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -232,19 +233,30 @@ class ProfileView(OwnVolunteerMixin, View):
         return redirect("volunteers:profile")
 
 
+class OwnDataMixin(LoginRequiredMixin):
+    """The logged-in person's own data (any role); each look or download is logged once."""
+
+    audit_format = "json"
+
+    def own_data(self) -> dict:
+        data = accounts.export_own_data(user=self.request.user)
+        own_profile = volunteer_of(self.request.user)
+        record_audit_event(
+            actor=self.request.user,
+            action=AuditEvent.Action.EXPORTED_OWN_DATA,
+            target=self.request.user,
+            district_id=own_profile.district_id if own_profile else None,
+            details={} if self.audit_format == "json" else {"format": self.audit_format},
+        )
+        return data
+
+
 @method_decorator(never_cache, name="dispatch")
-class DataExportView(LoginRequiredMixin, View):
+class DataExportView(OwnDataMixin, View):
     """All data about the logged-in person as a JSON download (any role: it is their own data)."""
 
     def get(self, request):
-        data = accounts.export_own_data(user=request.user)
-        own_profile = volunteer_of(request.user)
-        record_audit_event(
-            actor=request.user,
-            action=AuditEvent.Action.EXPORTED_OWN_DATA,
-            target=request.user,
-            district_id=own_profile.district_id if own_profile else None,
-        )
+        data = self.own_data()
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
@@ -252,6 +264,32 @@ class DataExportView(LoginRequiredMixin, View):
         filename = f"meine-daten-kreisintegration-{timezone.localdate():%Y-%m-%d}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class OwnDataPageView(OwnDataMixin, View):
+    """„Meine Daten“ to read: the same content as the JSON download, in plain German."""
+
+    audit_format = "html"
+
+    def get(self, request):
+        return render(
+            request,
+            "volunteers/account/own_data.html",
+            {"sections": readable_own_data(self.own_data())},
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class OwnDataPdfView(OwnDataMixin, View):
+    """„Meine Daten“ as a tagged PDF (PDF/UA-1), the same content as the page and the JSON."""
+
+    audit_format = "pdf"
+
+    def get(self, request):
+        content = documents.own_data_pdf(user=request.user, sections=readable_own_data(self.own_data()))
+        filename = f"meine-daten-kreisintegration-{timezone.localdate():%Y-%m-%d}.pdf"
+        return documents.file_response(content, documents.PDF_CONTENT_TYPE, filename)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -218,8 +218,36 @@ class VolunteerSearchForm(forms.Form):
         self.fields["municipality"].queryset = municipalities_administered_by(user).order_by("name")
 
 
+def _searchable_volunteers(user):
+    """Volunteers a KI staff member may find: their districts, with an active account (never
+    anonymised ones)."""
+    return (
+        permissions.volunteers_visible_to(user)
+        .filter(user__isnull=False, user__is_active=True)
+        .select_related("user", "municipality")
+        .prefetch_related(
+            Prefetch(
+                "languages",
+                queryset=VolunteerLanguage.objects.select_related("language").order_by(
+                    "language__position", "language__name"
+                ),
+            ),
+            Prefetch(
+                "qualifications",
+                queryset=VolunteerQualification.objects.select_related("qualification").order_by(
+                    "qualification__name"
+                ),
+            ),
+        )
+    )
+
+
 class VolunteerSearchView(KIStaffRequiredMixin, View):
-    """Find volunteers, e.g. a language mediator for Tigrinya in Lünen; never anonymised ones."""
+    """Find volunteers, e.g. a language mediator for Tigrinya in Lünen; never anonymised ones.
+
+    Data minimisation: nobody is listed until at least one filter is set, and the list shows no
+    contact details; e-mail address and phone are on the detail page of one result (logged).
+    """
 
     template_name = "volunteers/reports/volunteer_search.html"
     page_size = 50
@@ -228,27 +256,12 @@ class VolunteerSearchView(KIStaffRequiredMixin, View):
         form = VolunteerSearchForm(request.GET or None, user=request.user)
         if form.is_bound and not form.is_valid():
             return render(request, self.template_name, {"form": form, "page_obj": None}, status=400)
-        volunteers = (
-            permissions.volunteers_visible_to(request.user)
-            .filter(user__isnull=False, user__is_active=True)
-            .select_related("user", "municipality")
-            .prefetch_related(
-                Prefetch(
-                    "languages",
-                    queryset=VolunteerLanguage.objects.select_related("language").order_by(
-                        "language__position", "language__name"
-                    ),
-                ),
-                Prefetch(
-                    "qualifications",
-                    queryset=VolunteerQualification.objects.select_related("qualification").order_by(
-                        "qualification__name"
-                    ),
-                ),
-            )
-            .order_by("user__full_name", "pk")
-        )
-        filters = form.cleaned_data if form.is_bound else {}
+        filters = {
+            name: value for name, value in (form.cleaned_data if form.is_bound else {}).items() if value
+        }
+        if not filters:
+            return render(request, self.template_name, {"form": form, "page_obj": None})
+        volunteers = _searchable_volunteers(request.user).order_by("user__full_name", "pk")
         if filters.get("qualification"):
             volunteers = volunteers.filter(qualifications__qualification=filters["qualification"])
         if filters.get("language"):
@@ -258,6 +271,22 @@ class VolunteerSearchView(KIStaffRequiredMixin, View):
         page_obj = Paginator(volunteers, self.page_size).get_page(request.GET.get("page"))
         _record_search(request.user, filters, page_obj.number)
         return render(request, self.template_name, {"form": form, "page_obj": page_obj})
+
+
+class VolunteerContactView(KIStaffRequiredMixin, View):
+    """One search result with the contact details; each look is logged (who saw whose contact)."""
+
+    template_name = "volunteers/reports/volunteer_contact.html"
+
+    def get(self, request, pk: int):
+        volunteer = get_object_or_404(_searchable_volunteers(request.user), pk=pk)
+        record_audit_event(
+            actor=request.user,
+            action=AuditEvent.Action.VIEWED_VOLUNTEER_CONTACT,
+            target=volunteer,
+            district_id=volunteer.district_id,
+        )
+        return render(request, self.template_name, {"volunteer": volunteer})
 
 
 def _record_search(user, filters: dict, page: int) -> None:
