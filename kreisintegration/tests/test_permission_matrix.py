@@ -52,6 +52,8 @@ MATRIX = {
     "imprint": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "privacy": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "accessibility": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "easy_language": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "sign_language": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "dashboard": (
         None,
         {
