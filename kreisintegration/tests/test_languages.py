@@ -170,6 +170,7 @@ def test_leichte_sprache_page_explains_content_navigation_and_accessibility(clie
     ):
         assert f">{heading}</h2>" in page
     assert "Barriere·frei bedeutet:" in page  # a hard word is explained
+    assert f"Das Integrations·zentrum arbeitet {district.locative}." in page
     assert district.ki_email in page
     assert f'href="{reverse("accessibility")}"' in page
     assert f'href="{reverse("sign_language")}"' in page
@@ -215,3 +216,39 @@ def test_sign_language_video_comes_from_own_storage_with_captions(client, distri
     )
     assert 'aria-describedby="dgs-text-alternative"' in page
     assert "<iframe" not in page
+
+
+def test_dates_follow_the_language_convention():
+    import datetime
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    thursday = datetime.date(2026, 12, 10)
+    formatted = {}
+    for code in ("de", "ar", "ru", "tr"):
+        with translation.override(code):
+            formatted[code] = date_format(thursday, translation.gettext("l, j. F Y"))
+    assert formatted["de"] == "Donnerstag, 10. Dezember 2026"
+    assert formatted["ar"] == "الخميس، 10 ديسمبر 2026"
+    assert "10 декабря 2026" in formatted["ru"]  # the month in the genitive, no German full stop
+    assert formatted["tr"] == "10 Aralık 2026 Perşembe"
+
+
+def test_calendar_shows_arabic_dates_in_arabic_order(client, district, contact_unna, unna):
+    import datetime
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from events.models import Event
+    from events.tests.factories import make_event
+
+    start = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).replace(hour=18, minute=0)
+    make_event(by=contact_unna, municipality=unna, start=start, status=Event.Status.APPROVED)
+    page = in_language(client, "ar").get(reverse("events:calendar")).content.decode()
+    with translation.override("ar"):
+        day_heading = date_format(start, "l، j F Y")
+        german_style = date_format(start, "l, j. F Y")
+    assert f">{day_heading}</h3>" in page
+    assert german_style not in page
