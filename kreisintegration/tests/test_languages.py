@@ -252,3 +252,19 @@ def test_calendar_shows_arabic_dates_in_arabic_order(client, district, contact_u
         german_style = date_format(start, "l, j. F Y")
     assert f">{day_heading}</h3>" in page
     assert german_style not in page
+
+
+def test_confirmation_mail_speaks_the_language_of_the_sign_up(
+    client, district, mailoutbox, django_capture_on_commit_callbacks
+):
+    from volunteers.tests.test_account import signup_data
+
+    client.post(reverse("set_language"), {"language": "ar"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("volunteers:signup"), signup_data(full_name="مريم حداد"))
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    assert mail.subject == "يرجى تأكيد عنوان بريدك الإلكتروني – Kreisintegration"
+    assert "شكرًا جزيلًا على تسجيلك" in mail.body
+    [(html, _mime)] = mail.alternatives
+    assert '<html lang="ar" dir="rtl">' in html
