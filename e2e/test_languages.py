@@ -142,3 +142,20 @@ def test_right_to_left_pages_reflow_at_320_px(new_context, live_server, public_p
             too_wide.append(f"{path} cut at the left: {cut}")
         save_screenshot(page, f"320px-{language}{path}")
     assert not too_wide, "Pages wider than the screen: " + ", ".join(too_wide)
+
+
+def test_volunteer_area_in_arabic_is_accessible(new_context, live_server, public_pages, volunteer):
+    from conftest import PASSWORD
+    from e2e.conftest import login
+
+    page = new_context().new_page()
+    login(page, live_server, volunteer.email, PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    violations = []
+    for path in ("/ehrenamt/", "/ehrenamt/profil/"):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        violations += axe_violations(page)
+        save_screenshot(page, f"ar{path}")
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)

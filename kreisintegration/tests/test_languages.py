@@ -268,3 +268,19 @@ def test_confirmation_mail_speaks_the_language_of_the_sign_up(
     assert "شكرًا جزيلًا على تسجيلك" in mail.body
     [(html, _mime)] = mail.alternatives
     assert '<html lang="ar" dir="rtl">' in html
+
+
+@pytest.mark.parametrize(
+    ("url_name", "code", "expected"),
+    [
+        ("volunteers:my_courses", "ar", "التسجيلات الحالية"),
+        ("volunteers:my_courses", "uk", "Мої кваліфікації"),
+        ("volunteers:profile", "fa", "نمایهٔ داوطلبی من"),
+        ("volunteers:profile", "tr", "Gönüllü profilim"),
+    ],
+)
+def test_volunteer_area_is_translated(client, volunteer, url_name, code, expected):
+    client.force_login(volunteer)
+    response = in_language(client, code).get(reverse(url_name))
+    assert response.status_code == 200
+    assert expected in response.content.decode()
