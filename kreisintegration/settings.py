@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_list
+from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -279,9 +279,19 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if DEBUG and not os.environ.get("REDIS_URL"):
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
-# Internationalisation: German first, English available; times in Europe/Berlin.
+# Internationalisation: German first, English available, and the newcomers' languages for the
+# public and volunteer pages (Arabic and Persian right-to-left). A string a catalogue lacks is
+# shown in German, the source language; staff screens stay German/English.
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+LANGUAGES = [
+    ("de", _("Deutsch")),
+    ("en", _("Englisch")),
+    ("ar", _("Arabisch")),
+    ("tr", _("Türkisch")),
+    ("uk", _("Ukrainisch")),
+    ("ru", _("Russisch")),
+    ("fa", _("Persisch")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -434,6 +444,10 @@ PORT = env_int("PORT", 8000)
 SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 # Which district the public pages present when the database holds several.
 PORTAL_DISTRICT_SLUG = os.environ.get("PORTAL_DISTRICT_SLUG", "")
+# BITV 2.0 § 4: the start page's explanation in German Sign Language, as files in the default
+# storage (names inside it, e.g. "dgs/portal.mp4" and "dgs/portal.vtt"); empty = "video is coming".
+DGS_VIDEO = env_str("DGS_VIDEO", "")
+DGS_CAPTIONS = env_str("DGS_CAPTIONS", "")
 # DCAT-AP.de "dcatde:contributorID" of the open-data catalogue: the data portal that passes the
 # catalogue on to GovData (for NRW's municipalities Open.NRW).
 OPENDATA_CONTRIBUTOR_ID = os.environ.get(

@@ -15,6 +15,8 @@ urlpatterns = [
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("leichte-sprache/", views.easy_language, name="easy_language"),
+    path("gebaerdensprache/", views.sign_language, name="sign_language"),
     path("konto/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

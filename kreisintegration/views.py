@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -114,6 +115,29 @@ def privacy(request):
 @require_safe
 def accessibility(request):
     return render(request, "pages/barrierefreiheit.html")
+
+
+@require_safe
+def easy_language(request):
+    """BITV 2.0 § 4: what the portal holds, how to use it and the accessibility statement, in Leichte Sprache."""
+    return render(request, "pages/leichte_sprache.html")
+
+
+@require_safe
+def sign_language(request):
+    """BITV 2.0 § 4: the same explanation in German Sign Language (DGS), as a video from our own storage.
+
+    The video and its captions are files in the portal's storage (``DGS_VIDEO``, ``DGS_CAPTIONS``):
+    no third-party player, nothing loaded from elsewhere. Until a video is configured the page
+    says that it is coming and links the Leichte-Sprache text, which is also its text alternative.
+    """
+    video = settings.DGS_VIDEO
+    captions = settings.DGS_CAPTIONS
+    context = {
+        "video_url": default_storage.url(video) if video else "",
+        "captions_url": default_storage.url(captions) if video and captions else "",
+    }
+    return render(request, "pages/gebaerdensprache.html", context)
 
 
 def too_many_requests(request, exception=None):

@@ -4,7 +4,9 @@ Datasets (per district, per year):
 
 * public events — every date (occurrence) of a published or cancelled event, CSV and JSON;
 * offers — events and measures per municipality and field of action, CSV (the matrix of the
-  district overview, from ``overview.figures``).
+  district overview, from ``overview.figures``);
+* the adopted Integrationskonzept's indicators — baseline, target and the district-wide values
+  per year (the figures of the public concept page), CSV.
 
 No dataset contains personal data: no contact persons, no participants, no free-text notes.
 The catalogue follows DCAT-AP.de (the German application profile of DCAT) with the licence
@@ -17,6 +19,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Max
@@ -25,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concept.models import ConceptVersion, GoalIndicator, Indicator, IndicatorValue
 from events.models import Event, EventOccurrence
 from events.recurrence import local_zone
 from municipalities.models import District
@@ -80,6 +84,26 @@ OFFER_COLUMNS = (
     "termine",
     "massnahmen",
     "angebote",
+)
+INDICATOR_COLUMNS = (
+    "konzept",
+    "laufzeit",
+    "handlungsfeld",
+    "ziel",
+    "kennzahl",
+    "einheit",
+    "quelle_art",
+    "quelle",
+    "ausgangsjahr",
+    "ausgangswert",
+    "zieljahr",
+    "zielwert",
+    "richtung",
+    "jahr",
+    "wert",
+    "wert_quelle",
+    "demodaten",
+    "ags",
 )
 
 
@@ -146,6 +170,8 @@ def public_event_records(*, district: District, year: int) -> Iterator[dict]:
 
 
 def _csv_cell(value):
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, list):
@@ -196,6 +222,73 @@ def offer_records(*, district: District, year: int) -> list[dict]:
     return rows
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    """12.5000 as 12.5 and 100.0000 as 100 (numbers stay unquoted in the CSV)."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
+def adopted_concept(*, district: District) -> ConceptVersion | None:
+    """The version of the district's Integrationskonzept in force (adopted by the Kreistag), if any."""
+    return (
+        ConceptVersion.objects.filter(concept__district=district, status=ConceptVersion.Status.ADOPTED)
+        .order_by("-adopted_on", "-pk")
+        .first()
+    )
+
+
+def indicator_records(*, district: District, version: ConceptVersion) -> list[dict]:
+    """One row per indicator of the version's goals and year with a district-wide value (one row
+    without value when none is stored yet): what the public concept page shows, in two queries.
+
+    Portal indicators are computed from the portal's own data, not stored; their rows carry the
+    baseline and target only, and ``quelle_art`` says where their values come from.
+    """
+    targets = list(
+        GoalIndicator.objects.filter(goal__version=version)
+        .select_related("goal__field_of_action", "indicator")
+        .order_by("goal__field_of_action__name", "goal__order", "goal__pk", "order", "pk")
+    )
+    values: dict[int, list[IndicatorValue]] = {}
+    for value in IndicatorValue.objects.filter(
+        indicator_id__in={target.indicator_id for target in targets}, municipality__isnull=True
+    ).order_by("year"):
+        values.setdefault(value.indicator_id, []).append(value)
+    rows = []
+    for target in targets:
+        indicator = target.indicator
+        common = {
+            "konzept": version.title,
+            "laufzeit": f"{version.period_start}–{version.period_end}",
+            "handlungsfeld": target.goal.field_of_action.name,
+            "ziel": target.goal.title,
+            "kennzahl": indicator.name,
+            "einheit": indicator.unit,
+            "quelle_art": Indicator.Source(indicator.source).label,
+            "quelle": indicator.source_name,
+            "ausgangsjahr": target.baseline_year,
+            "ausgangswert": _plain(target.baseline_value),
+            "zieljahr": target.target_year,
+            "zielwert": _plain(target.target_value),
+            "richtung": GoalIndicator.Direction(target.direction).label,
+            "ags": district.ags_prefix,
+        }
+        empty = {"jahr": None, "wert": None, "wert_quelle": "", "demodaten": False}
+        for value in values.get(indicator.pk, []) or [None]:
+            if value is None:
+                rows.append({**common, **empty})
+            else:
+                rows.append(
+                    {
+                        **common,
+                        "jahr": value.year,
+                        "wert": _plain(value.value),
+                        "wert_quelle": value.source,
+                        "demodaten": value.is_demo,
+                    }
+                )
+    return rows
+
+
 def _modified(*, district: District) -> date:
     last = Event.objects.filter(municipality__district=district, status__in=Event.PUBLIC_STATUSES).aggregate(
         last=Max("updated_at")
@@ -234,11 +327,22 @@ def catalogue(*, district: District) -> dict:
     attribution = f"{district.ki_name} ({settings.SITE_URL})"
     modified = {"@value": _modified(district=district).isoformat(), "@type": "xsd:date"}
 
-    def dataset(*, slug: str, year: int, title: str, description: str, kinds: tuple[str, ...]) -> dict:
+    def dataset(
+        *,
+        slug: str,
+        year: int,
+        title: str,
+        description: str,
+        kinds: tuple[str, ...],
+        end_year: int | None = None,
+        urls: dict[str, str] | None = None,
+        keywords: tuple[str, ...] = ("Integration", "Veranstaltungen"),
+    ) -> dict:
         distributions = [
             _distribution(
                 url=_absolute(
-                    reverse(f"overview:opendata_{slug}", kwargs={"year": year, "fmt": kind.lower()})
+                    (urls or {}).get(kind)
+                    or reverse(f"overview:opendata_{slug}", kwargs={"year": year, "fmt": kind.lower()})
                 ),
                 kind=kind,
                 title=f"{title} ({kind})",
@@ -261,12 +365,12 @@ def catalogue(*, district: District) -> dict:
             "dct:temporal": {
                 "@type": "dct:PeriodOfTime",
                 "dcat:startDate": {"@value": f"{year}-01-01", "@type": "xsd:date"},
-                "dcat:endDate": {"@value": f"{year}-12-31", "@type": "xsd:date"},
+                "dcat:endDate": {"@value": f"{end_year or year}-12-31", "@type": "xsd:date"},
             },
             "dct:modified": modified,
             "dct:license": {"@id": LICENCE_URI},
             "dcat:theme": {"@id": THEME_SOCIETY},
-            "dcat:keyword": ["Integration", "Veranstaltungen", district.name],
+            "dcat:keyword": [*keywords, district.name],
             "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/DEU"},
             "dcat:distribution": distributions,
         }
@@ -301,6 +405,30 @@ def catalogue(*, district: District) -> dict:
                 )
                 % {"year": year},
                 kinds=("CSV",),
+            )
+        )
+    version = adopted_concept(district=district)
+    if version is not None:
+        datasets.append(
+            dataset(
+                slug="indicators",
+                year=version.period_start,
+                end_year=version.period_end,
+                title=_("Kennzahlen des Integrationskonzepts %(of_district)s %(start)s–%(end)s")
+                % {
+                    "of_district": district.genitive,
+                    "start": version.period_start,
+                    "end": version.period_end,
+                },
+                description=_(
+                    "Die Kennzahlen des vom Kreistag beschlossenen Integrationskonzepts „%(title)s“: je Ziel "
+                    "und Handlungsfeld Ausgangswert, Zielwert und die Werte für den ganzen Kreis je Jahr, mit "
+                    "Quelle. Kennzahlen aus eigener Zählung des Portals sind als solche gekennzeichnet."
+                )
+                % {"title": version.title},
+                kinds=("CSV",),
+                urls={"CSV": reverse("overview:opendata_indicators")},
+                keywords=("Integration", "Integrationskonzept", "Kennzahlen"),
             )
         )
     return {

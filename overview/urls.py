@@ -10,6 +10,11 @@ urlpatterns = [
     path("opendata/catalog.jsonld", opendata.catalogue, name="opendata_catalogue"),
     path("opendata/veranstaltungen-<int:year>.<str:fmt>", opendata.events_dataset, name="opendata_events"),
     path("opendata/angebote-<int:year>.<str:fmt>", opendata.offers_dataset, name="opendata_offers"),
+    path(
+        "opendata/integrationskonzept-kennzahlen.csv",
+        opendata.indicators_dataset,
+        name="opendata_indicators",
+    ),
     # KI staff: the district at a glance
     path("kreisuebersicht/", dashboard.DashboardView.as_view(), name="dashboard"),
     path(

@@ -197,7 +197,8 @@ class CalendarView(TemplateView):
         previous_start, next_start = first - timedelta(days=7), first + timedelta(days=7)
         return {
             "heading": _("Woche vom %(first)s bis %(last)s")
-            % {"first": date_format(first, "j. F"), "last": date_format(last, "j. F Y")},
+            # Translators: date formats (Django's date filter) follow the language's convention.
+            % {"first": date_format(first, _("j. F")), "last": date_format(last, _("j. F Y"))},
             "days": _days(occurrences, first, last),
             "previous_url": self._url(view="week", start=previous_start.isoformat(), end=""),
             "next_url": self._url(view="week", start=next_start.isoformat(), end=""),
@@ -215,7 +216,7 @@ class CalendarView(TemplateView):
             groups.setdefault(day, []).append(occurrence)
         return {
             "heading": _("%(first)s bis %(last)s")
-            % {"first": date_format(flt.start, "j. F Y"), "last": date_format(flt.end, "j. F Y")},
+            % {"first": date_format(flt.start, _("j. F Y")), "last": date_format(flt.end, _("j. F Y"))},
             "groups": [Day(day, items) for day, items in groups.items()],
             "page_obj": page,
             "previous_url": self._url(page=page.previous_page_number()) if page.has_previous() else "",

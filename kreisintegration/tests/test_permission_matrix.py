@@ -52,6 +52,8 @@ MATRIX = {
     "imprint": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "privacy": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "accessibility": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "easy_language": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "sign_language": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "dashboard": (
         None,
         {
@@ -232,6 +234,8 @@ MATRIX = {
     "overview:opendata_catalogue": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "overview:opendata_events": ("opendata_year_csv", {"GET": everyone(200), "POST": everyone(405)}),
     "overview:opendata_offers": ("opendata_year_csv", {"GET": everyone(200), "POST": everyone(405)}),
+    # the matrix's district has an adopted concept (concept_objects)
+    "overview:opendata_indicators": (None, {"GET": everyone(200), "POST": everyone(405)}),
     # events: import for contacts and KI staff, export for KI staff
     "events:import": (
         None,

@@ -183,3 +183,113 @@ def test_people_find_every_dataset_with_its_downloads_and_licence(client, data):
     for year in (YEAR - 1, YEAR):
         assert reverse("overview:opendata_events", kwargs={"year": year, "fmt": "csv"}) in page
         assert reverse("overview:opendata_offers", kwargs={"year": year, "fmt": "csv"}) in page
+
+
+# The adopted Integrationskonzept's indicators
+
+
+@pytest.fixture
+def adopted_concept(district, unna):
+    from decimal import Decimal
+
+    from concept.models import ConceptVersion, IndicatorValue
+    from concept.tests.factories import (
+        ConceptVersionFactory,
+        GoalIndicatorFactory,
+        IndicatorFactory,
+        field_of_action,
+    )
+
+    version = ConceptVersionFactory(
+        concept__district=district,
+        status=ConceptVersion.Status.ADOPTED,
+        adopted_on=date(2025, 12, 1),
+        title="Integrationskonzept 2026–2030",
+    )
+    arbeit = field_of_action(district, "Arbeit & Beruf")
+    share = GoalIndicatorFactory(
+        goal__version=version,
+        goal__field_of_action=arbeit,
+        goal__title="Mehr Neuzugewanderte in Ausbildung",
+        indicator=IndicatorFactory(district=district, name="Ausbildungsquote Neuzugewanderter", unit="%"),
+    )
+    GoalIndicatorFactory(
+        goal=share.goal,
+        indicator=IndicatorFactory(
+            district=district, name="Ehrenamtliche Sprachmittler*innen", unit="Personen"
+        ),
+        baseline_value=Decimal("40"),
+        target_value=Decimal("60"),
+    )
+    for year, value in ((2025, "10.0"), (2026, "11.5")):
+        IndicatorValue.objects.create(
+            indicator=share.indicator, year=year, value=Decimal(value), source="IT.NRW"
+        )
+    # a municipality's own value is not part of the district-wide public figures
+    IndicatorValue.objects.create(
+        indicator=share.indicator, municipality=unna, year=2026, value=Decimal("99")
+    )
+    return version
+
+
+def indicator_rows(client) -> list[dict]:
+    response = client.get(reverse("overview:opendata_indicators"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_catalogue_lists_the_adopted_concepts_indicators_with_mandatory_properties(
+    client, data, adopted_concept
+):
+    graph = catalogue_graph(client)
+    [catalog] = graph.subjects(RDF.type, DCAT.Catalog)
+    [dataset] = [d for d in graph.objects(catalog, DCAT.dataset) if str(d).endswith("#indicators-2026")]
+    for prop in (
+        DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCATDE.contributorID, DCTERMS.temporal,
+        DCTERMS.spatial, DCTERMS.modified, DCAT.contactPoint, DCATDE.politicalGeocodingURI,
+    ):  # fmt: skip
+        assert graph.value(dataset, prop) is not None, prop
+    assert "2026–2030" in str(graph.value(dataset, DCTERMS.title))
+    temporal = graph.value(dataset, DCTERMS.temporal)
+    assert str(graph.value(temporal, DCAT.endDate)) == "2030-12-31"
+    [distribution] = graph.objects(dataset, DCAT.distribution)
+    assert graph.value(distribution, DCTERMS.license) == LICENCE
+    url = graph.value(distribution, DCAT.downloadURL)
+    assert str(url).endswith(reverse("overview:opendata_indicators"))
+    assert get_local(client, url).status_code == 200
+
+
+def test_indicator_dataset_has_baseline_target_and_district_values_per_year(
+    client, adopted_concept, district
+):
+    rows = indicator_rows(client)
+    share = [row for row in rows if row["kennzahl"] == "Ausbildungsquote Neuzugewanderter"]
+    assert [(row["jahr"], row["wert"]) for row in share] == [("2025", "10"), ("2026", "11.5")]
+    first = share[0]
+    assert first["konzept"] == "Integrationskonzept 2026–2030"
+    assert first["handlungsfeld"] == "Arbeit & Beruf"
+    assert first["ziel"] == "Mehr Neuzugewanderte in Ausbildung"
+    assert (first["ausgangsjahr"], first["ausgangswert"], first["zieljahr"], first["zielwert"]) == (
+        "2025",
+        "10",
+        "2030",
+        "15",
+    )
+    assert first["ags"] == district.ags_prefix
+    assert "99" not in {row["wert"] for row in rows}  # Unna's own value stays out
+    # an indicator without stored values still appears with its baseline and target
+    [mediators] = [row for row in rows if row["kennzahl"] == "Ehrenamtliche Sprachmittler*innen"]
+    assert (mediators["jahr"], mediators["wert"], mediators["zielwert"]) == ("", "", "60")
+
+
+def test_indicator_dataset_quotes_the_ags_so_spreadsheets_keep_it_as_text(client, adopted_concept, district):
+    body = client.get(reverse("overview:opendata_indicators")).content.decode()
+    assert f'"{district.ags_prefix}"' in body
+    assert ",11.5," in body  # numbers stay numbers
+
+
+def test_indicator_dataset_needs_an_adopted_concept(client, data):
+    assert client.get(reverse("overview:opendata_indicators")).status_code == 404
+    graph = catalogue_graph(client)
+    assert not [d for d in graph.subjects(RDF.type, DCAT.Dataset) if "#indicators-" in str(d)]

@@ -83,6 +83,25 @@ def offers_dataset(request, year: int, fmt: str):
     )
 
 
+@csrf_exempt
+@require_safe
+def indicators_dataset(request):
+    """The adopted concept's indicators (not cached with the event data: a few hundred rows at most)."""
+    district = _district_or_404()
+    version = opendata.adopted_concept(district=district)
+    if version is None:
+        raise Http404
+    body = "".join(
+        opendata.csv_lines(
+            opendata.INDICATOR_COLUMNS, opendata.indicator_records(district=district, version=version)
+        )
+    )
+    return _open(
+        HttpResponse(body, content_type=opendata.CSV_CONTENT_TYPE),
+        filename=f"{district.slug}-integrationskonzept-kennzahlen.csv",
+    )
+
+
 @require_safe
 @public_cache("events")
 def datasets_page(request):
