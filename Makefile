@@ -14,12 +14,14 @@ TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 .PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench frontend
 
 # Front end: KERN UX from npm, pinned by package-lock.json; reinstalled when the lock file changes.
+# The dev dependencies are the test tools (axe-core, HTML_CodeSniffer, vnu-jar). No install scripts
+# run: vnu-jar's would download a Java runtime, the tests use the system's Java.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \
 		echo "npm fehlt: bitte Node.js und npm installieren, z. B. 'sudo apt-get install nodejs npm' (Debian/Ubuntu) oder von https://nodejs.org/."; \
 		echo "npm is missing: please install Node.js and npm, e.g. 'sudo apt-get install nodejs npm' (Debian/Ubuntu) or from https://nodejs.org/."; \
 		exit 1; }
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 frontend: node_modules/.installed
@@ -48,6 +50,10 @@ run: install frontend
 ## make test: lint, migration check, unit/integration tests on PostgreSQL with a real
 ## Celery worker where needed, browser tests with the accessibility scan
 test: install-dev frontend services
+	@command -v java >/dev/null 2>&1 || { \
+		echo "java fehlt: die Tests prüfen das HTML mit dem Nu Html Checker, z. B. 'sudo apt-get install default-jre-headless'."; \
+		echo "java is missing: the tests validate the HTML with the Nu Html Checker, e.g. 'sudo apt-get install default-jre-headless'."; \
+		exit 1; }
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \

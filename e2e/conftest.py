@@ -11,7 +11,6 @@ from pathlib import Path
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import axe_playwright_python
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -27,10 +26,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--lang=de-DE",
 ]
-AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-BLOCKING_IMPACTS = {"serious", "critical"}
 E2E_DIR = Path(__file__).parent
+NODE_MODULES = E2E_DIR.parent / "node_modules"
+# The scanners come from npm, pinned in package.json (``make test`` runs ``npm ci``): the current
+# axe-core and HTML_CodeSniffer, the rules pa11y's default runner applies.
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+HTMLCS_JS = NODE_MODULES / "html_codesniffer" / "build" / "HTMLCS.js"
+HTMLCS_STANDARD = "WCAG2AA"
+HTMLCS_ERROR = 1  # HTMLCS message types: 1 error, 2 warning, 3 notice (pa11y reports errors by default)
 # crispy-forms appends "*" to the labels of required fields.
 PASSWORD_LABEL = re.compile(r"^\s*Passwort\s*\*?\s*$")
 
@@ -97,23 +101,59 @@ def _describe_node(node: dict) -> str:
     return f"{target} ({messages[0]})" if messages else target
 
 
-def axe_violations(page: Page) -> list[str]:
-    """Serious and critical axe findings of the current page, one readable line each."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
+def _inject(page: Page, script: Path, marker: str) -> None:
+    if not page.evaluate(f"typeof window.{marker} !== 'undefined'"):
         # Evaluated through the DevTools protocol, so the page's Content-Security-Policy (no inline
         # scripts) does not block the test tool; a <script> tag would be blocked, rightly.
-        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+        page.evaluate(script.read_text(encoding="utf-8") + "\n;undefined")
+
+
+def axe_findings(page: Page) -> list[str]:
+    """Every axe violation (any impact) at WCAG 2.1 A/AA and best practice, one line each."""
+    _inject(page, AXE_JS, "axe")
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
     )
     lines = []
     for violation in result["violations"]:
-        if violation["impact"] not in BLOCKING_IMPACTS:
-            continue
         nodes = "; ".join(_describe_node(node) for node in violation["nodes"])
-        lines.append(f"{page.url}: [{violation['impact']}] {violation['id']} – {violation['help']} – {nodes}")
+        lines.append(
+            f"{page.url}: axe [{violation['impact']}] {violation['id']} – {violation['help']} – {nodes}"
+        )
     return lines
+
+
+HTMLCS_RUN = """([standard, errorType]) => new Promise((resolve, reject) => {
+    HTMLCS.process(standard, document, () => {
+        resolve(HTMLCS.getMessages().filter(m => m.type === errorType).map(m => {
+            const element = m.element;
+            let where = element.nodeName ? element.nodeName.toLowerCase() : String(element);
+            if (element.id) where += "#" + element.id;
+            else if (element.getAttribute && element.getAttribute("class")) {
+                where += "." + element.getAttribute("class").trim().split(/\\s+/).join(".");
+            }
+            const text = (element.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+            return {code: m.code, msg: m.msg, where: where, text: text};
+        }));
+    }, reject, "en");
+})"""
+
+
+def htmlcs_findings(page: Page) -> list[str]:
+    """HTML_CodeSniffer's errors at WCAG 2.1 AA (what ``pa11y --runner htmlcs`` reports)."""
+    _inject(page, HTMLCS_JS, "HTMLCS")
+    messages = page.evaluate(HTMLCS_RUN, [HTMLCS_STANDARD, HTMLCS_ERROR])
+    return [
+        f"{page.url}: HTML_CodeSniffer {m['code']} – {m['msg']} – {m['where']} „{m['text']}“"
+        for m in messages
+    ]
+
+
+def axe_violations(page: Page) -> list[str]:
+    """The accessibility findings of the current page by both scanners, axe-core and
+    HTML_CodeSniffer, one readable line each; any finding fails a test."""
+    return axe_findings(page) + htmlcs_findings(page)
 
 
 def assert_accessible(page: Page) -> None:

@@ -9,7 +9,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import assert_accessible, axe_violations, login, save_screenshot
+from e2e.conftest import (
+    assert_accessible,
+    axe_findings,
+    axe_violations,
+    htmlcs_findings,
+    login,
+    save_screenshot,
+)
 from events import services as event_services
 from events.models import Event
 from events.tests.factories import berlin, make_event
@@ -177,18 +184,31 @@ def test_pages_reflow_at_320_px_without_horizontal_scrolling(
     assert not too_wide, "Pages wider than the screen: " + ", ".join(too_wide)
 
 
-def test_axe_check_reports_serious_violations(page):
-    """The scan itself works: a page with known defects does not pass."""
+def test_accessibility_scan_reports_findings_of_both_tools(page):
+    """The scan itself works: a page with known defects does not pass, and each tool sees them."""
     page.set_content(
         '<html lang="de"><head><title>Kaputt</title></head><body><main><h1>Kaputt</h1>'
         '<p style="color:#bbb;background:#fff">Kaum lesbar</p>'
         '<input type="text" name="ohne-label"></main></body></html>'
     )
-    found = "\n".join(axe_violations(page))
-    assert "color-contrast" in found
-    assert "label" in found
+    axe = "\n".join(axe_findings(page))
+    assert "color-contrast" in axe
+    assert "label" in axe
+    htmlcs = "\n".join(htmlcs_findings(page))
+    assert "1_4_3.G18.Fail" in htmlcs  # contrast
+    assert "1_3_1.F68" in htmlcs  # a text field without a label
     with pytest.raises(AssertionError, match="Accessibility violations"):
         assert_accessible(page)
+
+
+def test_accessibility_scan_fails_on_minor_axe_findings_too(page):
+    """Every axe impact counts, not only serious and critical ones (here a moderate one)."""
+    page.set_content(
+        '<html lang="de"><head><title>Zwei Hauptbereiche</title></head><body>'
+        "<main><h1>Eins</h1></main><main><p>Zwei</p></main></body></html>"
+    )
+    found = axe_findings(page)
+    assert any("[moderate]" in line for line in found), found
 
 
 # --- events and measures, with real data -------------------------------------------------
@@ -209,6 +229,9 @@ EVENT_PUBLIC_PAGES = [
     ("/veranstaltungen/?start=morgen", 400),
     ("/veranstaltungen/{approved}/", 200),
     ("/veranstaltungen/{cancelled}/", 200),
+    # Today's month and week: an event today, and one on a day of the grid outside the month.
+    ("/veranstaltungen/?view=month", 200),
+    ("/veranstaltungen/?view=week", 200),
 ]
 EVENT_CONTACT_PAGES = [
     "/veranstaltungen/meine/",
@@ -237,6 +260,8 @@ EVENT_KI_STAFF_PAGES = [
 EVENT_REFLOW_PAGES = [
     "/veranstaltungen/",
     "/veranstaltungen/?view=month&start={month}",
+    # This month as a day list on the phone, with today's event and one outside the month.
+    "/veranstaltungen/?view=month",
     # A month without events: the scrolling grid has no link, so the box itself takes focus.
     "/veranstaltungen/?view=month&start=2020-02-01",
     "/veranstaltungen/?view=week&start={first}",
@@ -321,9 +346,16 @@ def event_pages_data(full_district, unna, contact_unna, ki_staff):
         description="Austausch für Eltern – Kinderbetreuung im Nebenraum.",
     )
     returned = event("Interkulturelles Frühlingsfest", day=first + timedelta(days=4), hour=15)
-    for item in (approved, cancelled, submitted, returned):
+    # The states where contrast problems hide: an event today, one in the month grid outside the month.
+    today_event = event("Offene Sprechstunde im Rathaus", day=today, hour=12)
+    month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    outside_day = (
+        month_end + timedelta(days=1) if month_end.weekday() < 6 else today.replace(day=1) - timedelta(days=1)
+    )
+    outside_event = event("Nachbarschaftsfest am Monatswechsel", day=outside_day, hour=16)
+    for item in (approved, cancelled, submitted, returned, today_event, outside_event):
         event_services.submit_event(by=contact_unna, event=item)
-    for item in (approved, cancelled):
+    for item in (approved, cancelled, today_event, outside_event):
         event_services.approve_event(by=ki_staff, event=item)
     event_services.cancel_event(by=contact_unna, event=cancelled, comment="Die Autorin ist erkrankt.")
     event_services.return_event(by=ki_staff, event=returned, comment="Bitte Ort und Uhrzeit ergänzen.")
@@ -353,6 +385,16 @@ def scan(page, live_server, paths, data, *, prefix, status=200) -> list[str]:
 def test_calendar_and_event_pages_are_accessible(page, live_server, event_pages_data):
     violations = scan(page, live_server, EVENT_PUBLIC_PAGES, event_pages_data, prefix="visitor")
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_scanned_month_shows_events_today_and_outside_the_month(page, live_server, event_pages_data):
+    """The scans of this month's grid look at a marked today and at a day of the next or previous month."""
+    visit(page, live_server, "/veranstaltungen/?view=month")
+    today = page.locator("td.calendar-day--today")
+    expect(today).to_have_attribute("aria-current", "date")
+    expect(today.get_by_role("link", name="Offene Sprechstunde im Rathaus")).to_be_visible()
+    outside = page.locator("td.calendar-day--outside", has_text="Nachbarschaftsfest am Monatswechsel")
+    expect(outside).to_have_count(1)
 
 
 def test_filtered_calendar_shows_the_matching_event(page, live_server, event_pages_data):
