@@ -46,10 +46,12 @@ def _log_outage(request, error: BaseException) -> None:
         if _last_logged_at is not None and now - _last_logged_at < LOG_INTERVAL_SECONDS:
             return
         _last_logged_at = now
+    # The driver's exception says more than Django's wrapper (e.g. psycopg_pool's PoolTimeout).
+    cause = error.__cause__ or error
     logger.error(
         "Database unavailable (%s: %s); answering 503 (logged at most once a minute). First: %s %s",
-        type(error).__name__,
-        str(error).strip().splitlines()[0] if str(error).strip() else "",
+        type(cause).__name__,
+        str(cause).strip().splitlines()[0] if str(cause).strip() else "",
         request.method,
         request.path,
     )
