@@ -380,6 +380,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Exactly one beat schedules (kreisintegration/beat.py): it holds a lock in Redis, renewed every
+# third of BEAT_LOCK_SECONDS; a second beat started by mistake stands by and takes over only when
+# the first has been gone for BEAT_LOCK_SECONDS.
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60, minimum=3)
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "kreisintegration.beat.SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "volunteers-expire-offers": {"task": "volunteers.expire_offers", "schedule": 15 * 60},
     "volunteers-send-reminders": {"task": "volunteers.send_reminders", "schedule": crontab(minute=5)},
