@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from events import services as event_services
@@ -49,9 +49,7 @@ def test_a_reader_between_write_and_commit_does_not_keep_the_old_page_in_the_cac
             failures.append(error)
             written.set()
         finally:
-            from django.db import connection
-
-            connection.close()
+            connection.close()  # this thread's own connection
 
     thread = threading.Thread(target=editor)
     thread.start()
