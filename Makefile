@@ -11,7 +11,7 @@ export DEBUG ?= 1
 TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 
-.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench frontend backup restore
+.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench frontend backup restore cluster cluster-test
 
 # Front end: KERN UX from npm, pinned by package-lock.json; reinstalled when the lock file changes.
 node_modules/.installed: package.json package-lock.json
@@ -84,6 +84,16 @@ backup: install
 restore: install
 	@test -n "$(RESTORE_DATABASE_URL)" || { echo "RESTORE_DATABASE_URL (an empty database) is required"; exit 2; }
 	$(PY) -m kreisintegration.backup restore $(BACKUP_DIR) $(RESTORE_DATABASE_URL) $(RESTORE_MEDIA_ROOT)
+
+## Production topology on this machine (README "Topology and sizing"): HAProxy, two web nodes,
+## two workers, one beat. cluster-test: bounded load while web node 1 is killed and restarted.
+cluster: install frontend services
+	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
+	$(PY) scripts/cluster.py up
+
+cluster-test: install frontend services
+	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
+	$(PY) scripts/cluster.py test
 
 ## Regenerate the English catalogue (needs GNU gettext) and compile it
 messages: install
