@@ -11,7 +11,7 @@ export DEBUG ?= 1
 TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 
-.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench frontend
+.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench frontend backup restore cluster cluster-test
 
 # Front end: KERN UX from npm, pinned by package-lock.json; reinstalled when the lock file changes.
 # The dev dependencies are the test tools (axe-core, HTML_CodeSniffer, vnu-jar). No install scripts
@@ -80,6 +80,26 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A kreisintegration beat --loglevel=INFO
+
+## Backup drill (README "Backups"): database (pg_dump custom format) + media files + manifest.
+## make backup [BACKUP_DIR=backups/2026-12-07T0300]; make restore BACKUP_DIR=... RESTORE_DATABASE_URL=postgres://.../empty_db
+BACKUP_DIR ?= backups/$(shell date -u +%Y-%m-%dT%H%M%S)
+backup: install
+	$(PY) -m kreisintegration.backup backup $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(RESTORE_DATABASE_URL)" || { echo "RESTORE_DATABASE_URL (an empty database) is required"; exit 2; }
+	$(PY) -m kreisintegration.backup restore $(BACKUP_DIR) $(RESTORE_DATABASE_URL) $(RESTORE_MEDIA_ROOT)
+
+## Production topology on this machine (README "Topology and sizing"): HAProxy, two web nodes,
+## two workers, one beat. cluster-test: bounded load while web node 1 is killed and restarted.
+cluster: install frontend services
+	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
+	$(PY) scripts/cluster.py up
+
+cluster-test: install frontend services
+	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
+	$(PY) scripts/cluster.py test
 
 ## Regenerate the English catalogue (needs GNU gettext) and compile it
 messages: install

@@ -15,4 +15,4 @@ from .models import Event, EventOccurrence
 @receiver(m2m_changed, sender=Event.target_groups.through)
 @receiver(m2m_changed, sender=Event.languages.through)
 def invalidate_public_event_pages(**kwargs) -> None:
-    public_cache.invalidate("events")
+    public_cache.invalidate("events", using=kwargs.get("using"))

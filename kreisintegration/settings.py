@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database outage in a view answers with the German 503 page (handler500 covers middleware).
+    "kreisintegration.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,16 +108,33 @@ TEMPLATES = [
 ]
 
 # Database: unset DATABASE_URL = a SQLite file, the zero-setup default of `make run`.
+# Connections to PostgreSQL are bounded by a pool per process when DB_POOL_MAX_SIZE is set
+# (production: gunicorn workers × DB_POOL_MAX_SIZE ≤ PostgreSQL's max_connections minus a reserve,
+# see README "Datenbankverbindungen"). A request that finds the pool empty waits DB_POOL_TIMEOUT
+# seconds, then gets the 503 page (kreisintegration/outage.py). Unset = one persistent connection
+# per thread (CONN_MAX_AGE), as in the tests and `make run`.
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0)
+_database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        _database_url,
+        # The pool keeps the connections itself; Django refuses a pool with persistent connections.
+        conn_max_age=0 if DB_POOL_MAX_SIZE else env_int("CONN_MAX_AGE", 60),
+        # A connection broken by a database restart is noticed before it is used (also by the pool).
         conn_health_checks=True,
         # Choice fields iterate querysets with .iterator(); a server-side cursor costs three round
         # trips (DECLARE, FETCH, CLOSE) for a list of a dozen rows.
         disable_server_side_cursors=True,
     )
 }
+if DB_POOL_MAX_SIZE:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DB_POOL_MAX_SIZE needs a PostgreSQL DATABASE_URL.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(env_int("DB_POOL_MIN_SIZE", 2), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": env_float("DB_POOL_TIMEOUT", 3.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -371,6 +390,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Exactly one beat schedules (kreisintegration/beat.py): it holds a lock in Redis, renewed every
+# third of BEAT_LOCK_SECONDS; a second beat started by mistake stands by and takes over only when
+# the first has been gone for BEAT_LOCK_SECONDS.
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60, minimum=3)
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "kreisintegration.beat.SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "volunteers-expire-offers": {"task": "volunteers.expire_offers", "schedule": 15 * 60},
     "volunteers-send-reminders": {"task": "volunteers.send_reminders", "schedule": crontab(minute=5)},

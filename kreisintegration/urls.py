@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 
+# A database outage outside the view (session, user) gets the 503 page, anything else the 500 page.
+handler500 = "kreisintegration.outage.server_error"
+
 admin.site.site_header = _("Kreisintegration – Verwaltung")
 admin.site.site_title = _("Kreisintegration")
 admin.site.index_title = _("Stammdaten und Referenzdaten")

@@ -2,8 +2,8 @@
 
 Every cached entry is keyed by a *version* of the data it shows ("events" or
 "courses"); a change of such data bumps the version (signal receivers in the
-apps, see ``events/signals.py`` and ``volunteers/signals.py``), so the next
-request renders afresh. A short timeout is the safety net for writes that
+apps, see ``events/signals.py`` and ``volunteers/signals.py``) after the transaction commits,
+once per transaction, so the next request renders afresh. A short timeout is the safety net for writes that
 bypass signals (``QuerySet.update``). Only anonymous requests read and fill the
 page cache; the CSRF token of the language switcher is put in per request.
 
@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -53,14 +54,71 @@ def versions(*namespaces: str) -> tuple[int, ...]:
     return tuple(found.get(_version_key(namespace)) or version(namespace) for namespace in namespaces)
 
 
-def invalidate(*namespaces: str) -> None:
-    """Mark the public data of these namespaces (default: all) as changed."""
-    for namespace in namespaces or NAMESPACES:
-        key = _version_key(namespace)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, time.time_ns() // 1000, timeout=None)
+def _bump(namespace: str) -> None:
+    key = _version_key(namespace)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, time.time_ns() // 1000, timeout=None)
+
+
+class _Changes:
+    """The namespaces and keys one transaction changed, not yet invalidated."""
+
+    def __init__(self) -> None:
+        self.namespaces: set[str] = set()
+        self.keys: set[str] = set()
+
+    def apply(self) -> None:
+        namespaces, keys = sorted(self.namespaces), sorted(self.keys)
+        self.namespaces.clear()
+        self.keys.clear()
+        for namespace in namespaces:
+            _bump(namespace)
+        if keys:
+            cache.delete_many(keys)
+
+
+class _AfterCommit:
+    """An on-commit callback; all callbacks of one transaction share its ``_Changes``.
+
+    Each change registers its own callback, so a rolled-back savepoint drops exactly its own (the
+    changes of the committed part keep theirs). The first callback that runs at commit applies
+    everything collected, the others find nothing left: each namespace is bumped once per
+    transaction, however many rows changed.
+    """
+
+    def __init__(self, changes: _Changes) -> None:
+        self.changes = changes
+
+    def __call__(self) -> None:
+        self.changes.apply()
+
+
+def invalidate(*namespaces: str, keys: Iterable[str] = (), using: str | None = None) -> None:
+    """Mark the public data of these namespaces (default: all) as changed, and drop ``keys``.
+
+    Inside a transaction this happens after the commit, once per transaction: bumped earlier, a
+    request reading between the bump and the commit would still see the old rows and store its
+    page under the new version (stale for PAGE_TIMEOUT). A rolled-back transaction bumps nothing.
+    """
+    connection = transaction.get_connection(using)
+    changes = None
+    if connection.in_atomic_block:
+        changes = next(
+            (
+                callback.changes
+                for _savepoints, callback, _robust in connection.run_on_commit
+                if isinstance(callback, _AfterCommit)
+            ),
+            None,
+        )
+    changes = changes or _Changes()
+    changes.namespaces.update(namespaces or NAMESPACES)
+    changes.keys.update(keys)
+    # Outside a transaction on_commit runs at once. robust: a failing cache must not turn a
+    # committed write into an error page.
+    transaction.on_commit(_AfterCommit(changes), using=using, robust=True)
 
 
 def _cache_key(request, namespace: str) -> str:

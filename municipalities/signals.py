@@ -1,7 +1,7 @@
 """Cache invalidation only: names of districts, municipalities and reference data appear on every
-cached public page."""
+cached public page. The caches are invalidated after the writing transaction commits
+(``public_cache.invalidate``)."""
 
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -21,8 +21,7 @@ from .selectors import PORTAL_DISTRICT_CACHE_KEY
 @receiver(post_save, sender=Language)
 @receiver(post_delete, sender=Language)
 def invalidate_public_pages(**kwargs) -> None:
-    public_cache.invalidate()
-    cache.delete(PORTAL_DISTRICT_CACHE_KEY)
+    public_cache.invalidate(keys=[PORTAL_DISTRICT_CACHE_KEY], using=kwargs.get("using"))
 
 
 @receiver(post_save, sender=Measure)
@@ -31,4 +30,4 @@ def invalidate_public_pages(**kwargs) -> None:
 @receiver(m2m_changed, sender=Measure.target_groups.through)
 def invalidate_overview_figures_for_measures(**kwargs) -> None:
     # Measures appear on no public page, only in the district overview's figures.
-    public_cache.invalidate("figures")
+    public_cache.invalidate("figures", using=kwargs.get("using"))

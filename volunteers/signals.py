@@ -16,7 +16,7 @@ from .models import Attendance, Course, CourseSession, Registration, Volunteer, 
 @receiver(post_delete, sender=Registration)
 @receiver(m2m_changed, sender=Course.trainers.through)
 def invalidate_public_course_pages(**kwargs) -> None:
-    public_cache.invalidate("courses")
+    public_cache.invalidate("courses", using=kwargs.get("using"))
 
 
 @receiver(post_save, sender=Attendance)
@@ -27,4 +27,4 @@ def invalidate_public_course_pages(**kwargs) -> None:
 @receiver(post_delete, sender=Volunteer)
 def invalidate_overview_figures(**kwargs) -> None:
     # Counted only by the district overview (qualified volunteers, newcomers, attendance).
-    public_cache.invalidate("figures")
+    public_cache.invalidate("figures", using=kwargs.get("using"))

@@ -1,5 +1,6 @@
 """Start-up refuses environment values it cannot read, naming the variable (no silent defaults)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -104,3 +105,39 @@ def test_start_up_succeeds_with_valid_production_values():
         }
     )
     assert started.returncode == 0, started.stderr
+
+
+def _database_settings(extra: dict[str, str]) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DB_POOL_", "CONN_MAX_AGE"))}
+    environment.update({"DJANGO_SETTINGS_MODULE": "kreisintegration.settings", **extra})
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['OPTIONS'].get('pool')]))",
+        ],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_without_db_pool_max_size_each_thread_keeps_one_persistent_connection():
+    started = _database_settings({"CONN_MAX_AGE": "60"})
+    assert started.returncode == 0, started.stderr
+    assert json.loads(started.stdout) == [60, None]
+
+
+def test_db_pool_max_size_bounds_the_connections_and_switches_persistent_connections_off():
+    started = _database_settings({"DB_POOL_MAX_SIZE": "6", "DB_POOL_TIMEOUT": "2.5", "CONN_MAX_AGE": "60"})
+    assert started.returncode == 0, started.stderr
+    assert json.loads(started.stdout) == [0, {"min_size": 2, "max_size": 6, "timeout": 2.5}]
+
+
+def test_a_pool_without_postgresql_is_refused_at_start_up():
+    started = _database_settings({"DB_POOL_MAX_SIZE": "4", "DATABASE_URL": "sqlite:///pool-test.sqlite3"})
+    assert started.returncode != 0
+    assert "DB_POOL_MAX_SIZE needs a PostgreSQL DATABASE_URL" in started.stderr
