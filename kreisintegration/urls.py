@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("volunteers.urls")),
     path("", include("concept.urls")),
+    path("", include("engagement.urls")),
     path("", include("overview.urls")),
 ]

@@ -1,0 +1,287 @@
+"""Small grants of the current volunteer programme: organisations, budgets, applications, decisions.
+
+An organisation (a local initiative) applies for money of a ``municipalities.FundingProgramme`` that
+funds local initiatives; the KI records the advice meeting and decides. Approvals commit the
+district's ``AnnualBudget`` of the funding year, which is locked while an approval is written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import (
+    BuildingBlock,
+    CostType,
+    District,
+    FundingProgramme,
+    Municipality,
+    TargetGroup,
+)
+from municipalities.text import SingleLineCharField
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class AnnualBudget(models.Model):
+    """The money a district may forward to local initiatives in one year of a programme."""
+
+    programme = models.ForeignKey(
+        FundingProgramme, verbose_name=_("Förderprogramm"), on_delete=models.PROTECT, related_name="budgets"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("Kreis"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("Förderjahr"))
+    amount = models.DecimalField(_("Budget (€)"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    cap_per_applicant = models.DecimalField(
+        _("Höchstbetrag je Antragsteller (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Leer: der Höchstbetrag des Förderprogramms."),
+        **MONEY,
+    )
+
+    class Meta:
+        verbose_name = _("Jahresbudget")
+        verbose_name_plural = _("Jahresbudgets")
+        ordering = ["-year", "programme"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "district", "year"], name="annual_budget_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.year} ({self.district})"
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.district_id
+
+    @property
+    def effective_cap(self) -> Decimal | None:
+        return (
+            self.cap_per_applicant if self.cap_per_applicant is not None else self.programme.cap_per_applicant
+        )
+
+
+class Organisation(models.Model):
+    """A local initiative (association, migrant organisation, volunteer group) holding accounts."""
+
+    class LegalForm(models.TextChoices):
+        REGISTERED_ASSOCIATION = "ev", _("eingetragener Verein (e. V.)")
+        NONPROFIT_COMPANY = "ggmbh", _("gemeinnützige GmbH")
+        FOUNDATION = "stiftung", _("Stiftung")
+        RELIGIOUS = "religion", _("Religionsgemeinschaft")
+        UNINCORPORATED = "initiative", _("Initiative oder Gruppe ohne Rechtsform")
+        OTHER = "andere", _("andere Rechtsform")
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("E-Mail-Adresse noch nicht bestätigt")
+        PENDING = "pending", _("wartet auf Bestätigung durch das Integrationszentrum")
+        CONFIRMED = "confirmed", _("bestätigt")
+
+    district = models.ForeignKey(
+        District, verbose_name=_("Kreis"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = SingleLineCharField(_("Name der Organisation"), max_length=200)
+    legal_form = models.CharField(_("Rechtsform"), max_length=20, choices=LegalForm.choices)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5)
+    town = models.CharField(_("Ort"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("Kommune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
+    created_at = models.DateTimeField(_("registriert am"), auto_now_add=True)
+    email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("vom Integrationszentrum bestätigt am"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(postcode__regex=r"^[0-9]{5}$"), name="organisation_postcode_5_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.name
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class OrganisationMember(models.Model):
+    """A person acting for an organisation; the contact person receives the organisation's mail."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    is_contact = models.BooleanField(_("Ansprechperson"), default=True)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("seit"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitglied einer Organisation")
+        verbose_name_plural = _("Mitglieder von Organisationen")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="organisation_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.user_id}"
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.organisation.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.organisation.name
+
+
+class Application(models.Model):
+    """An application (Antrag) of an organisation for a small grant."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("eingereicht")
+        CHANGES_REQUESTED = "changes_requested", _("Änderungen erbeten")
+        APPROVED = "approved", _("bewilligt")
+        REJECTED = "rejected", _("abgelehnt")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("Organisation"), on_delete=models.PROTECT, related_name="applications"
+    )
+    programme = models.ForeignKey(
+        FundingProgramme, verbose_name=_("Förderprogramm"), on_delete=models.PROTECT, related_name="+"
+    )
+    measure_area = models.ForeignKey(
+        BuildingBlock, verbose_name=_("Maßnahmenbereich"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = SingleLineCharField(_("Titel des Vorhabens"), max_length=200)
+    description = models.TextField(_("Beschreibung"))
+    municipalities = models.ManyToManyField(Municipality, verbose_name=_("Kommunen"), related_name="+")
+    target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("Zielgruppen"), related_name="+")
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"))
+    expected_volunteers = models.PositiveIntegerField(_("erwartete Zahl der Ehrenamtlichen"))
+    expected_newcomers = models.PositiveIntegerField(_("erwartete Zahl erreichter Neuzugewanderter"))
+    requested_amount = models.DecimalField(
+        _("beantragter Betrag (€)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    approved_amount = models.DecimalField(_("bewilligter Betrag (€)"), null=True, blank=True, **MONEY)
+    decision_comment = models.TextField(_("Begründung oder Hinweis"), blank=True)
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Förderantrag")
+        verbose_name_plural = _("Förderanträge")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["programme", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="application_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_amount__gt=0), name="approved_has_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:application_detail", kwargs={"pk": self.pk})
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.organisation.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
+
+    @property
+    def funding_year(self) -> int:
+        return self.starts_on.year
+
+
+class CostItem(models.Model):
+    """One line of an application's cost plan."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cost_items")
+    cost_type = models.ForeignKey(
+        CostType, verbose_name=_("Kostenart"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(_("Erläuterung"), max_length=200, blank=True)
+    amount = models.DecimalField(_("Betrag (€)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+
+    class Meta:
+        verbose_name = _("Kostenposition")
+        verbose_name_plural = _("Kostenplan")
+        ordering = ["cost_type__position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cost_type}: {self.amount}"
+
+
+class AdviceMeeting(models.Model):
+    """The advice meeting the programme requires before an application is decided."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="advice_meetings")
+    held_on = models.DateField(_("Datum des Gesprächs"))
+    notes = models.TextField(_("Notizen"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Beratungsgespräch")
+        verbose_name_plural = _("Beratungsgespräche")
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.held_on})"
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.application.organisation.district_id
