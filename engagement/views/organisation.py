@@ -20,13 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.ratelimits import rate_limited
+from municipalities.permissions import is_ki_staff
 from municipalities.selectors import portal_district, public_municipalities
 from volunteers.accounts import ConfirmationProblem
 
 from .. import permissions, selectors, services
 from ..forms import ApplicationForm, CostItemFormSet, OrganisationForm, OrganisationSignupForm
-from ..models import Application, CostItem
-from ..workflow import ORGANISATION_EDITABLE, TRANSITIONS
+from ..models import CostItem
+from ..workflow import DECIDABLE, ORGANISATION_EDITABLE, TRANSITIONS
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -201,9 +202,6 @@ class ApplicationFormMixin:
 
 
 class ApplicationCreateView(permissions.OrganisationMemberRequiredMixin, ApplicationFormMixin, View):
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
-
     def _programme(self):
         programme = selectors.current_grant_programme(on=timezone.localdate())
         if programme is None:
@@ -240,27 +238,34 @@ class ApplicationCreateView(permissions.OrganisationMemberRequiredMixin, Applica
 
 
 class ApplicationUpdateView(permissions.OrganisationMemberRequiredMixin, ApplicationFormMixin, View):
-    def _application(self, pk):
-        application = get_object_or_404(
-            permissions.applications_editable_by(self.request.user).select_related("programme"), pk=pk
+    def has_role(self) -> bool:
+        # The lookup comes before the method check: another organisation gets 404 for GET and POST.
+        if not super().has_role():
+            return False
+        self.application = get_object_or_404(
+            permissions.applications_editable_by(self.request.user).select_related("programme"),
+            pk=self.kwargs["pk"],
         )
-        if application.status not in ORGANISATION_EDITABLE:
+        return True
+
+    def _blocked(self):
+        if self.application.status not in ORGANISATION_EDITABLE:
             messages.info(self.request, _("Ein eingereichter Antrag kann nicht mehr geändert werden."))
-            return application, redirect(application)
-        return application, None
+            return redirect(self.application)
+        return None
 
     def get(self, request, pk):
-        application, blocked = self._application(pk)
-        if blocked:
+        if blocked := self._blocked():
             return blocked
+        application = self.application
         return self._render(
             *self._forms(application.programme, instance=application), application.programme, application
         )
 
     def post(self, request, pk):
-        application, blocked = self._application(pk)
-        if blocked:
+        if blocked := self._blocked():
             return blocked
+        application = self.application
         form, formset = self._forms(application.programme, request.POST, instance=application)
         if self._save(form, formset, application.programme, application) is None:
             return self._render(form, formset, application.programme, application)
@@ -269,10 +274,17 @@ class ApplicationUpdateView(permissions.OrganisationMemberRequiredMixin, Applica
 
 
 class ApplicationSubmitView(permissions.OrganisationMemberRequiredMixin, View):
+    def has_role(self) -> bool:
+        if not super().has_role():
+            return False
+        self.application = get_object_or_404(
+            permissions.applications_editable_by(self.request.user), pk=self.kwargs["pk"]
+        )
+        return True
+
     def post(self, request, pk):
-        application = get_object_or_404(permissions.applications_editable_by(request.user), pk=pk)
         try:
-            services.submit_application(by=request.user, application=application)
+            services.submit_application(by=request.user, application=self.application)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -283,23 +295,29 @@ class ApplicationSubmitView(permissions.OrganisationMemberRequiredMixin, View):
                     "Der Antrag ist eingereicht. Das Integrationszentrum meldet sich für ein Beratungsgespräch."
                 ),
             )
-        return redirect(application)
+        return redirect(self.application)
 
 
 @method_decorator(never_cache, name="dispatch")
 class ApplicationDetailView(permissions.ApplicationReaderMixin, View):
-    def get(self, request, pk):
-        application = get_object_or_404(
-            permissions.applications_visible_to(request.user)
-            .select_related("organisation", "programme", "measure_area")
+    def has_role(self) -> bool:
+        if not super().has_role():
+            return False
+        self.application = get_object_or_404(
+            permissions.applications_visible_to(self.request.user)
+            .select_related("organisation__district", "programme", "measure_area")
             .prefetch_related(
                 "municipalities",
                 "target_groups",
                 Prefetch("cost_items", queryset=CostItem.objects.select_related("cost_type")),
                 "advice_meetings",
             ),
-            pk=pk,
+            pk=self.kwargs["pk"],
         )
+        return True
+
+    def get(self, request, pk):
+        application = self.application
         is_member = permissions.organisation_of(request.user) == application.organisation
         return render(
             request,
@@ -307,10 +325,9 @@ class ApplicationDetailView(permissions.ApplicationReaderMixin, View):
             {
                 "application": application,
                 "is_member": is_member,
-                "is_staff": not is_member
-                or permissions.is_ki_staff(request.user, application.organisation.district),
+                "is_staff": is_ki_staff(request.user, application.organisation.district),
                 "may_edit": is_member and application.status in ORGANISATION_EDITABLE,
                 "may_submit": is_member and application.status in TRANSITIONS["submit"].sources,
-                "may_decide": application.status == Application.Status.SUBMITTED,
+                "may_decide": application.status in DECIDABLE,
             },
         )
