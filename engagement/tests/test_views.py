@@ -182,3 +182,17 @@ def test_course_page_names_its_programme_and_measure_area_without_placeholder_la
         in page
     )
     assert "Beispiel" not in page
+
+
+def test_invalid_confirmation_link_says_so_and_offers_a_new_registration(client, district):
+    response = client.get(reverse("engagement:confirm_email", kwargs={"token": "1.2:kaputt"}))
+    page = response.content.decode()
+    assert "Dieser Bestätigungslink funktioniert nicht" in page
+    assert reverse("engagement:signup") in page
+
+
+def test_registration_page_is_translated_to_english(client, district, settings):
+    response = client.get(reverse("engagement:signup"), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "Register an initiative" in page
+    assert "We ask for bank details and contract data only once an application is approved." in page
