@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AnnualBudget, Organisation
+from .models import AnnualBudget, ContractTemplate, Organisation
 
 
 @admin.register(AnnualBudget)
@@ -17,3 +17,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["status", "district"]
     search_fields = ["name"]
     readonly_fields = ["email_confirmed_at", "confirmed_at", "confirmed_by"]
+
+
+@admin.register(ContractTemplate)
+class ContractTemplateAdmin(admin.ModelAdmin):
+    """The KI edits the terms of its forwarding contracts; concluded contracts keep their copy."""
+
+    list_display = ["district", "proof_due_days"]

@@ -211,3 +211,16 @@ class DecisionForm(forms.Form):
         for field, messages in message_dict.items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
+
+
+class BankDetailsForm(forms.Form):
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    account_holder = forms.CharField(
+        label=_("Kontoinhaber*in"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    iban = forms.CharField(
+        label=_("IBAN"), max_length=42,
+        help_text=_("Leerzeichen sind erlaubt. Nach dem Speichern zeigen wir nur noch die letzten vier Zeichen."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )  # fmt: skip

@@ -285,3 +285,72 @@ class AdviceMeeting(models.Model):
     @property
     def audit_district_id(self) -> int:
         return self.application.organisation.district_id
+
+
+DEFAULT_CONTRACT_TERMS = (
+    "Der Kreis leitet der Initiative Mittel aus dem Förderprogramm weiter. Die Mittel dürfen nur für das "
+    "bewilligte Vorhaben und die Kostenarten des Kostenplans verwendet werden. Nicht verbrauchte Mittel "
+    "werden zurückgezahlt."
+)
+DEFAULT_REPORTING_DUTIES = (
+    "Die Initiative legt einen Verwendungsnachweis vor: einen kurzen Sachbericht, die Zahl der beteiligten "
+    "Ehrenamtlichen und erreichten Neuzugewanderten und eine Belegliste."
+)
+
+
+class ContractTemplate(models.Model):
+    """The terms of a district's forwarding contracts, edited by the KI (Django admin)."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="+")
+    terms = models.TextField(_("Bedingungen"), default=DEFAULT_CONTRACT_TERMS)
+    reporting_duties = models.TextField(_("Berichtspflichten"), default=DEFAULT_REPORTING_DUTIES)
+    proof_due_days = models.PositiveSmallIntegerField(
+        _("Frist für den Verwendungsnachweis (Tage nach Ende des Vorhabens)"), default=90
+    )
+
+    class Meta:
+        verbose_name = _("Vorlage für Weiterleitungsverträge")
+        verbose_name_plural = _("Vorlagen für Weiterleitungsverträge")
+
+    def __str__(self) -> str:
+        return str(self.district)
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.district_id
+
+
+class ForwardingContract(models.Model):
+    """The Weiterleitungsvertrag of an approved application, with the bank details entered for it.
+
+    Terms are copied from the district's template when the contract is made, so a later edit of the
+    template does not change a concluded contract.
+    """
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="contract")
+    account_holder = models.CharField(_("Kontoinhaber*in"), max_length=200)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    terms = models.TextField(_("Bedingungen"))
+    reporting_duties = models.TextField(_("Berichtspflichten"))
+    proof_due_on = models.DateField(_("Verwendungsnachweis fällig am"))
+    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Weiterleitungsvertrag")
+        verbose_name_plural = _("Weiterleitungsverträge")
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.proof_due_on})"
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.application.organisation.district_id
+
+    @property
+    def masked_iban(self) -> str:
+        from .iban import mask_iban
+
+        return mask_iban(self.iban)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from accounts.models import User
 
-from .models import OrganisationMember
+from .models import ForwardingContract, OrganisationMember
 
 
 def export_own_data(*, user: User) -> dict:
@@ -23,6 +23,20 @@ def export_own_data(*, user: User) -> dict:
                 "is_contact": member.is_contact,
                 "phone": member.phone,
                 "created_at": member.created_at.isoformat(),
+                # Bank details entered for the organisation's contracts (the account holder may be a person).
+                "forwarding_contracts": [
+                    {
+                        "application": contract.application.title,
+                        "account_holder": contract.account_holder,
+                        "iban": contract.iban,
+                        "proof_due_on": contract.proof_due_on.isoformat(),
+                    }
+                    for contract in ForwardingContract.objects.filter(
+                        application__organisation=member.organisation
+                    )
+                    .select_related("application")
+                    .order_by("pk")
+                ],
             }
             for member in OrganisationMember.objects.filter(user=user)
             .select_related("organisation")

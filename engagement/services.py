@@ -29,7 +29,17 @@ from municipalities.permissions import is_ki_staff
 from volunteers.accounts import ConfirmationProblem, _signup_mail_allowed
 
 from . import permissions
-from .models import AdviceMeeting, AnnualBudget, Application, CostItem, Organisation, OrganisationMember
+from .iban import validate_iban
+from .models import (
+    AdviceMeeting,
+    AnnualBudget,
+    Application,
+    ContractTemplate,
+    CostItem,
+    ForwardingContract,
+    Organisation,
+    OrganisationMember,
+)
 from .workflow import ORGANISATION_EDITABLE, TRANSITIONS, Decision
 
 CONFIRM_SALT = "organisation-confirm"
@@ -514,3 +524,52 @@ def decide_application(
         district_id=application.organisation.district_id,
     )
     return application
+
+
+# --- forwarding contract ----------------------------------------------------------
+
+
+@transaction.atomic
+def conclude_forwarding_contract(
+    *, by: User, application: Application, account_holder: str, iban: str
+) -> ForwardingContract:
+    """The organisation enters its bank details for an approved application; the contract is made
+    from the district's template (terms copied, deadline for the proof of use set)."""
+    application = (
+        permissions.applications_editable_by(by)
+        .select_for_update(of=("self",))
+        .select_related("organisation__district")
+        .get(pk=application.pk)
+    )
+    if application.status != Application.Status.APPROVED:
+        raise ValidationError(_("Ein Weiterleitungsvertrag wird erst nach der Bewilligung geschlossen."))
+    if ForwardingContract.objects.filter(application=application).exists():
+        raise ValidationError(_("Für diesen Antrag gibt es bereits einen Weiterleitungsvertrag."))
+    errors: dict[str, list[str]] = {}
+    try:
+        iban = validate_iban(iban)
+    except ValidationError as error:
+        errors["iban"] = error.messages
+    if not account_holder.strip():
+        errors["account_holder"] = [
+            _("Bitte geben Sie den Namen der Kontoinhaberin oder des Kontoinhabers an.")
+        ]
+    _raise_if(errors)
+    template, _created = ContractTemplate.objects.get_or_create(district=application.organisation.district)
+    contract = ForwardingContract.objects.create(
+        application=application,
+        account_holder=account_holder.strip(),
+        iban=iban,
+        terms=template.terms,
+        reporting_duties=template.reporting_duties,
+        proof_due_on=application.ends_on + timedelta(days=template.proof_due_days),
+        created_by=by,
+    )
+    send_templated_mail(
+        to=application.organisation.district.ki_email,
+        template="engagement_contract_concluded",
+        context={"application": application, "contract": contract},
+        district_id=application.organisation.district_id,
+        idempotency_key=f"contract-concluded:{contract.pk}",
+    )
+    return contract

@@ -30,6 +30,16 @@ urlpatterns = [
         organisation.ApplicationSubmitView.as_view(),
         name="application_submit",
     ),
+    path(
+        "initiativen/antraege/<int:pk>/vertrag/",
+        organisation.ContractCreateView.as_view(),
+        name="contract_create",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/weiterleitungsvertrag.pdf",
+        organisation.ContractPdfView.as_view(),
+        name="contract_pdf",
+    ),
     # KI staff
     path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),
     path(

@@ -11,7 +11,15 @@ from municipalities.models import CostType, District, FundingProgramme, Municipa
 from municipalities.services import SUCCESSOR_PROGRAMME_CODE, ensure_default_funding_programmes
 from municipalities.tests.factories import UserFactory
 
-from ..models import AdviceMeeting, AnnualBudget, Application, CostItem, Organisation, OrganisationMember
+from ..models import (
+    AdviceMeeting,
+    AnnualBudget,
+    Application,
+    CostItem,
+    ForwardingContract,
+    Organisation,
+    OrganisationMember,
+)
 
 YEAR = 2026
 
@@ -94,6 +102,7 @@ def make_application(
         requested_amount=Decimal(amount),
         status=status,
         submitted_at=timezone.now() if status != Application.Status.DRAFT else None,
+        approved_amount=Decimal(amount) if status == Application.Status.APPROVED else None,
         created_by=member_of(organisation),
     )
     application.municipalities.set(municipalities)
@@ -103,3 +112,14 @@ def make_application(
             application=application, held_on=date(YEAR, 2, 10), notes="Kostenplan besprochen."
         )
     return application
+
+
+def make_contract(application: Application, *, iban="DE89370400440532013000") -> ForwardingContract:
+    return ForwardingContract.objects.create(
+        application=application,
+        account_holder=application.organisation.name,
+        iban=iban,
+        terms="Mittel nur für das bewilligte Vorhaben.",
+        reporting_duties="Sachbericht und Belegliste.",
+        proof_due_on=date(YEAR, 12, 31),
+    )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ..models import Application, Organisation
 from ..services import make_confirmation_token
-from .factories import make_application, make_budget, make_organisation, member_of
+from .factories import make_application, make_budget, make_contract, make_organisation, member_of
 
 BASE_ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
 ORGANISATION_ROLES = ["organisation_a", "organisation_b"]
@@ -69,6 +69,21 @@ ENGAGEMENT_MATRIX = {
             "POST": only({"organisation_a": 302, "organisation_b": 404}),
         },
     ),
+    # organisation A's approved applications: bank details (only A) and the contract PDF (A and KI staff)
+    "engagement:contract_create": (
+        "engagement_approved",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),
+        },
+    ),
+    "engagement:contract_pdf": (
+        "engagement_contracted",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+        },
+    ),
     # KI staff
     "engagement:organisations": (None, STAFF_PAGE),
     "engagement:organisation_confirm": (
@@ -99,6 +114,14 @@ def engagement_objects(*, district) -> dict:
         "engagement_draft": make_application(
             organisation_a, title="Entwurf", status=Application.Status.DRAFT
         ),
+        "engagement_approved": make_application(
+            organisation_a, title="Bewilligt", status=Application.Status.APPROVED, advice=True
+        ),
+        "engagement_contracted": make_contract(
+            make_application(
+                organisation_a, title="Mit Vertrag", status=Application.Status.APPROVED, advice=True
+            )
+        ).application,
         "engagement_pending_organisation": make_organisation(
             district,
             name="Jesidischer Kulturverein Werne",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
@@ -24,9 +24,15 @@ from municipalities.permissions import is_ki_staff
 from municipalities.selectors import portal_district, public_municipalities
 from volunteers.accounts import ConfirmationProblem
 
-from .. import permissions, selectors, services
-from ..forms import ApplicationForm, CostItemFormSet, OrganisationForm, OrganisationSignupForm
-from ..models import CostItem
+from .. import documents, permissions, selectors, services
+from ..forms import (
+    ApplicationForm,
+    BankDetailsForm,
+    CostItemFormSet,
+    OrganisationForm,
+    OrganisationSignupForm,
+)
+from ..models import Application, CostItem
 from ..workflow import DECIDABLE, ORGANISATION_EDITABLE, TRANSITIONS
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -311,7 +317,8 @@ class ApplicationDetailView(permissions.ApplicationReaderMixin, View):
                 "target_groups",
                 Prefetch("cost_items", queryset=CostItem.objects.select_related("cost_type")),
                 "advice_meetings",
-            ),
+            )
+            .select_related("contract"),
             pk=self.kwargs["pk"],
         )
         return True
@@ -329,5 +336,70 @@ class ApplicationDetailView(permissions.ApplicationReaderMixin, View):
                 "may_edit": is_member and application.status in ORGANISATION_EDITABLE,
                 "may_submit": is_member and application.status in TRANSITIONS["submit"].sources,
                 "may_decide": application.status in DECIDABLE,
+                "contract": getattr(application, "contract", None),
+                "may_conclude_contract": is_member
+                and application.status == Application.Status.APPROVED
+                and not hasattr(application, "contract"),
             },
         )
+
+
+class ContractCreateView(permissions.OrganisationMemberRequiredMixin, View):
+    """The organisation enters its bank details for an approved application; the contract follows."""
+
+    template_name = "engagement/contract_form.html"
+
+    def has_role(self) -> bool:
+        if not super().has_role():
+            return False
+        self.application = get_object_or_404(
+            permissions.applications_editable_by(self.request.user).select_related("organisation"),
+            pk=self.kwargs["pk"],
+        )
+        return True
+
+    def _render(self, form):
+        return render(self.request, self.template_name, {"form": form, "application": self.application})
+
+    def _blocked(self):
+        if self.application.status != Application.Status.APPROVED or hasattr(self.application, "contract"):
+            messages.info(self.request, _("Für diesen Antrag ist kein Weiterleitungsvertrag zu schließen."))
+            return redirect(self.application)
+        return None
+
+    def get(self, request, pk):
+        return self._blocked() or self._render(BankDetailsForm())
+
+    def post(self, request, pk):
+        if blocked := self._blocked():
+            return blocked
+        form = BankDetailsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.conclude_forwarding_contract(
+                    by=request.user, application=self.application, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_rule_errors(
+                    error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+                )
+            else:
+                messages.success(
+                    request, _("Der Weiterleitungsvertrag ist erstellt. Sie können ihn jetzt herunterladen.")
+                )
+                return redirect(self.application)
+        return self._render(form)
+
+
+class ContractPdfView(ApplicationDetailView):
+    """The contract as PDF, for the organisation and KI staff of the district (others: 404)."""
+
+    def get(self, request, pk):
+        contract = getattr(self.application, "contract", None)
+        if contract is None:
+            raise Http404
+        response = HttpResponse(documents.contract_pdf(contract), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="weiterleitungsvertrag-{self.application.pk}.pdf"'
+        )
+        return response
