@@ -1,8 +1,10 @@
 """Small grants in the browser: an initiative registers (double opt-in), is confirmed, applies with a
-cost plan and submits; KI staff record the advice meeting and approve. Every page through axe."""
+cost plan and submits; KI staff record the advice meeting and approve; the initiative enters its bank
+details and downloads the forwarding contract. Every page through axe."""
 
 import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -134,4 +136,21 @@ def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
     assert len(decided) == 1 and "900,00 €" in decided[0].body
     initiative.goto(f"/initiativen/antraege/{application.pk}/")
     expect(initiative.locator("main")).to_contain_text("Miete anteilig gekürzt.")
+
+    # --- bank details at contract stage, then the contract as PDF ------------------------------------
+    initiative.get_by_role("link", name="Bankverbindung angeben").click()
+    violations += axe_violations(initiative)
+    initiative.get_by_label(label("Kontoinhaber*in")).fill("Eritreische Gemeinde Lünen e. V.")
+    initiative.get_by_label(label("IBAN")).fill("DE89 3704 0044 0532 0130 01")
+    initiative.get_by_role("button", name="Vertrag erstellen").click()
+    expect(initiative.get_by_role("alert").first).to_contain_text("Die Prüfziffer der IBAN stimmt nicht.")
+    initiative.get_by_label(label("IBAN")).fill("DE89 3704 0044 0532 0130 00")
+    initiative.get_by_role("button", name="Vertrag erstellen").click()
+    expect(initiative.locator("main")).to_contain_text("DE89 •••• •••• 3000")
+    violations += axe_violations(initiative)
+    with initiative.expect_download() as download_info:
+        initiative.get_by_role("link", name="Weiterleitungsvertrag herunterladen (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"weiterleitungsvertrag-{application.pk}.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)
