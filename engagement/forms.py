@@ -224,3 +224,13 @@ class BankDetailsForm(forms.Form):
         help_text=_("Leerzeichen sind erlaubt. Nach dem Speichern zeigen wir nur noch die letzten vier Zeichen."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )  # fmt: skip
+
+
+class PaymentRequestForm(forms.Form):
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    amount = forms.DecimalField(label=_("Abzurufender Betrag (€)"), max_digits=10, decimal_places=2)
+
+
+class PaymentPaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("ausgezahlt am"), widget=forms.DateInput(attrs={"type": "date"}))

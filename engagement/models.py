@@ -354,3 +354,42 @@ class ForwardingContract(models.Model):
         from .iban import mask_iban
 
         return mask_iban(self.iban)
+
+
+class PaymentRequest(models.Model):
+    """A Mittelabruf: the organisation asks for (part of) the approved money; KI approves, then pays."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("abgerufen")
+        APPROVED = "approved", _("freigegeben")
+        PAID = "paid", _("ausgezahlt")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payment_requests")
+    amount = models.DecimalField(_("Betrag (€)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(_("abgerufen am"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_on = models.DateField(_("ausgezahlt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Mittelabruf")
+        verbose_name_plural = _("Mittelabrufe")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False), name="paid_has_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.amount}"
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.application.organisation.district_id

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from municipalities.models import BuildingBlock, District, FundingProgramme
 
-from .models import AnnualBudget, Application, Organisation
+from .models import AnnualBudget, Application, Organisation, PaymentRequest
 
 ZERO = Decimal("0")
 
@@ -20,6 +20,7 @@ class AreaLine:
     planned: Decimal  # requested in submitted applications not yet decided
     approved: Decimal
     applications: int
+    paid: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class BudgetOverview:
     @property
     def approved(self) -> Decimal:
         return sum((line.approved for line in self.lines), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((line.paid for line in self.lines), ZERO)
 
     @property
     def planned(self) -> Decimal:
@@ -55,6 +60,17 @@ def budget_overview(*, district: District, programme: FundingProgramme, year: in
             applications=Count("pk", filter=~Q(status=Application.Status.DRAFT)),
         )
     }
+    paid = dict(
+        PaymentRequest.objects.filter(
+            application__organisation__district=district,
+            application__programme=programme,
+            application__starts_on__year=year,
+            status=PaymentRequest.Status.PAID,
+        )
+        .values("application__measure_area")
+        .annotate(total=Sum("amount"))
+        .values_list("application__measure_area", "total")
+    )
     lines = []
     for area in programme.building_blocks.order_by("code"):
         row = rows.get(area.pk, {})
@@ -64,6 +80,7 @@ def budget_overview(*, district: District, programme: FundingProgramme, year: in
                 planned=row.get("planned") or ZERO,
                 approved=row.get("approved") or ZERO,
                 applications=row.get("applications") or 0,
+                paid=paid.get(area.pk) or ZERO,
             )
         )
     return BudgetOverview(budget=budget, lines=lines)

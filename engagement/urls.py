@@ -40,6 +40,11 @@ urlpatterns = [
         organisation.ContractPdfView.as_view(),
         name="contract_pdf",
     ),
+    path(
+        "initiativen/antraege/<int:pk>/mittelabruf/",
+        organisation.PaymentRequestView.as_view(),
+        name="payment_request",
+    ),
     # KI staff
     path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),
     path(
@@ -50,5 +55,15 @@ urlpatterns = [
     path("foerderung/antraege/", staff.ApplicationListView.as_view(), name="applications"),
     path("foerderung/antraege/<int:pk>/beratung/", staff.AdviceMeetingView.as_view(), name="advice_meeting"),
     path("foerderung/antraege/<int:pk>/entscheidung/", staff.DecideView.as_view(), name="decide"),
+    path(
+        "foerderung/mittelabrufe/<int:pk>/freigeben/",
+        staff.PaymentApproveView.as_view(),
+        name="payment_approve",
+    ),
+    path(
+        "foerderung/mittelabrufe/<int:pk>/ausgezahlt/",
+        staff.PaymentPaidView.as_view(),
+        name="payment_paid",
+    ),
     path("foerderung/budget/", staff.BudgetView.as_view(), name="budget"),
 ]

@@ -6,9 +6,11 @@ that they do not exist (404, GET and POST). ``engagement/tests/test_permission_m
 eight roles; the project's matrix runs its six on the same rows.
 """
 
+from decimal import Decimal
+
 from django.urls import reverse
 
-from ..models import Application, Organisation
+from ..models import Application, Organisation, PaymentRequest
 from ..services import make_confirmation_token
 from .factories import make_application, make_budget, make_contract, make_organisation, member_of
 
@@ -84,6 +86,22 @@ ENGAGEMENT_MATRIX = {
             "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
         },
     ),
+    "engagement:payment_request": (
+        "engagement_contracted",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
+        },
+    ),
+    # KI staff: release a payment request, then record the payment
+    "engagement:payment_approve": (
+        "engagement_payment",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
+    "engagement:payment_paid": (
+        "engagement_payment_approved",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
     # KI staff
     "engagement:organisations": (None, STAFF_PAGE),
     "engagement:organisation_confirm": (
@@ -109,7 +127,15 @@ def engagement_objects(*, district) -> dict:
         status=Organisation.Status.UNCONFIRMED,
     )
     make_budget(district)
+    contracted = make_contract(
+        make_application(organisation_a, title="Mit Vertrag", status=Application.Status.APPROVED, advice=True)
+    ).application
     return {
+        "engagement_contracted": contracted,
+        "engagement_payment": PaymentRequest.objects.create(application=contracted, amount=Decimal("300")),
+        "engagement_payment_approved": PaymentRequest.objects.create(
+            application=contracted, amount=Decimal("200"), status=PaymentRequest.Status.APPROVED
+        ),
         "engagement_application": make_application(organisation_a, advice=True),
         "engagement_draft": make_application(
             organisation_a, title="Entwurf", status=Application.Status.DRAFT
@@ -117,11 +143,6 @@ def engagement_objects(*, district) -> dict:
         "engagement_approved": make_application(
             organisation_a, title="Bewilligt", status=Application.Status.APPROVED, advice=True
         ),
-        "engagement_contracted": make_contract(
-            make_application(
-                organisation_a, title="Mit Vertrag", status=Application.Status.APPROVED, advice=True
-            )
-        ).application,
         "engagement_pending_organisation": make_organisation(
             district,
             name="Jesidischer Kulturverein Werne",

@@ -31,6 +31,8 @@ from ..forms import (
     CostItemFormSet,
     OrganisationForm,
     OrganisationSignupForm,
+    PaymentPaidForm,
+    PaymentRequestForm,
 )
 from ..models import Application, CostItem
 from ..workflow import DECIDABLE, ORGANISATION_EDITABLE, TRANSITIONS
@@ -317,6 +319,7 @@ class ApplicationDetailView(permissions.ApplicationReaderMixin, View):
                 "target_groups",
                 Prefetch("cost_items", queryset=CostItem.objects.select_related("cost_type")),
                 "advice_meetings",
+                "payment_requests",
             )
             .select_related("contract"),
             pk=self.kwargs["pk"],
@@ -337,6 +340,7 @@ class ApplicationDetailView(permissions.ApplicationReaderMixin, View):
                 "may_submit": is_member and application.status in TRANSITIONS["submit"].sources,
                 "may_decide": application.status in DECIDABLE,
                 "contract": getattr(application, "contract", None),
+                "paid_form": PaymentPaidForm(initial={"paid_on": timezone.localdate()}),
                 "may_conclude_contract": is_member
                 and application.status == Application.Status.APPROVED
                 and not hasattr(application, "contract"),
@@ -403,3 +407,36 @@ class ContractPdfView(ApplicationDetailView):
             f'attachment; filename="weiterleitungsvertrag-{self.application.pk}.pdf"'
         )
         return response
+
+
+class PaymentRequestView(ContractCreateView):
+    """The organisation calls approved money (Mittelabruf) once the contract is concluded."""
+
+    template_name = "engagement/payment_request_form.html"
+
+    def _blocked(self):
+        if not hasattr(self.application, "contract"):
+            messages.info(
+                self.request, _("Mittel können erst nach dem Weiterleitungsvertrag abgerufen werden.")
+            )
+            return redirect(self.application)
+        return None
+
+    def get(self, request, pk):
+        return self._blocked() or self._render(PaymentRequestForm())
+
+    def post(self, request, pk):
+        if blocked := self._blocked():
+            return blocked
+        form = PaymentRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.request_payment(by=request.user, application=self.application, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_rule_errors(
+                    error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+                )
+            else:
+                messages.success(request, _("Der Mittelabruf ist beim Integrationszentrum eingegangen."))
+                return redirect(self.application)
+        return self._render(form)

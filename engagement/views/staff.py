@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
 
 from .. import permissions, selectors, services
-from ..forms import AdviceMeetingForm, DecisionForm
-from ..models import Application, OrganisationMember
+from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm
+from ..models import Application, OrganisationMember, PaymentRequest
 from ..workflow import DECIDABLE
 
 
@@ -177,3 +177,41 @@ class BudgetView(KIStaffRequiredMixin, View):
                 "district": district,
             },
         )
+
+
+class PaymentActionMixin(KIStaffRequiredMixin):
+    def payment(self, pk) -> PaymentRequest:
+        return get_object_or_404(
+            PaymentRequest.objects.filter(
+                application__in=permissions.applications_decidable_by(self.request.user)
+            ).select_related("application"),
+            pk=pk,
+        )
+
+
+class PaymentApproveView(PaymentActionMixin, View):
+    def post(self, request, pk):
+        payment = self.payment(pk)
+        try:
+            services.approve_payment(by=request.user, payment=payment)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Der Mittelabruf ist freigegeben."))
+        return redirect(payment.application)
+
+
+class PaymentPaidView(PaymentActionMixin, View):
+    def post(self, request, pk):
+        payment = self.payment(pk)
+        form = PaymentPaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+        paid_on = form.cleaned_data["paid_on"] if form.is_valid() else timezone.localdate()
+        try:
+            services.mark_payment_paid(by=request.user, payment=payment, paid_on=paid_on)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Die Auszahlung ist vermerkt; die Initiative wird benachrichtigt."))
+        return redirect(payment.application)
