@@ -3,7 +3,7 @@ an initiative waiting for the KI's confirmation (``manage.py seed_demo``; idempo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -13,7 +13,17 @@ from municipalities.demo import DEMO_PASSWORD
 from municipalities.models import CostType, District, FundingProgramme, Municipality
 from municipalities.services import SUCCESSOR_PROGRAMME_CODE, ensure_default_funding_programmes
 
-from .models import AdviceMeeting, AnnualBudget, Application, CostItem, Organisation, OrganisationMember
+from .models import (
+    AdviceMeeting,
+    AnnualBudget,
+    Application,
+    ContractTemplate,
+    CostItem,
+    ForwardingContract,
+    Organisation,
+    OrganisationMember,
+    PaymentRequest,
+)
 
 DEMO_ORGANISATION_EMAIL = "initiative@example.org"
 
@@ -119,6 +129,18 @@ def seed(*, with_users: bool, stdout=None) -> None:
             application=application, cost_type=fees, description="Referentin", amount=half
         )
         CostItem.objects.create(application=application, cost_type=material, amount=requested - half)
+        if status == Application.Status.APPROVED:
+            # The approved grant has its contract and a first paid instalment.
+            template, _created = ContractTemplate.objects.get_or_create(district=district)
+            ForwardingContract.objects.create(
+                application=application, account_holder=organisation.name, iban="DE89370400440532013000",
+                terms=template.terms, reporting_duties=template.reporting_duties,
+                proof_due_on=application.ends_on + timedelta(days=template.proof_due_days), created_by=user,
+            )  # fmt: skip
+            PaymentRequest.objects.create(
+                application=application, amount=Decimal("500.00"), status=PaymentRequest.Status.PAID,
+                requested_by=user, approved_at=now, approved_by=ki, paid_on=date(year, 3, 15),
+            )  # fmt: skip
         if advice:
             AdviceMeeting.objects.create(
                 application=application, held_on=date(year, 2, 15), notes="Vorhaben und Kostenplan besprochen.",

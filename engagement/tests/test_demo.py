@@ -28,6 +28,8 @@ def test_seed_demo_adds_a_confirmed_initiative_with_one_application_per_state_id
     assert confirmed.members.get().user.email == "initiative@example.org"
     assert Organisation.objects.filter(status=Organisation.Status.PENDING).exists()
     assert set(confirmed.applications.values_list("status", flat=True)) == set(Application.Status.values)
+    approved = confirmed.applications.get(status=Application.Status.APPROVED)
+    assert approved.contract.iban and approved.payment_requests.get().paid_on
     for application in confirmed.applications.all():
         assert sum(item.amount for item in application.cost_items.all()) == application.requested_amount
         if application.status not in (Application.Status.DRAFT,):
