@@ -66,4 +66,5 @@ urlpatterns = [
         name="payment_paid",
     ),
     path("foerderung/budget/", staff.BudgetView.as_view(), name="budget"),
+    path("foerderung/budget.xlsx", staff.BudgetXlsxView.as_view(), name="budget_xlsx"),
 ]

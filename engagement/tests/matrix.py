@@ -112,6 +112,7 @@ ENGAGEMENT_MATRIX = {
     "engagement:advice_meeting": ("engagement_application", STAFF_FORM),
     "engagement:decide": ("engagement_application", STAFF_FORM),
     "engagement:budget": (None, STAFF_PAGE),
+    "engagement:budget_xlsx": (None, STAFF_PAGE),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -13,8 +14,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
+from municipalities.spreadsheets import XLSX_CONTENT_TYPE
 
-from .. import permissions, selectors, services
+from .. import exports, permissions, selectors, services
 from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm
 from ..models import Application, OrganisationMember, PaymentRequest
 from ..workflow import DECIDABLE
@@ -215,3 +217,25 @@ class PaymentPaidView(PaymentActionMixin, View):
         else:
             messages.success(request, _("Die Auszahlung ist vermerkt; die Initiative wird benachrichtigt."))
         return redirect(payment.application)
+
+
+class BudgetXlsxView(KIStaffRequiredMixin, View):
+    """The budget page's figures and the forwarded grants of a year as XLSX."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("jahr", today.year))
+        except ValueError:
+            year = today.year
+        programme = selectors.current_grant_programme(on=today)
+        district = districts_administered_by(request.user).order_by("pk").first()
+        if programme is None or district is None:
+            raise Http404
+        overview = selectors.budget_overview(district=district, programme=programme, year=year)
+        response = HttpResponse(
+            exports.budget_xlsx(overview=overview, district=district, programme=programme, year=year),
+            content_type=XLSX_CONTENT_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="foerderung-initiativen-{year}.xlsx"'
+        return response
