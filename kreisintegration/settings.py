@@ -203,6 +203,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "include_fields": ["status", "requested_amount", "approved_amount", "decided_at", "decided_by"],
     },
     {"model": "engagement.advicemeeting", "include_fields": ["application", "held_on", "recorded_by"]},
+    # The contract's bank details are never copied into the history; only that a contract exists.
+    {
+        "model": "engagement.forwardingcontract",
+        "include_fields": ["application", "proof_due_on", "created_by"],
+    },
+    {"model": "engagement.paymentrequest", "include_fields": ["application", "amount", "status", "paid_on"]},
     {
         "model": "engagement.annualbudget",
         "include_fields": ["programme", "year", "amount", "cap_per_applicant"],

@@ -104,3 +104,21 @@ def test_payment_flow_on_the_screens(client, district, ki_staff, contracted):
     payment.refresh_from_db()
     assert (payment.status, payment.paid_on) == (PaymentRequest.Status.PAID, date(YEAR, 5, 2))
     assert "ausgezahlt (02.05.2026)" in client.get(contracted.get_absolute_url()).content.decode()
+
+
+def test_payment_and_contract_changes_are_in_the_audit_history_without_bank_details(
+    district, ki_staff, contracted
+):
+    from accounts.models import ModelChange
+
+    payment = services.request_payment(
+        by=member_of(contracted.organisation), application=contracted, amount=Decimal("100")
+    )
+    services.approve_payment(by=ki_staff, payment=payment)
+    changes = ModelChange.objects.filter(district_id=district.pk)
+    assert changes.filter(content_type__model="paymentrequest", object_pk=str(payment.pk)).count() == 2
+    contract_changes = changes.filter(content_type__model="forwardingcontract")
+    assert contract_changes.exists()
+    assert all(
+        "iban" not in (entry.changes or {}) and "DE89" not in str(entry.changes) for entry in contract_changes
+    )
