@@ -75,7 +75,7 @@ def reference(district, unna, luenen):
     return SimpleNamespace(
         german=Language.objects.get(code="de"),
         arabic=Language.objects.get(code="ar"),
-        programme=FundingProgramme.objects.get(code="landesfoerderung-ehrenamt-2025"),
+        programme=FundingProgramme.objects.get(code="ehrenamt-integration-praevention"),
         qualification=Qualification.objects.create(
             district=district, name=QUALIFICATION, slug="grundqualifizierung-ehrenamt"
         ),
@@ -330,7 +330,7 @@ def course_pages_data(district, unna, luenen, reference, volunteer, trainer):
         "trainers": [trainer],
         "language": reference.german,
         "funding_programme": reference.programme,
-        "building_block": reference.programme.building_blocks.get(code="Q"),
+        "building_block": reference.programme.building_blocks.get(code="1"),
         "qualification": reference.qualification,
     }
     open_course = make_course(
@@ -568,7 +568,7 @@ KI_STAFF_PAGES = [
     "/kurse/{open}/bearbeiten/",
     "/kurse/{completed}/bearbeiten/",
     "/foerdernachweis/",
-    "/foerdernachweis/?programme=landesfoerderung-ehrenamt-2025&year={year}",
+    "/foerdernachweis/?programme=ehrenamt-integration-praevention&year={year}",
     "/komm-an/kennzahlen/",
     "/komm-an/kennzahlen/?year={year}",
     "/ehrenamtliche/",
@@ -586,7 +586,7 @@ def test_course_administration_pages_are_accessible(page, live_server, course_pa
     visit(
         page,
         live_server,
-        "/foerdernachweis/?programme=landesfoerderung-ehrenamt-2025&year={year}".format(
+        "/foerdernachweis/?programme=ehrenamt-integration-praevention&year={year}".format(
             **vars(course_pages_data)
         ),
     )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "events",
     "volunteers",
     "concept",
+    "engagement",
     "overview",
 ]
 
@@ -214,6 +215,23 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "include_fields": ["status", "consultation_deadline", "adopted_on", "adopted_by_body", "drucksache"],
     },
     {"model": "concept.municipalityposition", "include_fields": ["version", "municipality", "position"]},
+    {"model": "engagement.organisation", "include_fields": ["status", "confirmed_at", "confirmed_by"]},
+    {"model": "engagement.organisationmember", "include_fields": ["organisation", "user", "is_contact"]},
+    {
+        "model": "engagement.application",
+        "include_fields": ["status", "requested_amount", "approved_amount", "decided_at", "decided_by"],
+    },
+    {"model": "engagement.advicemeeting", "include_fields": ["application", "held_on", "recorded_by"]},
+    # The contract's bank details are never copied into the history; only that a contract exists.
+    {
+        "model": "engagement.forwardingcontract",
+        "include_fields": ["application", "proof_due_on", "created_by"],
+    },
+    {"model": "engagement.paymentrequest", "include_fields": ["application", "amount", "status", "paid_on"]},
+    {
+        "model": "engagement.annualbudget",
+        "include_fields": ["programme", "year", "amount", "cap_per_applicant"],
+    },
 )
 
 # Login throttling (django-axes): lock a user name from an address after
@@ -245,7 +263,10 @@ REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
 TWO_FACTOR_POLICY = "municipalities.permissions.needs_second_factor"
 # Sections of the own-data export (Art. 15/20 GDPR) contributed by apps that volunteers/ cannot
 # import: functions user -> dict, merged into the export.
-OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data"]
+OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data", "engagement.personal_data.export_own_data"]
+# Apps to the right of volunteers remove their part of a person's data when the account is deleted
+# (volunteers.accounts.delete_volunteer_account calls each with user=…, now=…).
+OWN_DATA_ANONYMISERS = ["engagement.personal_data.anonymise_user"]
 # Municipal contacts see unpublished entries and advice records: "optional" (default) lets them
 # switch the second factor on in „Mein Konto“ (then asked at every login); "required" makes it
 # compulsory for them as for KI staff (with REQUIRE_TWO_FACTOR on).

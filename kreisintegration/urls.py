@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("volunteers.urls")),
     path("", include("concept.urls")),
+    path("", include("engagement.urls")),
     path("", include("overview.urls")),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts import twofactor
+from engagement.permissions import organisation_of
 from municipalities import permissions
 from volunteers.models import PRIVACY_NOTICE_VERSION
 from volunteers.permissions import courses_run_by
@@ -79,6 +80,9 @@ def dashboard(request):
         and not roles.is_volunteer
     ):
         return redirect("municipalities:home", slug=contact_municipalities[0].slug)
+    if not roles.has_any and organisation_of(user) is not None:
+        # Someone who acts only for a local initiative goes straight to its area.
+        return redirect("engagement:home")
     context = {
         "trainer_courses": list(courses_run_by(user).order_by("-registration_closes")[:20])
         if roles.is_trainer

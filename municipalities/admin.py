@@ -13,6 +13,7 @@ from accounts import twofactor
 from . import permissions
 from .models import (
     BuildingBlock,
+    CostType,
     District,
     DistrictRole,
     FieldOfAction,
@@ -142,13 +143,18 @@ class BuildingBlockInline(admin.TabularInline):
     extra = 1
 
 
+class CostTypeInline(admin.TabularInline):
+    model = CostType
+    extra = 1
+
+
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(admin.ModelAdmin):
     """Funding programmes are state-wide data shared by all districts."""
 
-    list_display = ["name", "code", "valid_from", "valid_to"]
+    list_display = ["name", "code", "valid_from", "valid_to", "funds_local_initiatives"]
     prepopulated_fields = {"code": ["name"]}
-    inlines = [BuildingBlockInline]
+    inlines = [BuildingBlockInline, CostTypeInline]
 
 
 @admin.register(Language)

@@ -450,13 +450,44 @@ class Measure(models.Model):
 
 
 class FundingProgramme(models.Model):
-    """A funding programme (e.g. KOMM-AN NRW Programmteil II): data, never hard-coded."""
+    """A funding programme (e.g. KOMM-AN NRW Programmteil II): data, never hard-coded.
+
+    Its parts are building blocks (KOMM-AN) or measure areas (the successor programme); the rules
+    that small grants to local initiatives follow are fields here, not code.
+    """
+
+    class AreaKind(models.TextChoices):
+        BUILDING_BLOCKS = "building_blocks", _("Baustein")
+        MEASURE_AREAS = "measure_areas", _("Maßnahmenbereich")
 
     name = models.CharField(_("Name"), max_length=200)
     code = models.SlugField(_("Kürzel"), max_length=60, unique=True)
     valid_from = models.DateField(_("gültig ab"), null=True, blank=True)
     valid_to = models.DateField(_("gültig bis"), null=True, blank=True)
     description = models.TextField(_("Beschreibung"), blank=True)
+    area_kind = models.CharField(
+        _("Gliederung"),
+        max_length=20,
+        choices=AreaKind.choices,
+        default=AreaKind.BUILDING_BLOCKS,
+        help_text=_("Wie die Teile des Programms heißen: Bausteine oder Maßnahmenbereiche."),
+    )
+    funds_local_initiatives = models.BooleanField(
+        _("Förderung lokaler Initiativen"),
+        default=False,
+        help_text=_("Initiativen können über das Portal Mittel aus diesem Programm beantragen."),
+    )
+    advice_meeting_required = models.BooleanField(
+        _("Beratungsgespräch vor der Entscheidung erforderlich"), default=False
+    )
+    cap_per_applicant = models.DecimalField(
+        _("Höchstbetrag je Antragsteller und Jahr (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Voreinstellung; ein Kreis kann im Jahresbudget einen eigenen Höchstbetrag festlegen."),
+    )
 
     class Meta:
         verbose_name = _("Förderprogramm")
@@ -492,3 +523,26 @@ class BuildingBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+
+class CostType(models.Model):
+    """A cost type of a funding programme (rent, speakers' fees, …); only eligible ones may be applied for."""
+
+    programme = models.ForeignKey(FundingProgramme, on_delete=models.CASCADE, related_name="cost_types")
+    code = models.SlugField(_("Kürzel"), max_length=40)
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    is_eligible = models.BooleanField(
+        _("förderfähig"),
+        default=True,
+        help_text=_("Nicht förderfähige Kostenarten können in Anträgen nicht gewählt werden."),
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Kostenart")
+        verbose_name_plural = _("Kostenarten")
+        ordering = ["programme", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="cost_type_code")]
+
+    def __str__(self) -> str:
+        return self.name

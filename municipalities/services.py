@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from accounts.services import create_account, find_user_by_email, send_templated
 from . import permissions
 from .models import (
     BuildingBlock,
+    CostType,
     District,
     DistrictRole,
     FieldOfAction,
@@ -314,8 +316,29 @@ DEFAULT_LANGUAGES = [
 ]
 
 
+# The successor of KOMM-AN (KI funding guideline of 3 April 2025). Its measure areas and cost types
+# are editable data; these are the defaults a fresh installation starts with.
+SUCCESSOR_PROGRAMME_CODE = "ehrenamt-integration-praevention"
+SUCCESSOR_MEASURE_AREAS = [
+    ("1", "Gewinnung und Qualifizierung von Ehrenamtlichen"),
+    ("2", "Begegnung und Ankommen"),
+    ("3", "Begleitung und Sprachmittlung"),
+    ("4", "Vernetzung und Stärkung von Migrantenorganisationen"),
+    ("5", "Demokratiebildung und Prävention"),
+]
+# Material costs only: personnel costs are listed as not eligible, so a plan that names them is refused.
+SUCCESSOR_COST_TYPES = [
+    ("miete", "Miete und Raumkosten", True),
+    ("honorare", "Honorare für Referent*innen", True),
+    ("fahrtkosten", "Fahrtkosten", True),
+    ("material", "Sachmittel und Material", True),
+    ("verpflegung", "Verpflegung (im angemessenen Rahmen)", True),
+    ("oeffentlichkeitsarbeit", "Öffentlichkeitsarbeit", True),
+    ("personal", "Personalkosten", False),
+]
+
 DEFAULT_FUNDING_PROGRAMMES = [
-    # code, name, valid from, valid to, building blocks
+    # code, name, valid from, valid to, building blocks or measure areas, fields
     (
         "komm-an-nrw-2",
         "KOMM-AN NRW, Programmteil II",
@@ -327,43 +350,55 @@ DEFAULT_FUNDING_PROGRAMMES = [
             ("C", "Information und Gewinnung von Ehrenamtlichen"),
             ("D", "Qualifizierung"),
         ],
+        {},
     ),
     (
-        "landesfoerderung-ehrenamt-2025",
-        "Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025)",
+        SUCCESSOR_PROGRAMME_CODE,
+        "Ehrenamt im Kontext (Integration und) Prävention",
         "2025-01-01",
-        None,
-        [("Q", "Qualifizierung von Ehrenamtlichen"), ("V", "Vernetzung und Begleitung")],
+        "2028-12-31",
+        SUCCESSOR_MEASURE_AREAS,
+        {
+            "area_kind": FundingProgramme.AreaKind.MEASURE_AREAS,
+            "funds_local_initiatives": True,
+            "advice_meeting_required": True,
+            "cap_per_applicant": Decimal("2000.00"),
+            "description": (
+                "Förderung der ehrenamtlichen Arbeit der Kommunalen Integrationszentren nach der "
+                "Förderrichtlinie vom 3. April 2025: Sachkosten, Weiterleitung an lokale Initiativen "
+                "nach einem Beratungsgespräch."
+            ),
+        },
     ),
 ]
 
 
 # Names the defaults had before; a stored row still carrying one gets the current name (a name the
 # KI entered themselves is never touched). „Beispiel“ showed on public course pages and certificates.
-FORMER_PROGRAMME_NAMES = {
-    "landesfoerderung-ehrenamt-2025": "Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025, Beispiel)",
-}
-
-
 def ensure_default_funding_programmes() -> None:
     from datetime import date
 
-    for code, name, valid_from, valid_to, blocks in DEFAULT_FUNDING_PROGRAMMES:
+    for code, name, valid_from, valid_to, blocks, fields in DEFAULT_FUNDING_PROGRAMMES:
         programme, _created = FundingProgramme.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
                 "valid_from": date.fromisoformat(valid_from),
                 "valid_to": date.fromisoformat(valid_to) if valid_to else None,
+                **fields,
             },
         )
-        if FORMER_PROGRAMME_NAMES.get(code) == programme.name:
-            programme.name = name
-            programme.save(update_fields=["name"])
         for block_code, block_name in blocks:
             BuildingBlock.objects.get_or_create(
                 programme=programme, code=block_code, defaults={"name": block_name}
             )
+        if code == SUCCESSOR_PROGRAMME_CODE:
+            for position, (cost_code, cost_name, eligible) in enumerate(SUCCESSOR_COST_TYPES, start=1):
+                CostType.objects.get_or_create(
+                    programme=programme,
+                    code=cost_code,
+                    defaults={"name": cost_name, "is_eligible": eligible, "position": position},
+                )
 
 
 def ensure_default_languages() -> None:

@@ -696,6 +696,9 @@ def delete_volunteer_account(*, user: User, now=None) -> Volunteer | None:
         volunteer.languages.all().delete()
 
     consents.withdraw_consent(user=user, kind=consents.Kind.PRIVACY_NOTICE, now=now)
+    # Apps to the right of this one (engagement) remove their part through a setting.
+    for path in settings.OWN_DATA_ANONYMISERS:
+        import_string(path)(user=user, now=now)
     DistrictRole.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
     twofactor.remove_two_factor(user=user)

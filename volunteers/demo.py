@@ -117,9 +117,9 @@ def seed(*, with_users: bool, stdout=None) -> None:
             "description": "Basiswissen für die Begleitung Neuzugewanderter",
         },
     )
-    programme = FundingProgramme.objects.get(code="landesfoerderung-ehrenamt-2025")
+    programme = FundingProgramme.objects.get(code="ehrenamt-integration-praevention")
     old_programme = FundingProgramme.objects.get(code="komm-an-nrw-2")
-    block = BuildingBlock.objects.get(programme=programme, code="Q")
+    block = BuildingBlock.objects.get(programme=programme, code="1")
     german = Language.objects.filter(code="de").first()
     volunteers = [_volunteer(district, *spec) for spec in VOLUNTEERS]
     if demo_volunteer_user:

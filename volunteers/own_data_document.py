@@ -129,6 +129,17 @@ LABELS = {
     "read_at": gettext_lazy("Gelesen am"),
     "due_on": gettext_lazy("Fällig am"),
     "done_at": gettext_lazy("Erledigt am"),
+    # engagement: the person as contact of a local initiative
+    "organisation_memberships": gettext_lazy("Ihre Initiativen"),
+    "organisation": gettext_lazy("Initiative"),
+    "legal_form": gettext_lazy("Rechtsform"),
+    "address": gettext_lazy("Anschrift"),
+    "is_contact": gettext_lazy("Ansprechperson"),
+    "forwarding_contracts": gettext_lazy("Weiterleitungsverträge"),
+    "application": gettext_lazy("Antrag"),
+    "account_holder": gettext_lazy("Kontoinhaber/in"),
+    "iban": gettext_lazy("IBAN"),
+    "proof_due_on": gettext_lazy("Verwendungsnachweis fällig am"),
 }
 
 # Keys left out of the readable form, with the reason: the format marker of the file, row numbers

@@ -77,8 +77,8 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
     municipalities = list(district.municipalities.order_by("ags"))
     languages = {lang.code: lang for lang in Language.objects.filter(code__in=LANGUAGE_CODES)}
     codes = [code for code in LANGUAGE_CODES if code in languages]
-    programme = FundingProgramme.objects.get(code="landesfoerderung-ehrenamt-2025")
-    block = BuildingBlock.objects.get(programme=programme, code="Q")
+    programme = FundingProgramme.objects.get(code="ehrenamt-integration-praevention")
+    block = BuildingBlock.objects.get(programme=programme, code="1")
 
     trainers = _users(rng, district, "trainer", TRAINERS_PER_DISTRICT)
     people = _users(rng, district, "ehrenamt", VOLUNTEERS_PER_DISTRICT)

@@ -133,17 +133,12 @@ def test_seed_demo_shows_what_the_product_is_for(db, settings, client):
     assert (Event.objects.count(), CourseSession.objects.count()) == before
 
 
-def test_a_stored_example_name_gets_the_current_name_and_an_own_name_stays(db):
+def test_an_own_programme_name_stays_when_the_defaults_are_ensured_again(db):
+    # The former placeholder "… (ab 2025, Beispiel)" is renamed by migration 0007 of municipalities
+    # (tested in municipalities/tests/test_successor_programme_migration.py).
     from municipalities.services import ensure_default_funding_programmes
 
     ensure_default_funding_programmes()
-    FundingProgramme.objects.filter(code="landesfoerderung-ehrenamt-2025").update(
-        name="Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025, Beispiel)"
-    )
-    ensure_default_funding_programmes()
-    assert FundingProgramme.objects.get(code="landesfoerderung-ehrenamt-2025").name == (
-        "Landesförderung Ehrenamt in der Integrationsarbeit (ab 2025)"
-    )
     FundingProgramme.objects.filter(code="komm-an-nrw-2").update(name="KOMM-AN, eigener Name")
     ensure_default_funding_programmes()
     assert FundingProgramme.objects.get(code="komm-an-nrw-2").name == "KOMM-AN, eigener Name"

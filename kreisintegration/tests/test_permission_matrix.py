@@ -19,6 +19,7 @@ from accounts.models import OutboxMail, User
 from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, FollowUp
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
+from engagement.tests.matrix import ENGAGEMENT_MATRIX, engagement_objects, engagement_url
 from events.models import Event
 from events.tests.factories import make_event
 from municipalities import services
@@ -367,6 +368,8 @@ MATRIX = {
     "municipalities:invitation_renewal": (None, {"GET": everyone(200), "POST": everyone(200)}),
     # the Integrationskonzept (concept/tests/matrix.py)
     **CONCEPT_MATRIX,
+    # small grants to local initiatives (engagement/tests/matrix.py, which also runs organisations A and B)
+    **ENGAGEMENT_MATRIX,
     # concept: consultation. The draft is for KI staff and every municipality of the district (404 for
     # others); a municipality's part is for its own contacts and the KI (another municipality: 404).
     "concept:draft": (
@@ -532,6 +535,7 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
     # After the reference data above: the concept's factories reuse its field of action.
     objects.update(concept_objects(unna=unna, contact_unna=contact_unna))
     objects.update(participation_objects(objects["concept_version"].concept, unna, contact_unna, ki_staff))
+    objects.update(engagement_objects(district=unna.district))
     return objects
 
 
@@ -598,6 +602,8 @@ def url_for(name: str, key: str | None, objects) -> str:
     unna = objects["unna"]
     if key and key.startswith("concept_"):
         return concept_url(name, key, objects)
+    if key and key.startswith("engagement_"):
+        return engagement_url(name, key, objects)
     if key == "event":
         return reverse(name, kwargs={"pk": objects["event"].pk})
     if key == "public_event":

@@ -1,0 +1,156 @@
+"""Small grants in the browser: an initiative registers (double opt-in), is confirmed, applies with a
+cost plan and submits; KI staff record the advice meeting and approve; the initiative enters its bank
+details and downloads the forwarding contract. Every page through axe."""
+
+import re
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+from e2e.conftest import axe_violations, login, save_screenshot
+from engagement.models import Application, Organisation
+from engagement.tests.factories import make_budget, successor_programme
+from municipalities.services import ensure_default_reference_data
+
+CONTACT_EMAIL = "senait@eritreische-gemeinde.example"
+
+
+def label(text: str) -> re.Pattern:
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
+@pytest.fixture
+def grants(district, unna, luenen):
+    ensure_default_reference_data(district=district)
+    make_budget(district, year=date.today().year)
+    return successor_programme()
+
+
+def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
+    new_context, live_server, grants, ki_staff, unna
+):
+    violations: list[str] = []
+    initiative = new_context().new_page()
+
+    # --- registration: form, mail, button ------------------------------------------------
+    initiative.goto("/initiativen/registrieren/")
+    violations += axe_violations(initiative)
+    initiative.get_by_label(label("Name der Organisation")).fill("Eritreische Gemeinde Lünen")
+    initiative.get_by_label(label("Rechtsform")).select_option("ev")
+    initiative.get_by_label(label("Straße und Hausnummer")).fill("Kurt-Schumacher-Str. 3")
+    initiative.get_by_label(label("Postleitzahl")).fill("44532")
+    initiative.get_by_label(label("Ort")).fill("Lünen")
+    initiative.get_by_label(label("Name der Ansprechperson")).fill("Senait Tesfaye")
+    initiative.get_by_label(label("E-Mail-Adresse der Ansprechperson")).fill(CONTACT_EMAIL)
+    initiative.get_by_label(label("Passwort")).fill(PASSWORD)
+    initiative.get_by_label(label("Passwort wiederholen")).fill(PASSWORD)
+    initiative.get_by_role("button", name="Registrieren").click()
+    expect(initiative.get_by_role("heading", level=1)).to_have_text("Bitte bestätigen Sie die E-Mail-Adresse")
+    violations += axe_violations(initiative)
+    (confirmation,) = [message for message in mail.outbox if CONTACT_EMAIL in message.to]
+    link = re.search(r"https?://\S+/initiativen/bestaetigen/\S+/", confirmation.body).group(0)
+    initiative.goto(urlsplit(link).path)
+    violations += axe_violations(initiative)
+    assert Organisation.objects.get().status == Organisation.Status.UNCONFIRMED
+    initiative.get_by_role("button", name="E-Mail-Adresse bestätigen").click()
+    expect(initiative.get_by_role("heading", level=1)).to_have_text("Eritreische Gemeinde Lünen")
+    expect(initiative.get_by_role("status").first).to_contain_text("prüft")
+    violations += axe_violations(initiative)
+
+    # --- KI staff confirm the organisation ---------------------------------------------------
+    staff = new_context().new_page()
+    login(staff, live_server, ki_staff.email, PASSWORD)
+    staff.goto("/foerderung/initiativen/")
+    violations += axe_violations(staff)
+    staff.get_by_role("button", name="Bestätigen").click()
+    expect(staff.get_by_role("status").first).to_contain_text("ist bestätigt")
+
+    # --- the initiative applies ------------------------------------------------------------
+    initiative.goto("/initiativen/mein-bereich/")
+    initiative.get_by_role("link", name="Neuen Antrag stellen").click()
+    violations += axe_violations(initiative)
+    year = date.today().year
+    initiative.get_by_label(label("Maßnahmenbereich")).select_option(
+        label="5: Demokratiebildung und Prävention"
+    )
+    initiative.get_by_label(label("Titel des Vorhabens")).fill("Demokratiewerkstatt für Jugendliche")
+    initiative.get_by_label(label("Beschreibung")).fill(
+        "Workshops mit Ehrenamtlichen aus Migrantenorganisationen."
+    )
+    initiative.get_by_role("checkbox", name="Lünen").check()
+    initiative.get_by_label(label("Beginn")).fill(f"{year}-01-15")
+    initiative.get_by_label(label("Ende")).fill(f"{year}-11-30")
+    initiative.get_by_label(label("Erwartete Zahl der Ehrenamtlichen")).fill("5")
+    initiative.get_by_label(label("Erwartete Zahl erreichter Neuzugewanderter")).fill("40")
+    initiative.get_by_label(label("Beantragter Betrag (€)")).fill("1000.00")
+    initiative.locator("#id_kosten-0-cost_type").select_option(label="Honorare für Referent*innen")
+    initiative.locator("#id_kosten-0-amount").fill("600.00")
+    initiative.locator("#id_kosten-1-cost_type").select_option(label="Miete und Raumkosten")
+    initiative.locator("#id_kosten-1-amount").fill("500.00")
+    initiative.get_by_role("button", name="Entwurf speichern").click()
+    # the totals do not add up: a German message next to the amount, nothing saved
+    expect(initiative.get_by_role("alert").first).to_contain_text(
+        "muss der Summe des Kostenplans (1.100,00 €) entsprechen"
+    )
+    violations += axe_violations(initiative)
+    assert not Application.objects.exists()
+    initiative.locator("#id_kosten-1-amount").fill("400.00")
+    initiative.get_by_role("button", name="Entwurf speichern").click()
+    expect(initiative.get_by_role("heading", level=1)).to_have_text("Demokratiewerkstatt für Jugendliche")
+    violations += axe_violations(initiative)
+    initiative.get_by_role("button", name="Antrag einreichen").click()
+    expect(initiative.get_by_role("status").first).to_contain_text("Der Antrag ist eingereicht.")
+    application = Application.objects.get()
+    assert application.status == Application.Status.SUBMITTED
+
+    # --- KI: advice meeting, then approval ----------------------------------------------------
+    staff.goto("/foerderung/antraege/")
+    violations += axe_violations(staff)
+    staff.get_by_role("link", name="Demokratiewerkstatt für Jugendliche").click()
+    staff.get_by_role("link", name="Beratungsgespräch erfassen").click()
+    violations += axe_violations(staff)
+    staff.get_by_label(label("Notizen")).fill("Zielgruppe und Honorare besprochen.")
+    staff.get_by_role("button", name="Speichern").click()
+    staff.get_by_role("link", name="Entscheiden").click()
+    violations += axe_violations(staff)
+    staff.get_by_role("radio", name="bewilligen").check()
+    staff.get_by_label(label("Bewilligter Betrag (€)")).fill("900.00")
+    staff.get_by_label(label("Begründung oder Hinweis an die Initiative")).fill("Miete anteilig gekürzt.")
+    staff.get_by_role("button", name="Entscheidung speichern").click()
+    expect(staff.get_by_role("status").first).to_contain_text("Die Entscheidung ist gespeichert")
+    staff.goto("/foerderung/budget/")
+    expect(staff.get_by_role("table")).to_contain_text("900,00 €")
+    violations += axe_violations(staff)
+    save_screenshot(staff, "ki_staff/foerderung/budget/")
+
+    application.refresh_from_db()
+    assert (application.status, str(application.approved_amount)) == (Application.Status.APPROVED, "900.00")
+    decided = [
+        message for message in mail.outbox if CONTACT_EMAIL in message.to and "bewilligt" in message.subject
+    ]
+    assert len(decided) == 1 and "900,00 €" in decided[0].body
+    initiative.goto(f"/initiativen/antraege/{application.pk}/")
+    expect(initiative.locator("main")).to_contain_text("Miete anteilig gekürzt.")
+
+    # --- bank details at contract stage, then the contract as PDF ------------------------------------
+    initiative.get_by_role("link", name="Bankverbindung angeben").click()
+    violations += axe_violations(initiative)
+    initiative.get_by_label(label("Kontoinhaber*in")).fill("Eritreische Gemeinde Lünen e. V.")
+    initiative.get_by_label(label("IBAN")).fill("DE89 3704 0044 0532 0130 01")
+    initiative.get_by_role("button", name="Vertrag erstellen").click()
+    expect(initiative.get_by_role("alert").first).to_contain_text("Die Prüfziffer der IBAN stimmt nicht.")
+    initiative.get_by_label(label("IBAN")).fill("DE89 3704 0044 0532 0130 00")
+    initiative.get_by_role("button", name="Vertrag erstellen").click()
+    expect(initiative.locator("main")).to_contain_text("DE89 •••• •••• 3000")
+    violations += axe_violations(initiative)
+    with initiative.expect_download() as download_info:
+        initiative.get_by_role("link", name="Weiterleitungsvertrag herunterladen (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"weiterleitungsvertrag-{application.pk}.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)

@@ -1,0 +1,92 @@
+"""The year's grants as XLSX for the Bezirksregierung: money per measure area and the forwarded grants.
+
+The figures come from ``selectors.budget_overview``, the same numbers as the budget page.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from municipalities.models import District, FundingProgramme
+from municipalities.spreadsheets import Column, Sheet, write_xlsx
+
+from .models import Application, PaymentRequest
+from .selectors import BudgetOverview
+
+EURO = '#,##0.00 "€"'
+
+
+def forwarded_grants(*, district: District, programme: FundingProgramme, year: int):
+    return (
+        Application.objects.filter(
+            organisation__district=district,
+            programme=programme,
+            starts_on__year=year,
+            status=Application.Status.APPROVED,
+        )
+        .select_related("organisation", "measure_area")
+        .annotate(
+            paid=Sum(
+                "payment_requests__amount", filter=Q(payment_requests__status=PaymentRequest.Status.PAID)
+            )
+        )
+        .order_by("organisation__name", "title", "pk")
+    )
+
+
+def budget_xlsx(
+    *, overview: BudgetOverview, district: District, programme: FundingProgramme, year: int
+) -> bytes:
+    money = [
+        Column(programme.get_area_kind_display(), 48),
+        Column(_("Anträge"), 10),
+        Column(_("geplant (eingereicht)"), 18, EURO),
+        Column(_("bewilligt"), 16, EURO),
+        Column(_("ausgezahlt"), 16, EURO),
+    ]
+    budget = overview.budget.amount if overview.budget else None
+    grants = [
+        Column(_("Organisation"), 36),
+        Column(_("Ort"), 16),
+        Column(_("Vorhaben"), 40),
+        Column(programme.get_area_kind_display(), 40),
+        Column(_("Beginn"), 12),
+        Column(_("Ende"), 12),
+        Column(_("bewilligt"), 16, EURO),
+        Column(_("ausgezahlt"), 16, EURO),
+    ]
+    return write_xlsx(
+        [
+            Sheet(
+                title=_("Mittel je Bereich %(year)s") % {"year": year},
+                columns=money,
+                rows=[
+                    [str(line.area), line.applications, line.planned, line.approved, line.paid]
+                    for line in overview.lines
+                ],
+                footer=[
+                    [_("Summe"), None, overview.planned, overview.approved, overview.paid],
+                    [_("Budget"), None, None, budget, None],
+                    [_("frei"), None, None, overview.free, None],
+                ],
+            ),
+            Sheet(
+                title=_("Weitergeleitete Mittel %(year)s") % {"year": year},
+                columns=grants,
+                rows=[
+                    [
+                        grant.organisation.name,
+                        grant.organisation.town,
+                        grant.title,
+                        str(grant.measure_area),
+                        grant.starts_on,
+                        grant.ends_on,
+                        grant.approved_amount,
+                        grant.paid or 0,
+                    ]
+                    for grant in forwarded_grants(district=district, programme=programme, year=year)
+                ],
+            ),
+        ]
+    )

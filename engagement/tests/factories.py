@@ -1,0 +1,125 @@
+"""Test data for engagement: organisations with a contact person, budgets, applications."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from municipalities.models import CostType, District, FundingProgramme, Municipality
+from municipalities.services import SUCCESSOR_PROGRAMME_CODE, ensure_default_funding_programmes
+from municipalities.tests.factories import UserFactory
+
+from ..models import (
+    AdviceMeeting,
+    AnnualBudget,
+    Application,
+    CostItem,
+    ForwardingContract,
+    Organisation,
+    OrganisationMember,
+)
+
+YEAR = 2026
+
+
+def successor_programme() -> FundingProgramme:
+    ensure_default_funding_programmes()
+    return FundingProgramme.objects.get(code=SUCCESSOR_PROGRAMME_CODE)
+
+
+def make_budget(district: District, *, amount="58000", year=YEAR, cap=None) -> AnnualBudget:
+    return AnnualBudget.objects.create(
+        programme=successor_programme(),
+        district=district,
+        year=year,
+        amount=Decimal(amount),
+        cap_per_applicant=Decimal(cap) if cap is not None else None,
+    )
+
+
+def make_organisation(
+    district: District,
+    *,
+    name="Begegnungscafé Bönen e. V.",
+    email=None,
+    full_name="Ayşe Demir",
+    status=Organisation.Status.CONFIRMED,
+    municipality: Municipality | None = None,
+) -> Organisation:
+    user = UserFactory(full_name=full_name, **({"email": email} if email else {}))
+    now = timezone.now()
+    organisation = Organisation.objects.create(
+        district=district,
+        name=name,
+        legal_form=Organisation.LegalForm.REGISTERED_ASSOCIATION,
+        street="Bahnhofstraße 12",
+        postcode="59199",
+        town="Bönen",
+        municipality=municipality,
+        status=status,
+        email_confirmed_at=None if status == Organisation.Status.UNCONFIRMED else now,
+        confirmed_at=now if status == Organisation.Status.CONFIRMED else None,
+    )
+    OrganisationMember.objects.create(
+        organisation=organisation, user=user, is_contact=True, phone="02383 12345"
+    )
+    return organisation
+
+
+def member_of(organisation: Organisation):
+    return organisation.members.select_related("user").first().user
+
+
+def cost_type(code: str) -> CostType:
+    return CostType.objects.get(programme=successor_programme(), code=code)
+
+
+def make_application(
+    organisation: Organisation,
+    *,
+    title="Sprachcafé mit Kinderbetreuung",
+    amount="1200.00",
+    status=Application.Status.SUBMITTED,
+    area_code="2",
+    starts_on=date(YEAR, 3, 1),
+    ends_on=date(YEAR, 11, 30),
+    advice=False,
+    municipalities=(),
+) -> Application:
+    programme = successor_programme()
+    application = Application.objects.create(
+        organisation=organisation,
+        programme=programme,
+        measure_area=programme.building_blocks.get(code=area_code),
+        title=title,
+        description="Wöchentliches Treffen für Neuzugewanderte und Nachbarinnen.",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        expected_volunteers=6,
+        expected_newcomers=25,
+        requested_amount=Decimal(amount),
+        status=status,
+        submitted_at=timezone.now() if status != Application.Status.DRAFT else None,
+        approved_amount=Decimal(amount) if status == Application.Status.APPROVED else None,
+        created_by=member_of(organisation),
+    )
+    application.municipalities.set(municipalities)
+    CostItem.objects.create(application=application, cost_type=cost_type("material"), amount=Decimal(amount))
+    if advice:
+        AdviceMeeting.objects.create(
+            application=application, held_on=date(YEAR, 2, 10), notes="Kostenplan besprochen."
+        )
+    return application
+
+
+def make_contract(application: Application, *, iban="DE89370400440532013000") -> ForwardingContract:
+    return ForwardingContract.objects.create(
+        application=application,
+        account_holder=application.organisation.name,
+        iban=iban,
+        terms="Mittel nur für das bewilligte Vorhaben.",
+        reporting_duties="Sachbericht und Belegliste.",
+        proof_due_on=date(YEAR, 12, 31),
+    )

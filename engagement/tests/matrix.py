@@ -1,0 +1,164 @@
+"""Engagement's rows of the project's permission matrix (kreisintegration/tests/test_permission_matrix.py).
+
+Besides the project's six roles, two organisations: ``organisation_a`` owns the applications in
+the URLs, ``organisation_b`` is another confirmed initiative of the same district and must be told
+that they do not exist (404, GET and POST). ``engagement/tests/test_permission_matrix.py`` runs all
+eight roles; the project's matrix runs its six on the same rows.
+"""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from ..models import Application, Organisation, PaymentRequest
+from ..services import make_confirmation_token
+from .factories import make_application, make_budget, make_contract, make_organisation, member_of
+
+BASE_ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
+ORGANISATION_ROLES = ["organisation_a", "organisation_b"]
+ROLES = BASE_ROLES + ORGANISATION_ROLES
+
+
+def only(allowed: dict, others=403, anonymous=302):
+    return {**dict.fromkeys(ROLES, others), "anonymous": anonymous, **allowed}
+
+
+def everyone(code):
+    return dict.fromkeys(ROLES, code)
+
+
+STAFF_PAGE = {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}
+STAFF_FORM = {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}  # an empty POST re-renders
+MEMBERS = {"organisation_a": 200, "organisation_b": 200}
+
+ENGAGEMENT_MATRIX = {
+    # registration: anyone; an organisation's members are sent to their area
+    "engagement:signup": (
+        None,
+        {
+            "GET": {**everyone(200), "organisation_a": 302, "organisation_b": 302},
+            "POST": {**everyone(200), "organisation_a": 302, "organisation_b": 302},
+        },
+    ),
+    "engagement:signup_done": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    # The token is the credential; a logged-in stranger is told it is not their account.
+    "engagement:confirm_email": (
+        "engagement_confirm",
+        {"GET": everyone(200), "POST": {**everyone(200), "anonymous": 302}},
+    ),
+    "engagement:home": (None, {"GET": only(MEMBERS), "POST": only(dict.fromkeys(MEMBERS, 405))}),
+    "engagement:application_create": (None, {"GET": only(MEMBERS), "POST": only(MEMBERS)}),
+    # organisation A's submitted application: B is told it does not exist
+    "engagement:application_detail": (
+        "engagement_application",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+        },
+    ),
+    # organisation A's draft: only A edits and submits it (KI staff do not edit applications)
+    "engagement:application_update": (
+        "engagement_draft",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),
+        },
+    ),
+    "engagement:application_submit": (
+        "engagement_draft",
+        {
+            "GET": only({"organisation_a": 405, "organisation_b": 404}),
+            "POST": only({"organisation_a": 302, "organisation_b": 404}),
+        },
+    ),
+    # organisation A's approved applications: bank details (only A) and the contract PDF (A and KI staff)
+    "engagement:contract_create": (
+        "engagement_approved",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),
+        },
+    ),
+    "engagement:contract_pdf": (
+        "engagement_contracted",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+        },
+    ),
+    "engagement:payment_request": (
+        "engagement_contracted",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
+        },
+    ),
+    # KI staff: release a payment request, then record the payment
+    "engagement:payment_approve": (
+        "engagement_payment",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
+    "engagement:payment_paid": (
+        "engagement_payment_approved",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
+    # KI staff
+    "engagement:organisations": (None, STAFF_PAGE),
+    "engagement:organisation_confirm": (
+        "engagement_pending_organisation",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
+    "engagement:applications": (None, STAFF_PAGE),
+    "engagement:advice_meeting": ("engagement_application", STAFF_FORM),
+    "engagement:decide": ("engagement_application", STAFF_FORM),
+    "engagement:budget": (None, STAFF_PAGE),
+    "engagement:budget_xlsx": (None, STAFF_PAGE),
+}
+
+
+def engagement_objects(*, district) -> dict:
+    organisation_a = make_organisation(district, name="Begegnungscafé Bönen e. V.", full_name="Ayşe Demir")
+    organisation_b = make_organisation(
+        district, name="Ukrainischer Verein Schwerte", full_name="Olena Kovalenko"
+    )
+    unconfirmed = make_organisation(
+        district,
+        name="Nachbarschaftshilfe Selm",
+        full_name="Karim Mansour",
+        status=Organisation.Status.UNCONFIRMED,
+    )
+    make_budget(district)
+    contracted = make_contract(
+        make_application(organisation_a, title="Mit Vertrag", status=Application.Status.APPROVED, advice=True)
+    ).application
+    return {
+        "engagement_contracted": contracted,
+        "engagement_payment": PaymentRequest.objects.create(application=contracted, amount=Decimal("300")),
+        "engagement_payment_approved": PaymentRequest.objects.create(
+            application=contracted, amount=Decimal("200"), status=PaymentRequest.Status.APPROVED
+        ),
+        "engagement_application": make_application(organisation_a, advice=True),
+        "engagement_draft": make_application(
+            organisation_a, title="Entwurf", status=Application.Status.DRAFT
+        ),
+        "engagement_approved": make_application(
+            organisation_a, title="Bewilligt", status=Application.Status.APPROVED, advice=True
+        ),
+        "engagement_pending_organisation": make_organisation(
+            district,
+            name="Jesidischer Kulturverein Werne",
+            full_name="Nadia Murad",
+            status=Organisation.Status.PENDING,
+        ),
+        "engagement_confirm": make_confirmation_token(unconfirmed.members.get()),
+        "engagement_users": {
+            "organisation_a": member_of(organisation_a),
+            "organisation_b": member_of(organisation_b),
+        },
+    }
+
+
+def engagement_url(name: str, key: str, objects) -> str:
+    if key == "engagement_confirm":
+        return reverse(name, kwargs={"token": objects[key]})
+    return reverse(name, kwargs={"pk": objects[key].pk})

@@ -1,0 +1,70 @@
+from django.urls import path
+
+from .views import organisation, staff
+
+app_name = "engagement"
+
+urlpatterns = [
+    # organisations (local initiatives)
+    path("initiativen/registrieren/", organisation.SignupView.as_view(), name="signup"),
+    path("initiativen/registrieren/gesendet/", organisation.SignupDoneView.as_view(), name="signup_done"),
+    path(
+        "initiativen/bestaetigen/<str:token>/", organisation.ConfirmEmailView.as_view(), name="confirm_email"
+    ),
+    path("initiativen/mein-bereich/", organisation.HomeView.as_view(), name="home"),
+    path(
+        "initiativen/antraege/neu/", organisation.ApplicationCreateView.as_view(), name="application_create"
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/",
+        organisation.ApplicationDetailView.as_view(),
+        name="application_detail",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/bearbeiten/",
+        organisation.ApplicationUpdateView.as_view(),
+        name="application_update",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/einreichen/",
+        organisation.ApplicationSubmitView.as_view(),
+        name="application_submit",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/vertrag/",
+        organisation.ContractCreateView.as_view(),
+        name="contract_create",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/weiterleitungsvertrag.pdf",
+        organisation.ContractPdfView.as_view(),
+        name="contract_pdf",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/mittelabruf/",
+        organisation.PaymentRequestView.as_view(),
+        name="payment_request",
+    ),
+    # KI staff
+    path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),
+    path(
+        "foerderung/initiativen/<int:pk>/bestaetigen/",
+        staff.OrganisationConfirmView.as_view(),
+        name="organisation_confirm",
+    ),
+    path("foerderung/antraege/", staff.ApplicationListView.as_view(), name="applications"),
+    path("foerderung/antraege/<int:pk>/beratung/", staff.AdviceMeetingView.as_view(), name="advice_meeting"),
+    path("foerderung/antraege/<int:pk>/entscheidung/", staff.DecideView.as_view(), name="decide"),
+    path(
+        "foerderung/mittelabrufe/<int:pk>/freigeben/",
+        staff.PaymentApproveView.as_view(),
+        name="payment_approve",
+    ),
+    path(
+        "foerderung/mittelabrufe/<int:pk>/ausgezahlt/",
+        staff.PaymentPaidView.as_view(),
+        name="payment_paid",
+    ),
+    path("foerderung/budget/", staff.BudgetView.as_view(), name="budget"),
+    path("foerderung/budget.xlsx", staff.BudgetXlsxView.as_view(), name="budget_xlsx"),
+]
