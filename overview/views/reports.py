@@ -89,10 +89,13 @@ class ReportListView(KIStaffRequiredMixin, View):
             return self.render_page(form)
         try:
             report = services.request_report(
-                by=request.user, district=form.cleaned_data["district"], year=form.cleaned_data["year"]
+                by=request.user,
+                district=form.cleaned_data["district"],
+                year=form.cleaned_data["year"],
+                kind=form.cleaned_data["kind"],
             )
         except ValidationError as error:
-            form.add_error("year", error)
+            form.add_error(None if hasattr(error, "error_dict") else "year", error)
             return self.render_page(form)
         messages.success(request, _("Der Bericht wird im Hintergrund erstellt."))
         return redirect("overview:report_detail", pk=report.pk)
