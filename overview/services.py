@@ -510,7 +510,42 @@ def compare_reports(*, a: ConceptReport, b: ConceptReport) -> dict[str, Any]:
     return {
         "district": totals_rows(a.figures.get("district_totals", {}), b.figures.get("district_totals", {})),
         "municipalities": municipalities,
+        "goals": compare_goals(a.figures.get("concept"), b.figures.get("concept")),
     }
+
+
+def compare_goals(a: Mapping | None, b: Mapping | None) -> list[dict[str, Any]]:
+    """The concept's goals of two snapshots side by side: per goal and indicator, the district's
+    latest value and status in A and in B (matched by goal title and indicator name)."""
+
+    def targets(concept: Mapping | None) -> dict[tuple[str, str], Mapping]:
+        if not concept:
+            return {}
+        return {
+            (goal.get("title", ""), target.get("indicator", "")): {
+                **target.get("district", {}),
+                "target": [target.get("target_year"), target.get("target_value")]
+                if target.get("target_year")
+                else None,
+                "unit": target.get("unit", ""),
+            }
+            for item in concept.get("fields", [])
+            for goal in item.get("goals", [])
+            for target in goal.get("targets", [])
+        }
+
+    first, second = targets(a), targets(b)
+    keys = list(first) + [key for key in second if key not in first]
+    return [
+        {
+            "goal": goal,
+            "indicator": indicator,
+            "unit": (second.get((goal, indicator)) or first.get((goal, indicator)))["unit"],
+            "a": first.get((goal, indicator)),
+            "b": second.get((goal, indicator)),
+        }
+        for goal, indicator in keys
+    ]
 
 
 # --- the KI's texts per field of action --------------------------------------------------

@@ -381,3 +381,22 @@ def test_concept_figures_take_the_same_number_of_queries_for_more_goals_and_muni
     with CaptureQueriesContext(connection) as large:
         concept_figures.concept_figures(district=district, year=YEAR)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_compare_shows_the_goals_of_two_years_side_by_side(district, aggregation, concept, client, ki_staff):
+    earlier = build(district, year=2025)
+    later = build(district, year=2026)
+    client.force_login(ki_staff)
+
+    response = client.get(reverse("overview:report_compare"), {"a": earlier.pk, "b": later.pk})
+
+    assert response.status_code == 200
+    [row] = response.context["comparison"]["goals"]
+    assert (row["goal"], row["indicator"]) == (GOAL, INDICATOR)
+    assert (row["a"]["latest"], row["b"]["latest"], row["b"]["target"]) == (
+        "30 (2024)",
+        "27 (2026)",
+        "20 (2030)",
+    )
+    assert row["a"]["status"] == "? keine Daten" and row["b"]["status"] == "✓ auf Kurs"
+    assert "Ziele des Integrationskonzepts" in response.content.decode()

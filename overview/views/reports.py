@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from concept.selectors import STATUSES
 from municipalities.models import District, FieldOfAction
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
 
 from .. import services, texts
 from ..models import ConceptReport
+from ..report_concept import with_year
 from ..report_forms import CompareForm, FieldTextFormSet, ForewordForm, ReportRequestForm
 from ..report_pdf import comparison_rows, number, signed, total_labels
 
@@ -208,9 +210,23 @@ def _formatted(comparison: dict) -> dict:
             for row in raw
         ]
 
+    status_labels = {status.key: f"{status.icon} {status.label}" for status in STATUSES}
+
+    def side(place: dict | None) -> dict:
+        if place is None:
+            return {"latest": _("nicht im Bericht"), "target": "–", "status": "–"}
+        return {
+            "latest": with_year(place.get("latest")),
+            "target": with_year(place.get("target")),
+            "status": status_labels.get(place.get("status"), "–"),
+        }
+
     return {
         "district": rows(comparison["district"]),
         "municipalities": [{**m, "rows": rows(m["rows"])} for m in comparison["municipalities"]],
+        "goals": [
+            {**goal, "a": side(goal["a"]), "b": side(goal["b"])} for goal in comparison.get("goals", [])
+        ],
     }
 
 
