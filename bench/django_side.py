@@ -5,7 +5,8 @@ every command prints one JSON object on stdout.
 
 - ``scale`` – which scale the bench database holds (0 = not seeded)
 - ``prepare`` – sessions (KI staff, 200 volunteers), a fresh 20-seat course for the
-  registration burst, and the URLs of the page scenarios
+  registration burst, and the URLs of the page scenarios (with the district's scale concept
+  version for ``goals_overview``)
 - ``burst <course_id>`` – registration counts of the burst course
 - ``count_time`` – median seconds of one ``SELECT COUNT(*)`` over events
 - ``report`` – request a concept report build (Celery) and wait until it is done
@@ -36,6 +37,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from concept.scale import scale_version_of  # noqa: E402
 from events.models import Event, EventOccurrence  # noqa: E402
 from municipalities.models import District, Language, Municipality  # noqa: E402
 from municipalities.scale import NRW_DISTRICTS, scale_staff_email  # noqa: E402
@@ -147,6 +149,7 @@ def prepare() -> None:
     if len(volunteers) < BURST_PEOPLE:
         raise SystemExit(f"only {len(volunteers)} volunteers in {district}; seed with --scale first")
     csrf = get_random_string(32)
+    concept_version = scale_version_of(district)
     _out(
         {
             "district": district.slug,
@@ -159,6 +162,7 @@ def prepare() -> None:
             "municipality": municipality.slug,
             "event_ids": event_ids,
             "year": timezone.localdate().year,
+            "concept_version": concept_version.pk if concept_version else None,
         }
     )
 

@@ -180,6 +180,8 @@ TARGETS = {
     "course_catalogue": 0.15,
     "review_queue": 0.15,
     "dashboard": 0.15,
+    # issue #14: the Zielübersicht of a concept with >= 40 goals and 10 years of values
+    "goals_overview": 0.5,
 }
 
 
@@ -209,6 +211,7 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
         "course_catalogue": [Request("/kurse/")],
         "review_queue": [Request("/pruefung/", headers=staff)],
         "dashboard": [Request("/kreisuebersicht/", headers=staff)],
+        "goals_overview": [Request(f"/konzept/{setup['concept_version']}/zieluebersicht/", headers=staff)],
     }
     results = []
     baseline_rps = None

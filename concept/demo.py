@@ -2,7 +2,8 @@
 
 Two pillars, twelve fields of action, fourteen goals with targets, a lean starter set of
 indicators (official sources named, plus the portal's own counts) and five years of demo values
-that differ by municipality. The version is open for consultation.
+that differ by municipality. The version is open for consultation: some municipalities have read
+it, commented (with the KI's answers) and declared their position.
 """
 
 from __future__ import annotations
@@ -17,16 +18,54 @@ from django.utils import timezone
 from municipalities.models import District, FieldOfAction, Municipality
 
 from .models import (
+    CommentAnswer,
     Concept,
     ConceptMeasure,
     ConceptVersion,
+    ConsultationComment,
     Goal,
     GoalIndicator,
     Indicator,
     IndicatorValue,
+    MunicipalityPosition,
     Pillar,
     PillarField,
+    ReadReceipt,
 )
+
+# municipality → (position, reasons); the others have not declared yet.
+POSITIONS = {
+    "unna": (MunicipalityPosition.Position.AGREED, ""),
+    "kamen": (MunicipalityPosition.Position.AGREED, ""),
+    "luenen": (
+        MunicipalityPosition.Position.AGREED_WITH_REMARKS,
+        "Einvernehmen; die Kita-Ziele sind für Lünen nur mit den geplanten zusätzlichen Plätzen erreichbar.",
+    ),
+    "schwerte": (
+        MunicipalityPosition.Position.OBJECTION,
+        "Der Zielwert für Einbürgerungen ist ohne zusätzliches Personal im Bürgerbüro nicht erreichbar.",
+    ),
+}
+# municipality → comments (on the goal with this title start, or the draft as a whole), each with the KI's answer or not
+COMMENTS = {
+    "luenen": [
+        (
+            "Alle Kinder mit anderer Familiensprache",
+            "Bitte weisen Sie den Zielwert für Lünen getrennt aus; unsere Ausgangslage ist eine andere.",
+            "Gern – die Zielübersicht zeigt jede Kommune mit ihrem eigenen Ausgangswert.",
+        ),
+    ],
+    "schwerte": [
+        ("", "Wer trägt die Kosten der zusätzlichen Beratungsstunden?", ""),
+    ],
+    "bergkamen": [
+        (
+            "",
+            "Wir bitten um ein Beratungsgespräch vor der Stellungnahme.",
+            "Ein Termin ist für die kommende Woche vereinbart.",
+        ),
+    ],
+}
 
 VALUE_YEARS = range(2021, 2026)
 
@@ -212,9 +251,46 @@ def seed_concept(district: District, stdout=None) -> ConceptVersion:
                 owner_municipality=owner_place,
                 status=[ConceptMeasure.Status.RUNNING, ConceptMeasure.Status.PLANNED][order % 2],
             )  # fmt: skip
+    positions = _consultation(version) if version.status == ConceptVersion.Status.CONSULTATION else 0
     if stdout:
-        stdout.write(f"  {version.title}: {version.goals.count()} Ziele, {len(indicators)} Kennzahlen")
+        stdout.write(
+            f"  {version.title}: {version.goals.count()} Ziele, {len(indicators)} Kennzahlen, "
+            f"{positions} Stellungnahmen"
+        )
     return version
+
+
+def _consultation(version: ConceptVersion) -> int:
+    """Read receipts, comments with answers and positions of a few municipalities (once)."""
+    from accounts.models import User
+
+    if version.positions.exists():
+        return version.positions.count()
+    places = {m.slug: m for m in Municipality.objects.filter(district_id=version.concept.district_id)}
+    users = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
+    staff = users.get("ki@example.org")
+    goals = list(version.goals.all())
+    now = timezone.now()
+    for slug in sorted(set(POSITIONS) | set(COMMENTS)):
+        place = places.get(slug)
+        if place is None:
+            continue
+        contact = users.get(f"kontakt-{slug}@example.org")
+        ReadReceipt.objects.get_or_create(version=version, municipality=place, user=contact)
+        for days, (goal_start, text, answer) in enumerate(COMMENTS.get(slug, []), start=1):
+            goal = next((g for g in goals if goal_start and g.title.startswith(goal_start)), None)
+            comment = ConsultationComment.objects.create(
+                version=version, municipality=place, author=contact, goal=goal, text=text,
+                created_at=now - timedelta(days=5 - days),
+            )  # fmt: skip
+            if answer:
+                CommentAnswer.objects.create(comment=comment, author=staff, text=answer)
+        if slug in POSITIONS:
+            position, reasons = POSITIONS[slug]
+            MunicipalityPosition.objects.create(
+                version=version, municipality=place, position=position, reasons=reasons, declared_by=contact
+            )
+    return version.positions.count()
 
 
 def seed(*, with_users: bool, stdout=None) -> None:

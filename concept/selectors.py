@@ -113,15 +113,31 @@ class GoalRow:
 
 
 class ValueTable:
-    """Every value needed by a page, official and portal, looked up by (indicator, place, year)."""
+    """Every value needed by a page, official and portal, looked up by (indicator, place, year).
 
-    def __init__(self, *, version: ConceptVersion, indicators: list[Indicator], years: list[int]):
+    ``places`` limits the official values read to the district's own and those of the given
+    municipalities (a page about the district or one municipality needs no other); ``None``
+    reads every municipality's. Values come as plain tuples, not model instances.
+    """
+
+    def __init__(
+        self,
+        *,
+        version: ConceptVersion,
+        indicators: list[Indicator],
+        years: list[int],
+        places: tuple[int, ...] | None = None,
+    ):
         official = [i.pk for i in indicators if not i.is_portal]
-        self.values: dict[tuple[int, int | None, int], Decimal | None] = {}
-        self.rows: dict[tuple[int, int | None, int], IndicatorValue] = {}
-        for row in IndicatorValue.objects.filter(indicator_id__in=official, year__in=years):
-            self.values[(row.indicator_id, row.municipality_id, row.year)] = row.value
-            self.rows[(row.indicator_id, row.municipality_id, row.year)] = row
+        rows = IndicatorValue.objects.filter(indicator_id__in=official, year__in=years)
+        if places is not None:
+            rows = rows.filter(Q(municipality__isnull=True) | Q(municipality_id__in=places))
+        self.values: dict[tuple[int, int | None, int], Decimal | None] = {
+            (indicator_id, municipality_id, year): value
+            for indicator_id, municipality_id, year, value in rows.order_by().values_list(
+                "indicator_id", "municipality_id", "year", "value"
+            )
+        }
         self.values.update(
             portal_values(district=version.concept.district, indicators=indicators, years=years)
         )
@@ -199,10 +215,13 @@ def goal_overview(
         goals = goals.filter(priority=priority)
     goals = list(goals)
     targets = [t for goal in goals for t in goal.targets.all()]
-    values = ValueTable(
-        version=version, indicators=list({t.indicator for t in targets}), years=years_of(version, targets)
-    )
     place = municipality.pk if municipality else None
+    values = ValueTable(
+        version=version,
+        indicators=list({t.indicator for t in targets}),
+        years=years_of(version, targets),
+        places=(place,) if place else (),
+    )
     return [
         GoalRow(goal=goal, targets=[target_row(t, values, place) for t in goal.targets.all()])
         for goal in goals
@@ -260,7 +279,10 @@ def municipality_view(
     goals = list(_goals(version))
     targets = [t for goal in goals for t in goal.targets.all()]
     values = ValueTable(
-        version=version, indicators=list({t.indicator for t in targets}), years=years_of(version, targets)
+        version=version,
+        indicators=list({t.indicator for t in targets}),
+        years=years_of(version, targets),
+        places=(municipality.pk,),
     )
     rows = [
         MunicipalityTarget(

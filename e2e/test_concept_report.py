@@ -64,3 +64,42 @@ def test_ki_staff_start_a_build_watch_progress_and_open_the_pdf(
     expect(page.get_by_role("group", name="Sprache & Bildung")).to_be_visible()
     violations += axe_violations(page)
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_progress_report_shows_the_adopted_goal_with_its_chart_and_values(
+    page,
+    live_server,
+    ki_staff,
+    district,
+    unna,
+    luenen,
+    start_worker,  # noqa: F811 - the fixture imported above
+    control_dir,  # noqa: F811
+):
+    from municipalities.models import FieldOfAction
+    from overview.tests.test_report_concept import GOAL, INDICATOR, make_concept, pdf_text
+
+    reference = {"sprache": FieldOfAction.objects.get(district=district, slug="sprache-bildung")}
+    make_concept(district, reference, unna, luenen)
+    start_worker()
+    login(page, live_server, ki_staff.email, PASSWORD)
+    page.goto(f"{live_server.url}/konzeptbericht/")
+    page.get_by_label("Berichtsjahr").fill("2026")
+    page.get_by_label("Sachstandsbericht zum beschlossenen Konzept").check()
+    violations = axe_violations(page)
+    page.get_by_role("button", name="Bericht erstellen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sachstandsbericht 2026 – Kreis Unna")
+    pdf_link = page.get_by_role("link", name="PDF herunterladen")
+    expect(pdf_link).to_be_visible(timeout=90_000)
+    violations += axe_violations(page)
+    with page.expect_download() as download_info:
+        pdf_link.click()
+    with open(download_info.value.path(), "rb") as handle:
+        text = pdf_text(handle.read())
+    assert "Sachstand 2026" in text
+    assert f"Ziel: {GOAL}" in text
+    assert f"{INDICATOR} (%) im Kreis: Ausgangswert, Stand und Ziel" in text  # the chart's title
+    assert "Unna 31 (2024) 27,5 (2026) −7,5" in text
+    assert "Lünen ja 1 (1) Widerspruch" in text
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)

@@ -30,8 +30,9 @@ from django.utils.translation import get_language
 PAGE_TIMEOUT = 300
 CSRF_PLACEHOLDER = "__public-cache-csrf-token__"
 # "figures": data counted only by the district overview (measures, attendance, qualifications,
-# volunteer profiles); no public page shows it.
-NAMESPACES = ("events", "courses", "figures")
+# volunteer profiles); no public page shows it. "concept": the Integrationskonzept's goals,
+# indicators and values (the steering pages).
+NAMESPACES = ("events", "courses", "figures", "concept")
 
 
 def _version_key(namespace: str) -> str:

@@ -18,9 +18,15 @@ class ConceptReport(models.Model):
         DONE = "done", _("fertig")
         FAILED = "failed", _("fehlgeschlagen")
 
+    class Kind(models.TextChoices):
+        OVERVIEW = "overview", _("Konzeptbericht")
+        PROGRESS = "progress", _("Sachstandsbericht zum beschlossenen Konzept")
+
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="concept_reports")
     year = models.PositiveSmallIntegerField(_("Jahr"))
     title = models.CharField(_("Titel"), max_length=200)
+    # A progress report (Sachstandsbericht) compares year X with the targets of the adopted concept.
+    kind = models.CharField(_("Art des Berichts"), max_length=10, choices=Kind.choices, default=Kind.OVERVIEW)
     state = models.CharField(
         _("Status"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
     )

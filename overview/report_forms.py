@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import District, FieldOfAction
 from municipalities.permissions import districts_administered_by
 
+from .models import ConceptReport
 from .services import MAX_YEAR, MIN_YEAR
 
 TEXT_MAX_LENGTH = 20_000
@@ -19,6 +20,17 @@ class ReportRequestForm(forms.Form):
     """Year and (for staff of several districts) the district of the new snapshot."""
 
     year = forms.IntegerField(label=_("Berichtsjahr"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    kind = forms.ChoiceField(
+        label=_("Art des Berichts"),
+        choices=ConceptReport.Kind.choices,
+        initial=ConceptReport.Kind.OVERVIEW,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Der Sachstandsbericht vergleicht die Werte des Berichtsjahres mit den Zielwerten des "
+            "beschlossenen Integrationskonzepts."
+        ),
+    )
     district = forms.ModelChoiceField(
         label=_("Kreis"), queryset=District.objects.none(), to_field_name="slug", required=False
     )
@@ -32,6 +44,10 @@ class ReportRequestForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
         if len(self.districts) <= 1:
             self.fields["district"].widget = forms.HiddenInput()
+
+    def clean_kind(self) -> str:
+        # Without a choice (an older form, a script) the ordinary report is meant.
+        return self.cleaned_data.get("kind") or ConceptReport.Kind.OVERVIEW
 
     def clean_district(self) -> District:
         district = self.cleaned_data.get("district") or (self.districts[0] if self.districts else None)

@@ -157,12 +157,17 @@ def inline_svg(svg: str) -> str:
 
 
 def render_charts(figures: Mapping) -> dict[str, str]:
+    """Every chart of the report, each drawn once (the template places each once)."""
     from .charts import render_bar_chart_svg
+    from .report_concept import concept_chart_specs
 
-    return {
+    charts = {
         chart.key: inline_svg(render_bar_chart_svg(list(chart.labels), list(chart.values), chart.title))
         for chart in chart_specs(figures)
     }
+    for key, title, labels, values, description in concept_chart_specs(figures.get("concept")):
+        charts[key] = inline_svg(render_bar_chart_svg(labels, values, title, description=description))
+    return charts
 
 
 # --- what the template shows ----------------------------------------------------------------
@@ -421,6 +426,8 @@ def _data_quality(figures: Mapping) -> dict:
 
 def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> dict[str, Any]:
     """Everything ``overview/pdf/report.html`` shows, formatted; ``report`` gives title and number."""
+    from .report_concept import concept_context
+
     gaps = figures.get("gaps", {})
     gap_cells = {tuple(cell) for cell in gaps.get("cells", [])}
     field_names = {f["slug"]: f["name"] for f in figures.get("fields_of_action", [])}
@@ -475,6 +482,7 @@ def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> di
         "komm_an": _komm_an(figures, charts),
         "data_quality": _data_quality(figures),
         "gap_mark": GAP,
+        "concept": concept_context(figures, charts),
     }
 
 

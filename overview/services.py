@@ -74,7 +74,9 @@ def stale_after() -> timedelta:
     return timedelta(minutes=settings.OVERVIEW_REPORT_STALE_MINUTES)
 
 
-def report_title(*, district: District, year: int) -> str:
+def report_title(*, district: District, year: int, kind: str = ConceptReport.Kind.OVERVIEW) -> str:
+    if kind == ConceptReport.Kind.PROGRESS:
+        return _("Sachstandsbericht %(year)s – %(district)s") % {"year": year, "district": district.name}
     return _("Konzeptbericht %(year)s – %(district)s") % {"year": year, "district": district.name}
 
 
@@ -109,19 +111,44 @@ def _validate_year(year: int) -> None:
         )
 
 
-def create_report(*, by: User | None, district: District, year: int) -> ConceptReport:
+def _validate_kind(*, district: District, year: int, kind: str) -> None:
+    if kind not in ConceptReport.Kind.values:
+        raise ValidationError(_("Diese Art von Bericht gibt es nicht."))
+    if kind != ConceptReport.Kind.PROGRESS:
+        return
+    from .concept_figures import version_for_report
+
+    if version_for_report(district=district, year=year, progress=True) is None:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Ein Sachstandsbericht braucht ein beschlossenes Integrationskonzept, dessen Laufzeit "
+                    "das Jahr %(year)s umfasst."
+                )
+                % {"year": year}
+            }
+        )
+
+
+def create_report(
+    *, by: User | None, district: District, year: int, kind: str = ConceptReport.Kind.OVERVIEW
+) -> ConceptReport:
     """A new queued snapshot row; nothing is built yet (see ``request_report``)."""
     _validate_year(year)
+    _validate_kind(district=district, year=year, kind=kind)
     return ConceptReport.objects.create(
         district=district,
         year=year,
-        title=report_title(district=district, year=year),
+        kind=kind,
+        title=report_title(district=district, year=year, kind=kind),
         created_by=by,
         step="queued",
     )
 
 
-def request_report(*, by: User, district: District, year: int) -> ConceptReport:
+def request_report(
+    *, by: User, district: District, year: int, kind: str = ConceptReport.Kind.OVERVIEW
+) -> ConceptReport:
     """KI staff ask for a new snapshot; a worker builds it once the request's transaction commits.
 
     Each request is its own row: two builds of the same year run side by side without
@@ -130,7 +157,7 @@ def request_report(*, by: User, district: District, year: int) -> ConceptReport:
     if not is_ki_staff(by, district):
         raise PermissionDenied
     with transaction.atomic():
-        report = create_report(by=by, district=district, year=year)
+        report = create_report(by=by, district=district, year=year, kind=kind)
         transaction.on_commit(partial(_enqueue_build, report.pk))
     return report
 
@@ -145,7 +172,7 @@ def retry_report(*, by: User, report: ConceptReport) -> ConceptReport:
         )
         if failed.state != S.FAILED:
             raise ValidationError(_("Nur ein fehlgeschlagener Bericht kann erneut erstellt werden."))
-        return request_report(by=by, district=failed.district, year=failed.year)
+        return request_report(by=by, district=failed.district, year=failed.year, kind=failed.kind)
 
 
 def _enqueue_build(report_id: int) -> None:
@@ -277,7 +304,7 @@ def build_report(*, report_id: int) -> ConceptReport | None:
     build = _Build(report_id=report.pk, claim=claim)
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            figures = snapshot_figures(district=report.district, year=report.year)
+            figures = snapshot_figures(district=report.district, year=report.year, kind=report.kind)
             build.advance("charts", figures=figures)
             charts = report_pdf.render_charts(figures)
             build.advance("pdf")
@@ -311,8 +338,15 @@ def failure_message(step: str, exc: BaseException) -> str:
     ) % {"step": step_label(step), "detail": detail, "type": type(exc).__name__}
 
 
-def snapshot_figures(*, district: District, year: int) -> dict:
-    """The figures as they will be stored: plain JSON, with the KI's texts of the year."""
+def compute_concept_figures(*, district: District, year: int, kind: str) -> dict | None:
+    """The Integrationskonzept's goals, values, measures and consultation (``overview.concept_figures``)."""
+    from .concept_figures import concept_figures
+
+    return concept_figures(district=district, year=year, progress=kind == ConceptReport.Kind.PROGRESS)
+
+
+def snapshot_figures(*, district: District, year: int, kind: str = ConceptReport.Kind.OVERVIEW) -> dict:
+    """The figures as they will be stored: plain JSON, with the KI's texts and the concept of the year."""
     figures = _plain_json(compute_report_figures(district=district, year=year))
     if figures.get("version") != FIGURES_VERSION:
         raise ValueError(
@@ -321,6 +355,9 @@ def snapshot_figures(*, district: District, year: int) -> dict:
         )
     figures["concept_texts"] = field_texts_snapshot(district=district, year=year)
     figures["foreword"] = texts.foreword_of(district=district, year=year)
+    figures["concept"] = _plain_json(
+        {"concept": compute_concept_figures(district=district, year=year, kind=kind)}
+    )["concept"]
     return figures
 
 
@@ -473,7 +510,42 @@ def compare_reports(*, a: ConceptReport, b: ConceptReport) -> dict[str, Any]:
     return {
         "district": totals_rows(a.figures.get("district_totals", {}), b.figures.get("district_totals", {})),
         "municipalities": municipalities,
+        "goals": compare_goals(a.figures.get("concept"), b.figures.get("concept")),
     }
+
+
+def compare_goals(a: Mapping | None, b: Mapping | None) -> list[dict[str, Any]]:
+    """The concept's goals of two snapshots side by side: per goal and indicator, the district's
+    latest value and status in A and in B (matched by goal title and indicator name)."""
+
+    def targets(concept: Mapping | None) -> dict[tuple[str, str], Mapping]:
+        if not concept:
+            return {}
+        return {
+            (goal.get("title", ""), target.get("indicator", "")): {
+                **target.get("district", {}),
+                "target": [target.get("target_year"), target.get("target_value")]
+                if target.get("target_year")
+                else None,
+                "unit": target.get("unit", ""),
+            }
+            for item in concept.get("fields", [])
+            for goal in item.get("goals", [])
+            for target in goal.get("targets", [])
+        }
+
+    first, second = targets(a), targets(b)
+    keys = list(first) + [key for key in second if key not in first]
+    return [
+        {
+            "goal": goal,
+            "indicator": indicator,
+            "unit": (second.get((goal, indicator)) or first.get((goal, indicator)))["unit"],
+            "a": first.get((goal, indicator)),
+            "b": second.get((goal, indicator)),
+        }
+        for goal, indicator in keys
+    ]
 
 
 # --- the KI's texts per field of action --------------------------------------------------

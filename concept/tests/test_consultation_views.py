@@ -221,3 +221,33 @@ def test_start_pages_link_the_consultation(client, version, ki_staff, contact_un
     html = client.get(reverse("municipalities:home", kwargs={"slug": "unna"})).content.decode()
     assert municipality_url(version, "unna") in html
     assert 'href="' + reverse("concept:consultation_tracking", kwargs={"pk": version.pk}) + '"' not in html
+
+
+def test_public_page_shows_the_portals_own_counts_apart_from_official_statistics(
+    client, version, district, unna, luenen
+):
+    from volunteers.tests.factories import make_volunteer
+
+    indicator = IndicatorFactory(
+        district=district,
+        name="Neuzugewanderte, die Ehrenamtliche wurden",
+        unit="Personen",
+        is_percent=False,
+        source="portal",
+        portal_key="newcomers_volunteering",
+        source_name="",
+    )
+    GoalIndicatorFactory(goal=version.goals.get(), indicator=indicator, target_value=Decimal("40"))
+    make_volunteer(district, municipality=unna, came_as_newcomer=True, full_name="Amina Yusuf")
+    make_volunteer(district, municipality=luenen, came_as_newcomer=True, full_name="Dmytro Kovalenko")
+    make_volunteer(district, municipality=luenen, came_as_newcomer=False, full_name="Jana Becker")
+    make_volunteer(district, municipality=unna, came_as_newcomer=True, consent=False, full_name="Ali Rahimi")
+    ConceptVersion.objects.filter(pk=version.pk).update(
+        status=ConceptVersion.Status.ADOPTED, adopted_on=TODAY, adopted_by_body="Kreistag", drucksache="DS 1"
+    )
+
+    html = client.get(reverse("concept:public", kwargs={"district": district.slug})).content.decode()
+    year = timezone.localdate().year
+    assert f"2 ({year}, eigene Zählung des Portals, keine amtliche Statistik)" in html
+    # the official indicator keeps its own label and says it has no value yet
+    assert "noch kein Wert" in html

@@ -2,7 +2,15 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from concept.models import ConceptVersion, Goal, Indicator, IndicatorValue
+from concept.models import (
+    CommentAnswer,
+    ConceptVersion,
+    ConsultationComment,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    MunicipalityPosition,
+)
 
 
 def state():
@@ -10,6 +18,9 @@ def state():
         list(ConceptVersion.objects.values_list("pk", "status")),
         list(Goal.objects.order_by("pk").values_list("pk", "title")),
         IndicatorValue.objects.count(),
+        list(MunicipalityPosition.objects.order_by("pk").values_list("municipality__slug", "position")),
+        ConsultationComment.objects.count(),
+        CommentAnswer.objects.count(),
     )
 
 
@@ -35,6 +46,18 @@ def test_seed_demo_creates_a_realistic_concept_for_kreis_unna_idempotently(db, s
     assert latest.count() == 10 and len(set(latest.values_list("value", flat=True))) > 5
     assert not IndicatorValue.objects.filter(is_demo=False).exists()
     assert not IndicatorValue.objects.filter(indicator__source="portal").exists()
+    # The open consultation has some positions: agreed, with remarks, objection; the rest still open.
+    positions = dict(version.positions.values_list("municipality__slug", "position"))
+    assert positions == {
+        "unna": "agreed",
+        "kamen": "agreed",
+        "luenen": "agreed_with_remarks",
+        "schwerte": "objection",
+    }
+    assert version.positions.get(municipality__slug="schwerte").reasons.startswith("Der Zielwert")
+    assert ConsultationComment.objects.filter(version=version).count() == 3
+    assert CommentAnswer.objects.filter(comment__version=version).count() == 2
+    assert ConsultationComment.objects.filter(goal__isnull=False, municipality__slug="luenen").exists()
 
 
 def test_demo_concept_pages_render_with_chart_and_flags(db, settings, client):

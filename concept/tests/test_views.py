@@ -187,3 +187,38 @@ def test_import_template_downloads_as_xlsx_and_csv(client, ki_staff, version):
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     csv = client.get(reverse("concept:value_import_template", args=["csv"]))
     assert "auslaenderanteil" in csv.content.decode("utf-8-sig")
+
+
+def test_goal_overview_comes_from_the_cache_until_a_value_changes_and_is_per_person(
+    client, ki_staff, contact_unna, unna, version
+):
+    from events.tests.factories import make_event
+
+    goal = GoalFactory(version=version, title="Mehr Kinder mit Sprachförderung")
+    target = GoalIndicatorFactory(goal=goal, baseline_year=2024, baseline_value=Decimal("10"))
+    url = reverse("concept:goal_overview", kwargs={"pk": version.pk})
+    client.force_login(ki_staff)
+    first = client.get(url)
+    assert first.status_code == 200 and "X-Public-Cache" not in first
+    again = client.get(url)
+    assert again["X-Public-Cache"] == "hit" and "Mehr Kinder mit Sprachförderung" in again.content.decode()
+
+    IndicatorValue.objects.create(
+        indicator=target.indicator, municipality=None, year=2025, value=Decimal("13.5")
+    )
+    fresh = client.get(url)
+    assert "X-Public-Cache" not in fresh and "13,5" in fresh.content.decode()
+
+    # An approved event changes the portal's counts: the page is built again.
+    make_event(by=ki_staff, municipality=unna, title="Sprachcafé am Markt")
+    assert "X-Public-Cache" not in client.get(url)
+
+    # Another person never gets the cached page of the first.
+    version.status = version.Status.CONSULTATION  # contacts see a version once it is consulted
+    version.save()
+    client.force_login(ki_staff)
+    assert "X-Public-Cache" not in client.get(url)
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    client.force_login(contact_unna)
+    theirs = client.get(url)
+    assert "X-Public-Cache" not in theirs and "Zielübersicht: Unna" in theirs.content.decode()

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from municipalities.permissions import MunicipalityPermissionMixin, is_ki_staff
+from municipalities import public_cache
+from municipalities.permissions import MunicipalityPermissionMixin, is_ki_staff, roles_of
 
 from .. import permissions, selectors
 from ..charts import line_chart_svg
@@ -20,6 +21,22 @@ class GoalOverviewView(permissions.ConceptUserRequiredMixin, TemplateView):
     """Every goal with baseline → latest → target and its status; contacts see their municipality."""
 
     template_name = "concept/goal_overview.html"
+
+    def get(self, request, *args, **kwargs):
+        # The page is kept per person (and their roles) while the data it shows are unchanged:
+        # the concept, the events and measures and the volunteers its portal indicators count.
+        roles = roles_of(request.user)
+        scope = (
+            roles.is_superuser,
+            sorted(roles.staff_district_ids),
+            sorted(roles.contact_municipality_ids),
+        )
+        return public_cache.private_page(
+            request,
+            scope=scope,
+            namespaces=("concept", "events", "figures"),
+            render=lambda extra: super(GoalOverviewView, self).get(request, *args, **{**kwargs, **extra}),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from concept.selectors import STATUSES
 from municipalities.models import District, FieldOfAction
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
 
 from .. import services, texts
 from ..models import ConceptReport
+from ..report_concept import with_year
 from ..report_forms import CompareForm, FieldTextFormSet, ForewordForm, ReportRequestForm
 from ..report_pdf import comparison_rows, number, signed, total_labels
 
@@ -89,10 +91,13 @@ class ReportListView(KIStaffRequiredMixin, View):
             return self.render_page(form)
         try:
             report = services.request_report(
-                by=request.user, district=form.cleaned_data["district"], year=form.cleaned_data["year"]
+                by=request.user,
+                district=form.cleaned_data["district"],
+                year=form.cleaned_data["year"],
+                kind=form.cleaned_data["kind"],
             )
         except ValidationError as error:
-            form.add_error("year", error)
+            form.add_error(None if hasattr(error, "error_dict") else "year", error)
             return self.render_page(form)
         messages.success(request, _("Der Bericht wird im Hintergrund erstellt."))
         return redirect("overview:report_detail", pk=report.pk)
@@ -205,9 +210,23 @@ def _formatted(comparison: dict) -> dict:
             for row in raw
         ]
 
+    status_labels = {status.key: f"{status.icon} {status.label}" for status in STATUSES}
+
+    def side(place: dict | None) -> dict:
+        if place is None:
+            return {"latest": _("nicht im Bericht"), "target": "–", "status": "–"}
+        return {
+            "latest": with_year(place.get("latest")),
+            "target": with_year(place.get("target")),
+            "status": status_labels.get(place.get("status"), "–"),
+        }
+
     return {
         "district": rows(comparison["district"]),
         "municipalities": [{**m, "rows": rows(m["rows"])} for m in comparison["municipalities"]],
+        "goals": [
+            {**goal, "a": side(goal["a"]), "b": side(goal["b"])} for goal in comparison.get("goals", [])
+        ],
     }
 
 
