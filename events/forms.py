@@ -130,7 +130,6 @@ class EventForm(forms.ModelForm):
         self.fields["interval"].widget.attrs["min"] = 1
         # Only a series needs it (and it defaults to 1): no required marker on a one-off event.
         self.fields["interval"].required = False
-        self.fields["interval"].label = _("alle … Wochen/Monate (bei einer Serie)")
         self.fields["monthly_mode"].required = False
         self.fields["monthly_mode"].choices = Event.MonthlyMode.choices
         instance = self.instance

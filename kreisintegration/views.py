@@ -104,6 +104,8 @@ def _tasks(user, roles, contact_municipalities) -> dict:
              "trainer_sessions": [], "volunteer_tasks": None}  # fmt: skip
     if roles.is_ki_staff:
         tasks["review_tasks"] = event_selectors.review_tasks(user)
+        if event_selectors.cached_review_waiting_count(user) is None:
+            event_selectors.refresh_review_counts()  # the navigation's count, e.g. after a cache flush
         tasks["failed_mail_count"] = (
             permissions.outbox_mails_visible_to(user).filter(status=OutboxMail.Status.FAILED).count()
         )

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,18 +77,34 @@ def test_ki_staff_start_page_counts_failed_mails_and_links_the_outbox(client, ki
     assert reverse("municipalities:mail_status") in html
 
 
+@pytest.mark.django_db(transaction=True)  # the count is refreshed when a decision is committed
 def test_navigation_shows_the_waiting_count_for_ki_staff_and_follows_a_decision(
     client, ki_staff, contact_unna, unna
 ):
-    cache.clear()
     first = _submitted(contact_unna, unna, "Kochabend", days_ago=2)
     _submitted(contact_unna, unna, "Frauencafé", days_ago=1)
+    cache.clear()
     client.force_login(ki_staff)
+    client.get(reverse("dashboard"))  # after a cache flush, „Mein Bereich“ counts again
     html = _html(client.get(reverse("events:calendar")))
     assert 'ki-nav__count">2<span class="kern-sr-only"> warten</span>' in html
     client.post(reverse("events:review", kwargs={"pk": first.pk}), {"decision": "approve"})
     html = _html(client.get(reverse("events:calendar")))
     assert 'ki-nav__count">1<span class="kern-sr-only"> warten</span>' in html
+
+
+def test_navigation_count_costs_no_query_on_other_pages(
+    client, ki_staff, contact_unna, unna, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _submitted(contact_unna, unna, "Kochabend", days_ago=2)
+    client.force_login(ki_staff)
+    url = reverse("municipalities:mail_status")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = _html(client.get(url))
+    assert 'ki-nav__count">1<' in html
+    assert not [q for q in queries.captured_queries if "events_event" in q["sql"]]
 
 
 def test_navigation_count_is_not_shown_to_contacts(client, contact_unna, unna):
