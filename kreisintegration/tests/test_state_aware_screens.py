@@ -173,7 +173,7 @@ def test_series_summary_shows_first_and_last_date_count_and_excluded_dates(clien
     assert "ausgenommen: 17.03.2026" in html
 
 
-def test_future_start_of_a_series_in_the_task_list_uses_the_last_date(contact_unna, unna, ki_staff):
+def test_review_tasks_flag_a_series_as_past_only_after_its_last_date(contact_unna, unna, ki_staff):
     from events import selectors
 
     running = make_event(
