@@ -266,3 +266,32 @@ def test_person_with_two_contact_municipalities_sees_both_municipalities_tasks(c
     html = _html(response)
     assert "2 Entwürfe noch nicht eingereicht" in html
     assert "Entwurf Unna" in html and "Entwurf Lünen" in html
+
+
+def test_ki_staff_start_page_lists_running_and_failed_report_builds_but_not_rebuilt_ones(
+    client, ki_staff, district
+):
+    from overview.models import ConceptReport
+
+    State = ConceptReport.State
+    failed_then_rebuilt = ConceptReport.objects.create(
+        district=district, year=2024, title="Integrationsbericht 2024", state=State.FAILED
+    )
+    ConceptReport.objects.create(
+        district=district, year=2024, title="Integrationsbericht 2024", state=State.DONE
+    )
+    ConceptReport.objects.filter(pk=failed_then_rebuilt.pk).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    running = ConceptReport.objects.create(
+        district=district, year=2025, title="Integrationsbericht 2025", state=State.RUNNING
+    )
+    failed = ConceptReport.objects.create(
+        district=district, year=2023, title="Integrationsbericht 2023", state=State.FAILED
+    )
+    client.force_login(ki_staff)
+    html = _html(client.get(reverse("dashboard")))
+    assert "2 Konzeptberichte in Arbeit oder fehlgeschlagen" in html
+    assert reverse("overview:report_detail", kwargs={"pk": running.pk}) in html
+    assert reverse("overview:report_detail", kwargs={"pk": failed.pk}) in html
+    assert reverse("overview:report_detail", kwargs={"pk": failed_then_rebuilt.pk}) not in html
