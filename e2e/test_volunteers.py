@@ -200,7 +200,7 @@ def test_newcomer_signs_up_waits_for_freed_seat_attends_and_downloads_certificat
     expect(newcomer.get_by_role("status")).to_contain_text("Sie stehen auf Platz 1 der Warteliste.")
     expect(registration_box).to_contain_text("Ihr Stand: auf der Warteliste")
     expect(registration_box).to_contain_text("Sie stehen auf Platz 1 der Warteliste.")
-    expect(registration_box.get_by_role("button", name="Von der Warteliste abmelden")).to_be_visible()
+    expect(registration_box.get_by_role("link", name="Von der Warteliste abmelden")).to_be_visible()
     waiting = Registration.objects.get(volunteer__user=account, course=course)
     assert (waiting.status, waiting.waitlist_position) == (R.WAITLISTED, 1)
     assert [m.subject for m in mails_to(NEWCOMER_EMAIL)][-1] == f"Warteliste: {STORY_TITLE}"
@@ -212,7 +212,15 @@ def test_newcomer_signs_up_waits_for_freed_seat_attends_and_downloads_certificat
     other = new_context().new_page()
     login(other, live_server, volunteer.email, PASSWORD)
     other.goto("/ehrenamt/")
-    other.get_by_role("row", name=STORY_TITLE).get_by_role("button", name="Vom Kurs abmelden").click()
+    other.get_by_role("row", name=STORY_TITLE).get_by_role("link", name="Vom Kurs abmelden").click()
+    # The confirmation page names the consequence; only its button gives the seat up.
+    expect(other.get_by_role("heading", level=1)).to_have_text("Vom Kurs abmelden")
+    expect(other.get_by_role("main")).to_contain_text(
+        "Ihr Platz geht an die nächste Person auf der Warteliste."
+    )
+    seat_holder.refresh_from_db()
+    assert seat_holder.status == R.REGISTERED
+    other.get_by_role("button", name="Vom Kurs abmelden").click()
     expect(other.get_by_role("status")).to_contain_text(f"Sie sind von „{STORY_TITLE}“ abgemeldet.")
     seat_holder.refresh_from_db()
     assert seat_holder.status == R.CANCELLED
@@ -258,11 +266,13 @@ def test_newcomer_signs_up_waits_for_freed_seat_attends_and_downloads_certificat
     expect(participants.get_by_role("row", name=NEWCOMER_NAME)).to_contain_text("2 von 2")
     assert sorted(a.present for a in waiting.attendances.all()) == [True, True]
 
-    coach.get_by_role("button", name="Kurs abschließen").click()
+    coach.get_by_role("link", name="Kurs abschließen").click()
+    expect(coach.get_by_role("heading", level=1)).to_have_text("Kurs abschließen")
+    coach.get_by_role("button", name="Kurs jetzt abschließen").click()
     expect(coach.get_by_role("status")).to_contain_text("Der Kurs ist abgeschlossen")
     expect(coach.locator("p.ki-lead")).to_contain_text("Status: abgeschlossen")
     expect(participants.get_by_role("row", name=NEWCOMER_NAME)).to_contain_text("teilgenommen")
-    expect(coach.get_by_role("button", name="Kurs abschließen")).to_have_count(0)
+    expect(coach.get_by_role("link", name="Kurs abschließen")).to_have_count(0)
     waiting.refresh_from_db()
     assert waiting.status == R.ATTENDED
     assert waiting.certificate_code
@@ -415,6 +425,7 @@ def course_pages_data(district, unna, luenen, reference, volunteer, trainer):
         future_session=open_course.sessions.order_by("start").first().pk,
         completed=completed.pk,
         completed_session=completed_sessions[0].pk,
+        seat=Registration.objects.get(course=open_course, volunteer=maryam).pk,
         code=certificate.certificate_code,
         year=timezone.localtime(completed_sessions[0].start).year,
         first_day=timezone.localdate() + timedelta(days=1),
@@ -503,6 +514,7 @@ VOLUNTEER_PAGES = [
     "/ehrenamt/konto-loeschen/",
     "/ehrenamt/einwilligungen/neuzugewandert/widerrufen/",
     "/ehrenamt/einwilligungen/datenschutzhinweise/widerrufen/",
+    "/ehrenamt/anmeldungen/{seat}/abmelden/",  # the confirmation page
 ]
 
 
@@ -546,6 +558,8 @@ TRAINER_PAGES = [
     "/kurse/{running}/termine/{running_session}/anwesenheit/",
     "/kurse/{open}/termine/{future_session}/anwesenheit/",
     "/kurse/{completed}/termine/{completed_session}/anwesenheit/",
+    "/kurse/{running}/abschliessen/",  # the confirmation page
+    "/kurse/{open}/abschliessen/",  # not yet possible: the reason instead of the button
 ]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +116,7 @@ class EventForm(forms.ModelForm):
         self.fields["measure"].queryset = Measure.objects.filter(municipality__in=municipalities).order_by(
             "title"
         )
+        self.fields["measure"].empty_label = _("keine Maßnahme")
         district_ids = municipalities.values("district_id")
         self.fields["fields_of_action"].queryset = FieldOfAction.objects.filter(
             district_id__in=district_ids, is_active=True
@@ -127,6 +128,8 @@ class EventForm(forms.ModelForm):
         self.fields["frequency"].required = False
         self.fields["frequency"].label = _("Wie oft?")
         self.fields["interval"].widget.attrs["min"] = 1
+        # Only a series needs it (and it defaults to 1): no required marker on a one-off event.
+        self.fields["interval"].required = False
         self.fields["monthly_mode"].required = False
         self.fields["monthly_mode"].choices = Event.MonthlyMode.choices
         instance = self.instance
@@ -160,12 +163,23 @@ class EventForm(forms.ModelForm):
             Fieldset(
                 _("Wiederholung"),
                 "frequency",
-                "interval",
-                "weekdays",
-                "monthly_mode",
-                "repeat_until",
-                "repeat_count",
-                "excluded_dates_text",
+                # Progressive disclosure: static/js/recurrence.js hides these for a one-off event;
+                # without JavaScript they stay visible with this note.
+                Div(
+                    HTML(
+                        '<p class="ki-small kern-body--muted" id="recurrence-note">'
+                        + str(_("Nur für Serien (wöchentlich oder monatlich) ausfüllen."))
+                        + "</p>"
+                    ),
+                    "interval",
+                    "weekdays",
+                    "monthly_mode",
+                    "repeat_until",
+                    "repeat_count",
+                    "excluded_dates_text",
+                    css_id="recurrence-details",
+                    css_class="ki-recurrence-details",
+                ),
             ),
             Fieldset(_("Wo?"), "location_name", "street", "postcode", "town", "online_url"),
             Fieldset(_("Für wen?"), "fields_of_action", "target_groups", "languages", "accessibility_notes"),
@@ -209,6 +223,8 @@ class EventForm(forms.ModelForm):
         self.instance.end = timezone.make_aware(end)
         self.instance.all_day = bool(all_day)
         self.instance.weekdays = cleaned.get("weekdays") or []
+        if not cleaned.get("interval"):
+            cleaned["interval"] = 1
         self.instance.excluded_dates = cleaned.get("excluded_dates_text") or []
         cleaned["all_day"] = bool(all_day)
         return cleaned
@@ -265,4 +281,13 @@ class CancelForm(forms.Form):
         label=_("Grund der Absage (öffentlich sichtbar im Verlauf der Kommune)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Begründung an die Kommune"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Die Kommune sieht diese Begründung in der E-Mail und bei der Veranstaltung."),
     )

@@ -5,11 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 
-from municipalities import permissions
+from municipalities import permissions, public_cache
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
 from .models import Event, EventOccurrence
@@ -159,7 +174,7 @@ def review_queue(user, *, municipality: Municipality | None = None) -> QuerySet[
         queryset = queryset.filter(municipality=municipality)
     return (
         queryset.select_related("municipality")
-        .only("pk", "title", "start", "submitted_at", "municipality__name", "municipality__slug")
+        .only("pk", "title", "start", "all_day", "submitted_at", "municipality__name", "municipality__slug")
         .prefetch_related(
             Prefetch("target_groups", queryset=TargetGroup.objects.order_by("position", "name").only("name"))
         )
@@ -200,3 +215,144 @@ def coordination_hints(event: Event, *, limit: int = 20) -> list[EventOccurrence
     hints = list(hints)
     hints.sort(key=lambda occ: (occ.event.municipality_id != event.municipality_id, occ.start))
     return hints[:limit]
+
+
+# --- start pages: what waits for this person ---------------------------------
+
+TASK_LIST_LIMIT = 5
+
+
+def _last_occurrence_end():
+    return Subquery(EventOccurrence.objects.filter(event=OuterRef("pk")).order_by("-end").values("end")[:1])
+
+
+def _review_counts_key() -> str:
+    # The events namespace version changes with every saved event, so an old count is never read.
+    return f"review-waiting-by-district:{public_cache.version('events')}"
+
+
+def refresh_review_counts() -> dict[int, int]:
+    """Count the waiting submissions of every district (one grouped query) and keep them in the cache."""
+    counts = dict(
+        Event.objects.filter(status=Event.Status.SUBMITTED)
+        .order_by()
+        .values_list("municipality__district_id")
+        .annotate(count=Count("pk"))
+    )
+    cache.set(_review_counts_key(), counts, timeout=None)
+    return counts
+
+
+def cached_review_waiting_count(user) -> int | None:
+    """Submissions waiting for this KI staff member, for the navigation on every page: from the cache
+    only (no query). ``None`` while nothing is cached; ``refresh_review_counts`` fills it after every
+    change of an event (events.signals) and when a staff member opens „Mein Bereich“."""
+    counts = cache.get(_review_counts_key())
+    if counts is None:
+        return None
+    roles = permissions.roles_of(user)
+    if roles.is_superuser:
+        return sum(counts.values())
+    return sum(counts.get(district_id, 0) for district_id in roles.staff_district_ids)
+
+
+@dataclass(frozen=True)
+class ReviewTasks:
+    count: int
+    past_count: int  # submissions whose last date has already passed
+    oldest: list  # the oldest submissions first, each with ``is_past``
+
+
+def review_tasks(user, *, limit: int = TASK_LIST_LIMIT, now: datetime | None = None) -> ReviewTasks:
+    """KI staff's start page: submissions waiting, oldest first, past-dated ones flagged (two queries)."""
+    now = now or timezone.now()
+    waiting = Event.objects.filter(
+        status=Event.Status.SUBMITTED, municipality__in=permissions.municipalities_administered_by(user)
+    ).annotate(last_end=_last_occurrence_end())
+    is_past = Q(last_end__lt=now)
+    counts = waiting.aggregate(count=Count("pk"), past_count=Count("pk", filter=is_past))
+    oldest = list(
+        waiting.select_related("municipality")
+        .only("pk", "title", "start", "all_day", "submitted_at", "municipality__name")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+    for event in oldest:
+        event.is_past = event.last_end is not None and event.last_end < now
+    return ReviewTasks(count=counts["count"], past_count=counts["past_count"], oldest=oldest)
+
+
+@dataclass(frozen=True)
+class ContactTasks:
+    returned: list
+    returned_count: int
+    drafts: list
+    drafts_count: int
+    missing_participants: list
+    missing_participants_count: int
+
+    @property
+    def total(self) -> int:
+        return self.returned_count + self.drafts_count + self.missing_participants_count
+
+
+def contact_tasks(
+    user, *, municipalities=None, limit: int = TASK_LIST_LIMIT, now: datetime | None = None
+) -> ContactTasks:
+    """A contact's start page: returned events (with the KI's comment), drafts not submitted, and
+    published events that are over but have no participant number yet. One count query and one
+    list query per kind, however many events there are."""
+    now = now or timezone.now()
+    events = events_managed_by(user)
+    if municipalities is not None:
+        events = events.filter(municipality__in=municipalities)
+    still_running = EventOccurrence.objects.filter(event=OuterRef("pk"), end__gte=now)
+    kinds = {
+        "returned": Q(status=Event.Status.RETURNED),
+        "drafts": Q(status=Event.Status.DRAFT),
+        "missing_participants": Q(status=Event.Status.APPROVED, actual_participants__isnull=True)
+        & ~Exists(still_running),
+    }
+    counts = events.aggregate(**{name: Count("pk", filter=condition) for name, condition in kinds.items()})
+    columns = ("pk", "title", "start", "end", "all_day", "status", "review_comment", "updated_at",
+               "municipality__name")  # fmt: skip
+    order = {
+        "returned": ("-reviewed_at", "pk"),
+        "drafts": ("-updated_at", "pk"),
+        "missing_participants": ("-end", "pk"),
+    }
+    lists = {
+        name: list(
+            events.filter(condition)
+            .select_related("municipality")
+            .only(*columns)
+            .order_by(*order[name])[:limit]
+        )
+        for name, condition in kinds.items()
+    }
+    return ContactTasks(
+        returned=lists["returned"],
+        returned_count=counts["returned"],
+        drafts=lists["drafts"],
+        drafts_count=counts["drafts"],
+        missing_participants=lists["missing_participants"],
+        missing_participants_count=counts["missing_participants"],
+    )
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    first: datetime
+    last: datetime
+    count: int
+    excluded: list  # dates that are left out, in order
+
+
+def series_summary(event: Event) -> SeriesSummary | None:
+    """First and last date, the number of dates and the excluded days of a series (one query)."""
+    if not event.is_recurring:
+        return None
+    found = event.occurrences.aggregate(first=Min("start"), last=Max("start"), count=Count("pk"))
+    if not found["count"]:
+        return None
+    excluded = sorted(date.fromisoformat(day) for day in event.excluded_dates or [])
+    return SeriesSummary(first=found["first"], last=found["last"], count=found["count"], excluded=excluded)

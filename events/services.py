@@ -39,6 +39,28 @@ TRACKED_FIELDS = [
 RECURRENCE_FIELDS = {"start", "end", "frequency", "interval", "weekdays", "monthly_mode", "repeat_until",
                      "repeat_count", "excluded_dates"}  # fmt: skip
 EDITABLE_STATUSES = {S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED}
+# The workflow's other transitions, stated once: the services enforce them, views and templates ask.
+SUBMITTABLE_STATUSES = {S.DRAFT, S.RETURNED}
+DECIDABLE_STATUSES = {S.SUBMITTED}
+CANCELLABLE_STATUSES = {S.APPROVED}
+
+
+def can_edit(event: Event) -> bool:
+    return event.status in EDITABLE_STATUSES
+
+
+def can_submit(event: Event) -> bool:
+    return event.status in SUBMITTABLE_STATUSES
+
+
+def can_decide(event: Event) -> bool:
+    """Approve, return or reject: only a submitted event."""
+    return event.status in DECIDABLE_STATUSES
+
+
+def can_cancel(event: Event) -> bool:
+    """Call off (absagen): only a published event."""
+    return event.status in CANCELLABLE_STATUSES
 
 
 class EventTransitionError(ValidationError):
@@ -182,7 +204,7 @@ def submit_event(*, by: User, event: Event) -> Event:
     _check_may_manage(by, event)
     _require(
         event,
-        {S.DRAFT, S.RETURNED},
+        SUBMITTABLE_STATUSES,
         _("Nur Entwürfe und zurückgegebene Veranstaltungen können eingereicht werden."),
     )
     event.status = S.SUBMITTED
@@ -229,7 +251,7 @@ def approve_event(*, by: User, event: Event, comment: str = "") -> Event:
         new_status=S.APPROVED,
         action=EventChange.Action.APPROVED,
         comment=comment.strip(),
-        allowed={S.SUBMITTED},
+        allowed=DECIDABLE_STATUSES,
     )
 
 
@@ -249,7 +271,7 @@ def return_event(*, by: User, event: Event, comment: str) -> Event:
         new_status=S.RETURNED,
         action=EventChange.Action.RETURNED,
         comment=comment.strip(),
-        allowed={S.SUBMITTED},
+        allowed=DECIDABLE_STATUSES,
     )
 
 
@@ -261,7 +283,7 @@ def reject_event(*, by: User, event: Event, comment: str = "") -> Event:
         new_status=S.REJECTED,
         action=EventChange.Action.REJECTED,
         comment=comment.strip(),
-        allowed={S.SUBMITTED},
+        allowed=DECIDABLE_STATUSES,
     )
 
 
@@ -270,7 +292,7 @@ def cancel_event(*, by: User, event: Event, comment: str = "") -> Event:
     """An approved event is called off; it stays in the calendar marked „abgesagt“."""
     event = _locked(event)
     _check_may_manage(by, event)
-    _require(event, {S.APPROVED}, _("Nur veröffentlichte Veranstaltungen können abgesagt werden."))
+    _require(event, CANCELLABLE_STATUSES, _("Nur veröffentlichte Veranstaltungen können abgesagt werden."))
     event.status = S.CANCELLED
     event.save(update_fields=["status", "updated_at"])
     log_change(event=event, actor=by, action=EventChange.Action.CANCELLED, comment=comment.strip())

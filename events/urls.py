@@ -27,5 +27,6 @@ urlpatterns = [
     # KI staff
     path("pruefung/", review.ReviewQueueView.as_view(), name="review_queue"),
     path("pruefung/<int:pk>/", review.ReviewDecisionView.as_view(), name="review"),
+    path("pruefung/<int:pk>/ablehnen/", review.ReviewRejectView.as_view(), name="reject"),
     path("veranstaltungen/export.<str:fmt>", transfer.export_events, name="export"),
 ]

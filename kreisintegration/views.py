@@ -11,10 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts import twofactor
+from accounts.models import OutboxMail
 from engagement.permissions import organisation_of
+from events import selectors as event_selectors
 from municipalities import permissions
+from overview import selectors as overview_selectors
+from volunteers import selectors as volunteer_selectors
+from volunteers import services as volunteer_services
 from volunteers.models import PRIVACY_NOTICE_VERSION
-from volunteers.permissions import courses_run_by
+from volunteers.permissions import courses_run_by, volunteer_of
 
 
 def _database_status() -> str:
@@ -84,6 +89,7 @@ def dashboard(request):
         # Someone who acts only for a local initiative goes straight to its area.
         return redirect("engagement:home")
     context = {
+        **_tasks(user, roles, contact_municipalities),
         "trainer_courses": list(courses_run_by(user).order_by("-registration_closes")[:20])
         if roles.is_trainer
         else [],
@@ -95,6 +101,33 @@ def dashboard(request):
         and not twofactor.has_two_factor(user),
     }
     return render(request, "pages/dashboard.html", context)
+
+
+def _tasks(user, roles, contact_municipalities) -> dict:
+    """What waits for this person, per role, first on „Mein Bereich“ (a fixed number of queries)."""
+    tasks = {"review_tasks": None, "failed_mail_count": 0, "report_builds": None, "contact_tasks": None,
+             "trainer_sessions": [], "volunteer_tasks": None}  # fmt: skip
+    if roles.is_ki_staff:
+        tasks["review_tasks"] = event_selectors.review_tasks(user)
+        if event_selectors.cached_review_waiting_count(user) is None:
+            event_selectors.refresh_review_counts()  # the navigation's count, e.g. after a cache flush
+        tasks["failed_mail_count"] = (
+            permissions.outbox_mails_visible_to(user).filter(status=OutboxMail.Status.FAILED).count()
+        )
+        tasks["report_builds"] = overview_selectors.report_builds_to_watch(user)
+    if contact_municipalities:
+        tasks["contact_tasks"] = event_selectors.contact_tasks(user, municipalities=contact_municipalities)
+    if roles.is_trainer:
+        sessions = volunteer_selectors.trainer_sessions(user)
+        for session in sessions:
+            # The same rule as the attendance page: its link records or only shows.
+            session.attendance_blocker = volunteer_services.attendance_blocker(session)
+        tasks["trainer_sessions"] = sessions
+    if roles.is_volunteer:
+        volunteer = volunteer_of(user)
+        if volunteer is not None:
+            tasks["volunteer_tasks"] = volunteer_selectors.volunteer_tasks(volunteer)
+    return tasks
 
 
 @require_safe

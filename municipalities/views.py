@@ -135,8 +135,36 @@ class MunicipalityContactsView(permissions.MunicipalityPermissionMixin, FormView
 
 
 class InvitationRevokeView(permissions.MunicipalityPermissionMixin, View):
+    """GET: the confirmation page naming the consequence; POST withdraws the invitation."""
+
     municipality_permission = "administer"
-    http_method_names = ["post"]
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request, slug, pk):
+        invitation = get_object_or_404(Invitation, pk=pk, municipality=self.municipality)
+        blocked = ""
+        if invitation.state != "open":
+            blocked = _("Diese Einladung ist nicht mehr offen (Status: %(state)s).") % {
+                "state": invitation.get_state_display()
+            }
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Einladung zurückziehen"),
+                "subject": _("Einladung an %(email)s als Ansprechperson für %(municipality)s")
+                % {"email": invitation.email, "municipality": self.municipality.name},
+                "consequences": [
+                    _("Der Link in der E-Mail funktioniert danach nicht mehr."),
+                    _("Soll die Person doch Ansprechperson werden, senden Sie eine neue Einladung."),
+                ],
+                "form": None,
+                "blocked_reason": blocked,
+                "submit_label": _("Einladung zurückziehen"),
+                "back_url": reverse("municipalities:contacts", kwargs={"slug": self.municipality.slug}),
+                "back_label": _("Nicht zurückziehen, zurück zu den Ansprechpersonen"),
+            },
+        )
 
     def post(self, request, slug, pk):
         invitation = get_object_or_404(Invitation, pk=pk, municipality=self.municipality)

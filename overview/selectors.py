@@ -38,14 +38,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from municipalities import public_cache
+from municipalities import permissions, public_cache
 from municipalities.models import District, FieldOfAction, Measure, Municipality, TargetGroup
 from volunteers.models import Attendance, Course, Registration, Volunteer, VolunteerQualification
 
 from .counting import counted_events, counted_measures, occurrences_in, period_for, subquery_count
 from .dashboard_service import rebuild_dashboard_figures
 from .figures import FIGURES_VERSION, compute_figures
-from .models import DashboardFigures
+from .models import ConceptReport, DashboardFigures
 
 
 def current_year() -> int:
@@ -233,3 +233,19 @@ def municipality_comparison(*, figures: dict[str, Any], municipality: Municipali
         "municipality_count": count,
         "population_years": district["population_years"],
     }
+
+
+def report_builds_to_watch(user, *, limit: int = 5) -> tuple[int, list]:
+    """KI staff's start page: concept reports still being built, and failed ones not yet built again
+    (no later finished report of the same district and year). Count and the newest first."""
+    S = ConceptReport.State
+    rebuilt = ConceptReport.objects.filter(
+        district=OuterRef("district"),
+        year=OuterRef("year"),
+        state=S.DONE,
+        created_at__gt=OuterRef("created_at"),
+    )
+    reports = ConceptReport.objects.filter(district__in=permissions.districts_administered_by(user)).filter(
+        Q(state__in=(S.QUEUED, S.RUNNING)) | (Q(state=S.FAILED) & ~Exists(rebuilt))
+    )
+    return reports.count(), list(reports.order_by("-created_at", "-pk")[:limit])

@@ -28,6 +28,7 @@ from django.utils import timezone
 from municipalities.models import District, Language, Municipality
 
 from .models import Course, CourseSession, Registration, Volunteer, VolunteerQualification
+from .permissions import courses_run_by
 
 R = Registration.Status
 
@@ -245,4 +246,51 @@ def courses_for_admin(courses: QuerySet[Course], *, status: str = "") -> QuerySe
         with_seat_counts(courses)
         .select_related("municipality", "district")
         .order_by(F("first_start").desc(nulls_first=True), "title", "pk")
+    )
+
+
+# --- start pages: what waits for this person ---------------------------------
+
+
+def trainer_sessions(user, *, limit: int = 5, now: datetime | None = None) -> list[CourseSession]:
+    """Today's and the next sessions of the running courses a trainer (or KI staff member) runs.
+
+    Each session says ``is_today``; one query.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start_of_today = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    sessions = list(
+        CourseSession.objects.filter(
+            course__in=courses_run_by(user), course__status=Course.Status.PUBLISHED, end__gte=start_of_today
+        )
+        .select_related("course")
+        .order_by("start", "pk")[:limit]
+    )
+    for session in sessions:
+        session.is_today = timezone.localdate(session.start) == today
+    return sessions
+
+
+@dataclass(frozen=True)
+class VolunteerTasks:
+    next_registration: Registration | None  # with ``next_start``: the next course date
+    offers: list  # open seat offers, the one that expires first first
+
+
+def volunteer_tasks(volunteer: Volunteer, *, now: datetime | None = None) -> VolunteerTasks:
+    """A volunteer's start page: the next course and the open seat offers with their deadline (one query)."""
+    now = now or timezone.now()
+    next_session = CourseSession.objects.filter(course=OuterRef("course"), start__gte=now).order_by("start")
+    registrations = list(
+        Registration.objects.filter(volunteer=volunteer, status__in=(R.REGISTERED, R.OFFERED))
+        .select_related("course")
+        .annotate(next_start=Subquery(next_session.values("start")[:1]))
+    )
+    upcoming = [r for r in registrations if r.status == R.REGISTERED and r.next_start is not None]
+    offers = [r for r in registrations if r.status == R.OFFERED]
+    offers.sort(key=lambda r: (r.offer_expires_at is None, r.offer_expires_at or now, r.pk))
+    return VolunteerTasks(
+        next_registration=min(upcoming, key=lambda r: (r.next_start, r.pk)) if upcoming else None,
+        offers=offers,
     )

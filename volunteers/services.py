@@ -33,6 +33,35 @@ class RegistrationError(ValidationError):
     """A registration step that is not possible; the message says why, in German."""
 
 
+# Registrations that can still be given up (a seat, a place on the waiting list or an offer).
+CANCELLABLE_STATUSES = (R.REGISTERED, R.WAITLISTED, R.OFFERED)
+
+
+def can_cancel_registration(registration: Registration) -> bool:
+    return registration.status in CANCELLABLE_STATUSES
+
+
+def completion_blocker(course: Course, *, last_end=None, now=None) -> str:
+    """Why the course cannot be completed now ("" when it can); ``last_end`` saves a query if known."""
+    if course.status != Course.Status.PUBLISHED:
+        return _("Nur laufende (veröffentlichte) Kurse können abgeschlossen werden.")
+    if last_end is None:
+        last_end = course.sessions.aggregate(last=Max("end"))["last"]
+    if last_end is None or last_end > (now or timezone.now()):
+        return _("Der Kurs kann erst nach dem letzten Termin abgeschlossen werden.")
+    return ""
+
+
+def attendance_blocker(session: CourseSession, *, now=None) -> str:
+    """Why the attendance of this session cannot be recorded now ("" when it can)."""
+    if session.course.status == Course.Status.COMPLETED:
+        # Certificates and qualifications were issued from the attendance as it was.
+        return _("Der Kurs ist abgeschlossen; die Anwesenheit kann nicht mehr geändert werden.")
+    if session.start > (now or timezone.now()):
+        return _("Anwesenheit kann erst ab Beginn des Termins erfasst werden.")
+    return ""
+
+
 def _lock_course(course: Course | int) -> Course:
     pk = course.pk if isinstance(course, Course) else course
     return Course.objects.select_for_update(of=("self",)).select_related("district").get(pk=pk)
@@ -144,7 +173,7 @@ def cancel_registration(*, by: User, registration: Registration) -> Registration
     )
     if not permissions.may_manage_registration(by, registration):
         raise PermissionDenied
-    if registration.status not in (R.REGISTERED, R.WAITLISTED, R.OFFERED):
+    if not can_cancel_registration(registration):
         raise RegistrationError(_("Diese Anmeldung kann nicht mehr abgemeldet werden."))
     held_seat = registration.status in (R.REGISTERED, R.OFFERED)
     registration.status = R.CANCELLED
@@ -259,13 +288,9 @@ def record_attendance(
         raise PermissionDenied
     if registration.course_id != session.course_id:
         raise PermissionDenied
-    if session.course.status == Course.Status.COMPLETED:
-        # Certificates and qualifications were issued from the attendance as it was.
-        raise RegistrationError(
-            _("Der Kurs ist abgeschlossen; die Anwesenheit kann nicht mehr geändert werden.")
-        )
-    if session.start > timezone.now():
-        raise RegistrationError(_("Anwesenheit kann erst ab Beginn des Termins erfasst werden."))
+    blocker = attendance_blocker(session)
+    if blocker:
+        raise RegistrationError(blocker)
     if registration.status not in (R.REGISTERED, R.ATTENDED, R.NO_SHOW):
         raise RegistrationError(_("Nur angemeldete Teilnehmende können erfasst werden."))
     attendance, _created = Attendance.objects.update_or_create(
@@ -287,11 +312,9 @@ def complete_course(*, by: User, course: Course) -> dict:
     course = _lock_course(course)
     if not permissions.may_run_course(by, course):
         raise PermissionDenied
-    if course.status != Course.Status.PUBLISHED:
-        raise RegistrationError(_("Nur laufende (veröffentlichte) Kurse können abgeschlossen werden."))
-    last_end = course.sessions.aggregate(last=Max("end"))["last"]
-    if last_end is None or last_end > timezone.now():
-        raise RegistrationError(_("Der Kurs kann erst nach dem letzten Termin abgeschlossen werden."))
+    blocker = completion_blocker(course)
+    if blocker:
+        raise RegistrationError(blocker)
     session_count = course.sessions.count()
     result = {"attended": 0, "no_show": 0}
     registrations = course.registrations.filter(

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -152,10 +153,14 @@ class EventManageView(ManagedEventMixin, DetailView):
         context = super().get_context_data(**kwargs)
         event = self.object
         context["recurrence"] = describe(event)
+        context["series"] = selectors.series_summary(event)
         context["occurrences"] = event.occurrences.all()[:20]
         context["occurrence_count"] = event.occurrences.count()
         context["may_review"] = permissions.may_administer_municipality(self.request.user, event.municipality)
-        context["cancel_form"] = CancelForm()
+        context["can_cancel"] = services.can_cancel(event)
+        context["can_submit"] = services.can_submit(event)
+        context["can_decide"] = services.can_decide(event)
+        context["can_edit"] = services.can_edit(event)
         return context
 
 
@@ -179,7 +184,7 @@ class EventSubmitView(ManagedEventMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["event"] = self.event
         context["hints"] = selectors.coordination_hints(self.event)
-        context["can_submit"] = self.event.status in (Event.Status.DRAFT, Event.Status.RETURNED)
+        context["can_submit"] = services.can_submit(self.event)
         return context
 
     def post(self, request, pk):
@@ -198,7 +203,41 @@ class EventSubmitView(ManagedEventMixin, TemplateView):
 
 
 class EventCancelView(ManagedEventMixin, View):
-    http_method_names = ["post"]
+    """GET: the confirmation page naming the consequence; POST calls the event off."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def _confirmation(self, form: CancelForm, status: int = 200):
+        event = self.event
+        back_url = reverse("events:manage", kwargs={"pk": event.pk})
+        blocked = ""
+        if not services.can_cancel(event):
+            blocked = _("Nur veröffentlichte Veranstaltungen können abgesagt werden. Status: %(status)s.") % {
+                "status": event.get_status_display()
+            }
+        return render(
+            self.request,
+            "confirm.html",
+            {
+                "title": _("Veranstaltung absagen"),
+                "subject": _("„%(title)s“, %(municipality)s")
+                % {"title": event.title, "municipality": event.municipality.name},
+                "consequences": [
+                    _("Die Veranstaltung bleibt im öffentlichen Kalender, als „abgesagt“ markiert."),
+                    _("Sie kann danach nicht mehr bearbeitet oder wieder veröffentlicht werden."),
+                    _("Der Grund erscheint im Verlauf der Veranstaltung."),
+                ],
+                "form": form,
+                "blocked_reason": blocked,
+                "submit_label": _("Veranstaltung absagen"),
+                "back_url": back_url,
+                "back_label": _("Nicht absagen, zurück zur Veranstaltung"),
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        return self._confirmation(CancelForm())
 
     def post(self, request, pk):
         form = CancelForm(request.POST)

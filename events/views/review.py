@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, ListView
 
 from municipalities import permissions, public_cache
 
 from .. import selectors, services
-from ..forms import ReviewForm
+from ..forms import RejectForm, ReviewForm
 from ..models import Event, EventChange
 from ..recurrence import describe
 
@@ -62,11 +64,8 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
         return context
 
 
-class ReviewDecisionView(permissions.KIStaffRequiredMixin, FormView):
-    """Side by side: the submission (left) and the decision with its comment (right)."""
-
-    template_name = "events/review.html"
-    form_class = ReviewForm
+class ReviewedEventMixin(permissions.KIStaffRequiredMixin):
+    """Loads ``self.event`` among the events of the municipalities the user administers (404 otherwise)."""
 
     def has_role(self) -> bool:
         if not super().has_role():
@@ -79,23 +78,95 @@ class ReviewDecisionView(permissions.KIStaffRequiredMixin, FormView):
         )
         return True
 
+
+def render_reject_confirmation(request, event: Event, form: RejectForm, status: int = 200):
+    """The confirmation page of a rejection: the review page's „Ablehnen“ leads here first."""
+    blocked = ""
+    if not services.can_decide(event):
+        blocked = _("Über diese Veranstaltung ist bereits entschieden (Status: %(status)s).") % {
+            "status": event.get_status_display()
+        }
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("Veranstaltung ablehnen"),
+            "subject": _("„%(title)s“, %(municipality)s")
+            % {"title": event.title, "municipality": event.municipality.name},
+            "consequences": [
+                _("Die Veranstaltung wird nicht veröffentlicht und kann nicht mehr bearbeitet werden."),
+                _("Die Kommune erhält eine E-Mail mit Ihrer Begründung."),
+                _(
+                    "Soll die Kommune nachbessern, geben Sie die Veranstaltung stattdessen "
+                    "zur Überarbeitung zurück."
+                ),
+            ],
+            "form": form,
+            "form_action": reverse("events:reject", kwargs={"pk": event.pk}),
+            "blocked_reason": blocked,
+            "submit_label": _("Endgültig ablehnen"),
+            "back_url": reverse("events:review", kwargs={"pk": event.pk}),
+            "back_label": _("Nicht ablehnen, zurück zur Prüfung"),
+        },
+        status=status,
+    )
+
+
+class ReviewRejectView(ReviewedEventMixin, View):
+    """GET: the confirmation page of a rejection; POST rejects (with the comment)."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request, pk):
+        return render_reject_confirmation(request, self.event, RejectForm())
+
+    def post(self, request, pk):
+        form = RejectForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            event = services.reject_event(by=request.user, event=self.event, comment=comment)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("events:review", pk=pk)
+        messages.success(
+            request,
+            _("„%(title)s“ wurde abgelehnt.") % {"title": event.title}
+            + " "
+            + _("Die Kommune wird per E-Mail informiert."),
+        )
+        return redirect("events:review_queue")
+
+
+class ReviewDecisionView(ReviewedEventMixin, FormView):
+    """Side by side: the submission (left) and the decision with its comment (right).
+
+    „Ablehnen“ is final, so it is not done here: the page of its consequences comes first.
+    """
+
+    template_name = "events/review.html"
+    form_class = ReviewForm
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["event"] = self.event
         context["recurrence"] = describe(self.event)
+        context["series"] = selectors.series_summary(self.event)
         context["occurrences"] = self.event.occurrences.all()[:10]
         context["changes"] = self.event.changes.select_related("actor")
         context["hints"] = selectors.coordination_hints(self.event)
-        context["can_decide"] = self.event.status == Event.Status.SUBMITTED
+        context["can_decide"] = services.can_decide(self.event)
         return context
 
     def form_valid(self, form):
         decision = form.cleaned_data["decision"]
         comment = form.cleaned_data["comment"]
+        if decision == "reject":
+            return render_reject_confirmation(
+                self.request, self.event, RejectForm(initial={"comment": comment})
+            )
         action = {
             "approve": services.approve_event,
             "return": services.return_event,
-            "reject": services.reject_event,
         }[decision]
         try:
             event = action(by=self.request.user, event=self.event, comment=comment)
@@ -105,8 +176,7 @@ class ReviewDecisionView(permissions.KIStaffRequiredMixin, FormView):
         text = {
             EventChange.Action.APPROVED: _("„%(title)s“ ist veröffentlicht."),
             EventChange.Action.RETURNED: _("„%(title)s“ wurde mit Ihrem Kommentar zurückgegeben."),
-            EventChange.Action.REJECTED: _("„%(title)s“ wurde abgelehnt."),
-        }[{"approve": "approved", "return": "returned", "reject": "rejected"}[decision]]
+        }[{"approve": "approved", "return": "returned"}[decision]]
         messages.success(
             self.request, text % {"title": event.title} + " " + _("Die Kommune wird per E-Mail informiert.")
         )

@@ -146,8 +146,10 @@ def test_review_decision_writes_one_entry_without_comment(
 ):
     event = _submitted_event(contact_unna, unna)
     client.force_login(ki_staff)
+    # A rejection is confirmed on its own page (events:reject), the other decisions on the review page.
+    url_name = "events:reject" if decision == "reject" else "events:review"
     response = client.post(
-        reverse("events:review", kwargs={"pk": event.pk}), {"decision": decision, "comment": comment}
+        reverse(url_name, kwargs={"pk": event.pk}), {"decision": decision, "comment": comment}
     )
     assert response.status_code == 302
     entry = only_event()

@@ -132,7 +132,8 @@ MATRIX = {
     ),
     "municipalities:invitation_revoke": (
         "invitation",
-        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+        # GET: the confirmation page naming the consequence; POST withdraws.
+        {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 302})},
     ),
     "municipalities:district": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     # The district's identity is on every page, public ones too; the fixture's district has no logo.
@@ -215,12 +216,15 @@ MATRIX = {
     "events:cancel": (
         "event",
         {
-            "GET": only({"contact_unna": 405, "contact_luenen": 404, "ki_staff": 405}),
+            # GET: the confirmation page (scoped like the action: Lünen does not find Unna's event).
+            "GET": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 200}),
             "POST": only({"contact_unna": 302, "contact_luenen": 404, "ki_staff": 302}),
         },
     ),
     "events:review_queue": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "events:review": ("event", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    # GET: the confirmation page of a rejection; POST rejects (or explains why not) and redirects.
+    "events:reject": ("event", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 302})}),
     # events: public calendar, feeds and API (read-only; POST is refused)
     "events:calendar": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "events:detail": ("public_event", {"GET": everyone(200), "POST": everyone(405)}),
@@ -288,7 +292,8 @@ MATRIX = {
     "volunteers:my_courses": (None, {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 405})}),
     "volunteers:cancel": (
         "registration",
-        {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})},
+        # GET: the confirmation page („Ihr Platz geht an die nächste Person auf der Warteliste“).
+        {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 302})},
     ),
     "volunteers:accept_offer": (
         "registration",
@@ -317,7 +322,8 @@ MATRIX = {
     ),
     "volunteers:complete": (
         "course",
-        {"GET": only({"trainer": 405, "ki_staff": 405}), "POST": only({"trainer": 302, "ki_staff": 302})},
+        # GET: the confirmation page naming what completing does.
+        {"GET": only({"trainer": 200, "ki_staff": 200}), "POST": only({"trainer": 302, "ki_staff": 302})},
     ),
     # volunteers: KI staff reports
     "volunteers:course_evidence": (

@@ -378,7 +378,7 @@ MATRIX = {
         (LOGIN, 403, 302, 403, 403, 302),  # empty POST: "nothing chosen", back to the form
     ),
     "complete": _row(
-        (LOGIN, 403, 405, 403, 403, 405),
+        (LOGIN, 403, 200, 403, 403, 200),  # GET: the confirmation page
         (LOGIN, 403, 302, 403, 403, 302),
     ),
     "course_evidence": _row(

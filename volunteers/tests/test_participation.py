@@ -298,8 +298,12 @@ def test_someone_elses_registration_is_404_and_unchanged(client, district, volun
     assert offered_to_other.status == R.OFFERED
 
 
-@pytest.mark.parametrize("action", ["cancel", "accept_offer", "decline_offer"])
-def test_actions_refuse_get_and_anonymous(client, volunteer, offered, action):
+@pytest.mark.parametrize(
+    ("action", "get_status"),
+    # cancel: GET is the confirmation page; the offer answers are POST only
+    [("cancel", 200), ("accept_offer", 405), ("decline_offer", 405)],
+)
+def test_actions_change_nothing_on_get_and_refuse_anonymous(client, volunteer, offered, action, get_status):
     url = reverse(f"volunteers:{action}", kwargs={"pk": offered.pk})
 
     anonymous = client.post(url)
@@ -308,7 +312,7 @@ def test_actions_refuse_get_and_anonymous(client, volunteer, offered, action):
 
     assert anonymous.status_code == 302
     assert anonymous["Location"] == f"{reverse('accounts:login')}?next=/ehrenamt/"
-    assert as_get.status_code == 405
+    assert as_get.status_code == get_status
     assert status_of(offered) == R.OFFERED
 
 

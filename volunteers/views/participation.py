@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -104,6 +104,47 @@ class OwnRegistrationActionView(VolunteerRequiredMixin, View):
 
 
 class CancelView(OwnRegistrationActionView):
+    """GET: the confirmation page („your seat goes to the next person“); POST gives the place up."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request, *args, **kwargs):
+        registration = self.registration
+        course = registration.course
+        if registration.status == R.WAITLISTED:
+            title = _("Von der Warteliste abmelden")
+            consequences = [
+                _("Sie verlieren Ihren Platz auf der Warteliste; die Personen hinter Ihnen rücken auf."),
+                _("Wenn Sie später doch teilnehmen möchten, stellen Sie sich wieder hinten an."),
+            ]
+        else:
+            title = _("Vom Kurs abmelden")
+            consequences = [
+                _("Ihr Platz geht an die nächste Person auf der Warteliste."),
+                _(
+                    "Wenn Sie später doch teilnehmen möchten, melden Sie sich neu an – der Kurs kann dann ausgebucht sein."
+                ),
+            ]
+        blocked = ""
+        if not services.can_cancel_registration(registration):
+            blocked = _("Diese Anmeldung kann nicht mehr abgemeldet werden (Status: %(status)s).") % {
+                "status": registration.get_status_display()
+            }
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": title,
+                "subject": course.title,
+                "consequences": consequences,
+                "form": None,
+                "blocked_reason": blocked,
+                "submit_label": title,
+                "back_url": reverse("volunteers:my_courses"),
+                "back_label": _("Angemeldet bleiben, zurück zu meinen Kursen"),
+            },
+        )
+
     def act(self) -> Registration:
         return services.cancel_registration(by=self.request.user, registration=self.registration)
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -58,6 +59,14 @@ class ParticipantsView(CourseRunnerMixin, TemplateView):
         sessions = list(
             course.sessions.annotate(present_count=Count("attendances", filter=present)).order_by("start")
         )
+        now = timezone.now()
+        for session in sessions:
+            session.attendance_blocker = services.attendance_blocker(session, now=now)
+        completion_blocker = ""
+        if course.status == Course.Status.PUBLISHED:
+            completion_blocker = services.completion_blocker(
+                course, last_end=max((s.end for s in sessions), default=None), now=now
+            )
         waiting = course.registrations.select_related("volunteer__user")
         return super().get_context_data(
             course=course,
@@ -66,8 +75,9 @@ class ParticipantsView(CourseRunnerMixin, TemplateView):
             registrations=list(documents.participant_registrations(course)),
             waitlist=list(waiting.filter(status=R.WAITLISTED).order_by("waitlist_position", "created_at")),
             offered=list(waiting.filter(status=R.OFFERED).order_by("offer_expires_at", "created_at")),
-            now=timezone.now(),
-            may_complete=course.status == Course.Status.PUBLISHED,
+            now=now,
+            may_complete=course.status == Course.Status.PUBLISHED and not completion_blocker,
+            completion_blocker=completion_blocker,
             may_manage=permissions.may_manage_course(self.request.user, course),
             **kwargs,
         )
@@ -140,6 +150,15 @@ class AttendanceView(CourseRunnerMixin, View):
         return AttendanceForm(data, registrations=list(registrations))
 
     def _render(self, session: CourseSession, form: AttendanceForm):
+        # Read-only (with the reason) when the service would refuse: a future session, a completed course.
+        blocker = services.attendance_blocker(session)
+        recorded = [
+            (
+                str(registration.volunteer),
+                registration.session_attendance[0].present if registration.session_attendance else None,
+            )
+            for registration in form.registrations.values()
+        ]
         return render(
             self.request,
             self.template_name,
@@ -147,7 +166,9 @@ class AttendanceView(CourseRunnerMixin, View):
                 "course": self.course,
                 "session": session,
                 "form": form,
-                "started": session.start <= timezone.now(),
+                "read_only_reason": blocker,
+                "recorded": recorded,
+                "now": timezone.now(),
             },
         )
 
@@ -188,7 +209,41 @@ class AttendanceView(CourseRunnerMixin, View):
 
 
 class CompleteCourseView(CourseRunnerMixin, View):
-    http_method_names = ["post"]
+    """GET: the confirmation page naming what completing does; POST completes the course."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request, pk: int):
+        course = self.course
+        waiting = course.registrations.filter(status=R.WAITLISTED).count()
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Kurs abschließen"),
+                "subject": course.title,
+                "consequences": [
+                    _(
+                        "Wer mindestens %(percent)s %% der Termine anwesend war, gilt als „teilgenommen“ und "
+                        "erhält die Teilnahmebescheinigung (und die Qualifikation des Kurses)."
+                    )
+                    % {"percent": course.min_attendance_percent},
+                    _("Alle anderen angemeldeten Personen gelten als „nicht erschienen“."),
+                    _("Die Anwesenheit kann danach nicht mehr geändert werden."),
+                    ngettext(
+                        "Die Warteliste wird geschlossen (%(count)d Person wird per E-Mail informiert).",
+                        "Die Warteliste wird geschlossen (%(count)d Personen werden per E-Mail informiert).",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                ],
+                "form": None,
+                "blocked_reason": services.completion_blocker(course),
+                "submit_label": _("Kurs jetzt abschließen"),
+                "back_url": reverse("volunteers:participants", kwargs={"pk": course.pk}),
+                "back_label": _("Nicht abschließen, zurück zur Teilnehmendenliste"),
+            },
+        )
 
     def post(self, request, pk: int):
         try:
