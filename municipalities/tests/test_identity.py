@@ -259,7 +259,7 @@ def test_header_shows_the_district_logo_with_its_alternative_text(client, distri
     with_logo(district, "wappen.svg", GOOD_SVG)
     cache.clear()
     page = client.get(reverse("home")).content.decode()
-    header = page.split('<header class="ki-header">', 1)[1].split("</header>", 1)[0]
+    header = page.split('<header class="ki-masthead">', 1)[1].split("</header>", 1)[0]
     logo_url = reverse("municipalities:district_logo", kwargs={"slug": district.slug})
     assert (
         f'<img class="ki-header__logo" src="{logo_url}" alt="Wappen des Kreises Unna: ein roter Adler">'

@@ -385,7 +385,8 @@ def test_my_courses_shows_current_offers_history_qualifications_and_links(
     assert reverse("volunteers:certificate", kwargs={"pk": missed.pk}) not in html
     assert "Grundqualifizierung Ehrenamt" in html
     assert "nicht erschienen" in html
-    for name in ["profile", "data_export", "delete_account"]:
+    # The own data is reached through its readable page, which offers the PDF and the JSON file.
+    for name in ["profile", "own_data", "delete_account"]:
         assert reverse(f"volunteers:{name}") in html
     assert "Kurs anderer Leute" not in html
     assert reverse("volunteers:cancel", kwargs={"pk": someone_else.pk}) not in html
