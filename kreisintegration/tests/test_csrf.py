@@ -28,6 +28,7 @@ CSRF_EXEMPT = {
     "overview:opendata_catalogue": "read-only open-data catalogue; POST gets a clean 405",
     "overview:opendata_events": "read-only open-data download; POST gets a clean 405",
     "overview:opendata_offers": "read-only open-data download; POST gets a clean 405",
+    "overview:opendata_indicators": "read-only open-data download; POST gets a clean 405",
 }
 # Logged-in roles first: the first one the matrix allows to POST is used.
 ROLE_ORDER = ["ki_staff", "contact_unna", "trainer", "volunteer", "contact_luenen", "anonymous"]
