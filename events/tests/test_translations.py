@@ -237,3 +237,12 @@ def test_feed_keeps_the_german_summary_and_adds_the_translations(client, ki_staf
     assert str(vevent["X-KI-DESCRIPTION"]) == ARABIC["description"]
     assert vevent["X-KI-DESCRIPTION"].params["LANGUAGE"] == "ar"
     assert b"\nDESCRIPTION;LANGUAGE" not in response.content  # one DESCRIPTION, without a language
+
+
+def test_translations_form_speaks_english_to_english_staff(client, ki_staff, published):
+    client.force_login(ki_staff)
+
+    page = in_language(client, "en").get(reverse("events:translations", kwargs={"pk": published.pk}))
+
+    assert "Save translations" in page.content.decode()
+    assert "Short description" in page.content.decode()
