@@ -246,3 +246,16 @@ def test_translations_form_speaks_english_to_english_staff(client, ki_staff, pub
 
     assert "Save translations" in page.content.decode()
     assert "Short description" in page.content.decode()
+
+
+def test_posting_translations_of_a_cancelled_event_shows_why_nothing_was_saved(client, ki_staff, published):
+    services.cancel_event(by=ki_staff, event=published)
+    client.force_login(ki_staff)
+
+    response = client.post(
+        reverse("events:translations", kwargs={"pk": published.pk}), {"title_ar": ARABIC["title"]}
+    )
+
+    assert response.status_code == 200
+    assert "können nicht mehr geändert werden" in response.content.decode()
+    assert not EventTranslation.objects.exists()
