@@ -44,6 +44,10 @@ def serialize_occurrence(occurrence: EventOccurrence, *, base_url: str) -> dict:
         "languages": [{"code": lang.code, "name": lang.name} for lang in event.languages.all()],
         "status": event.status,
         "url": f"{base_url}{event.get_absolute_url()}",
+        # Prefetched with the lists (selectors.event_lists_prefetch): no query per row.
+        "translations": {
+            t.language: {"title": t.title, "description": t.description} for t in event.translations.all()
+        },
     }
 
 

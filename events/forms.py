@@ -6,12 +6,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from municipalities import permissions
 from municipalities.models import FieldOfAction, Language, Measure, TargetGroup
 
-from .models import Event
+from .models import Event, EventTranslation, translation_languages
 
 WEEKDAY_CHOICES = [
     (0, _("Montag")),
@@ -291,3 +292,46 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Die Kommune sieht diese Begründung in der E-Mail und bei der Veranstaltung."),
     )
+
+
+def text_direction(language: str) -> str:
+    return "rtl" if get_language_info(language)["bidi"] else "ltr"
+
+
+class EventTranslationsForm(forms.Form):
+    """Title and short description per interface language; an empty title removes that translation."""
+
+    def __init__(self, *args, initial_translations: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_translations = initial_translations or {}
+        title_field = EventTranslation._meta.get_field("title")
+        description_field = EventTranslation._meta.get_field("description")
+        fieldsets = []
+        for code, name in translation_languages():
+            attrs = {"lang": code, "dir": text_direction(code)}
+            stored = initial_translations.get(code, {})
+            self.fields[f"title_{code}"] = title_field.formfield(
+                label=_("Titel"),
+                required=False,
+                initial=stored.get("title", ""),
+                widget=forms.TextInput(attrs),
+            )
+            self.fields[f"description_{code}"] = description_field.formfield(
+                label=_("Kurzbeschreibung"),
+                required=False,
+                initial=stored.get("description", ""),
+                widget=forms.Textarea({**attrs, "rows": 3}),
+            )
+            fieldsets.append(Fieldset(name, f"title_{code}", f"description_{code}"))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*fieldsets, Submit("save", _("Übersetzungen speichern")))
+
+    def translations(self) -> dict[str, dict]:
+        return {
+            code: {
+                "title": self.cleaned_data.get(f"title_{code}", ""),
+                "description": self.cleaned_data.get(f"description_{code}", ""),
+            }
+            for code, _name in translation_languages()
+        }

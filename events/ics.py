@@ -19,6 +19,7 @@ import icalendar
 from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from municipalities.text import ical_text
@@ -166,7 +167,31 @@ def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Ev
         ]
         if part
     )
+    # Translations (RFC 5545): SUMMARY and DESCRIPTION may occur only once in a VEVENT, so a second
+    # DESCRIPTION;LANGUAGE=ar would make the feed invalid. The German SUMMARY stays the one title every
+    # client shows; each translation is (1) appended to the DESCRIPTION as a block headed by the
+    # language's own name, so people see it in any calendar app, and (2) given as the non-standard
+    # properties X-KI-SUMMARY and X-KI-DESCRIPTION with the standard LANGUAGE parameter (x-props may
+    # repeat and carry any parameter; clients that do not know them ignore them), for machine readers.
+    translations = list(event.translations.all())
+    blocks = [
+        "\n".join(
+            part
+            for part in [f"— {get_language_info(t.language)['name_local']} —", t.title, t.description.strip()]
+            if part
+        )
+        for t in translations
+    ]
+    description = "\n\n".join([description, *blocks])
     vevent.add("description", ical_text(description, multiline=True))
+    for t in translations:
+        vevent.add("x-ki-summary", ical_text(t.title), parameters={"LANGUAGE": t.language})
+        if t.description.strip():
+            vevent.add(
+                "x-ki-description",
+                ical_text(t.description.strip(), multiline=True),
+                parameters={"LANGUAGE": t.language},
+            )
     location = ", ".join(part for part in [event.location_name, event.address] if part)
     if location or event.online_url:
         vevent.add("location", ical_text(location or event.online_url))

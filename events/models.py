@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import FieldOfAction, Language, Measure, Municipality, TargetGroup
@@ -24,6 +26,17 @@ def _is_iso_date(value) -> bool:
     except ValueError:
         return False
     return len(value) == 10 and EARLIEST_DATE <= day <= LATEST_DATE
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """What a visitor reads of an event: ``lang``/``dir`` belong on the element that shows it."""
+
+    title: str
+    description: str
+    lang: str = "de"
+    dir: str = "ltr"
+    is_translation: bool = False
 
 
 class Event(models.Model):
@@ -149,6 +162,22 @@ class Event(models.Model):
     def audit_label(self) -> str:
         return self.title
 
+    def localized(self, language: str | None) -> LocalizedText:
+        """Title and description in ``language`` when the event has a translation, the German original
+        otherwise. Reads ``translations`` through the prefetch cache when the list selectors loaded it."""
+        code = (language or "").split("-")[0]
+        if code and code != "de":
+            for translation in self.translations.all():
+                if translation.language == code:
+                    return LocalizedText(
+                        title=translation.title,
+                        description=translation.description,
+                        lang=code,
+                        dir="rtl" if get_language_info(code)["bidi"] else "ltr",
+                        is_translation=True,
+                    )
+        return LocalizedText(title=self.title, description=self.description)
+
     @property
     def is_recurring(self) -> bool:
         return bool(self.frequency)
@@ -239,3 +268,32 @@ class EventChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.get_action_display()}"
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The interface languages an event's title and short description can be translated into (not German)."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != "de"]
+
+
+class EventTranslation(models.Model):
+    """A short translation of an event's title and description into one interface language.
+
+    Entered by the municipal contact (or KI staff); shown to visitors whose interface language it is,
+    the German original otherwise.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("Sprache"), max_length=8, choices=translation_languages)
+    title = SingleLineCharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Kurzbeschreibung"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("Übersetzung")
+        verbose_name_plural = _("Übersetzungen")
+        ordering = ["event", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "language"], name="event_translation_unique_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.language})"

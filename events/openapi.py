@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .filters import MAX_QUERY_LENGTH
+from .models import translation_languages
 from .selectors import MAX_WINDOW_DAYS
 
 OPENAPI_VERSION = "3.1.0"
@@ -63,6 +64,18 @@ def _schemas() -> dict:
             },
             "additionalProperties": False,
         },
+        "Translation": {
+            "type": "object",
+            "required": ["title", "description"],
+            "properties": {
+                "title": {"type": "string", "description": _("Titel in dieser Sprache.")},
+                "description": {
+                    "type": "string",
+                    "description": _("Kurzbeschreibung in dieser Sprache; kann leer sein."),
+                },
+            },
+            "additionalProperties": False,
+        },
         "Occurrence": {
             "type": "object",
             "description": _("Ein Termin einer veröffentlichten oder abgesagten Veranstaltung."),
@@ -81,6 +94,7 @@ def _schemas() -> dict:
                 "languages",
                 "status",
                 "url",
+                "translations",
             ],
             "properties": {
                 "id": {"type": "integer", "description": _("Kennung des Termins.")},
@@ -133,6 +147,15 @@ def _schemas() -> dict:
                     "type": "string",
                     "format": "uri",
                     "description": _("Seite der Veranstaltung im Portal."),
+                },
+                "translations": {
+                    "type": "object",
+                    "description": _(
+                        "Übersetzungen von Titel und Kurzbeschreibung, nach Sprachcode; "
+                        "leer, wenn es keine gibt. Titel und Beschreibung oben bleiben deutsch."
+                    ),
+                    "propertyNames": {"enum": [code for code, _name in translation_languages()]},
+                    "additionalProperties": {"$ref": "#/components/schemas/Translation"},
                 },
             },
             "additionalProperties": False,

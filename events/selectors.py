@@ -63,6 +63,7 @@ def event_lists_prefetch(prefix: str = "") -> list:
         Prefetch(f"{prefix}fields_of_action", queryset=FieldOfAction.objects.order_by("position", "name")),
         Prefetch(f"{prefix}target_groups", queryset=TargetGroup.objects.order_by("position", "name")),
         Prefetch(f"{prefix}languages", queryset=Language.objects.order_by("position", "name")),
+        f"{prefix}translations",
     ]
 
 

@@ -24,8 +24,9 @@ from accounts.models import AuditEvent, User
 from accounts.services import send_templated_mail
 from municipalities import permissions
 from municipalities.models import DistrictRole
+from municipalities.text import single_line
 
-from .models import Event, EventChange, EventOccurrence
+from .models import Event, EventChange, EventOccurrence, EventTranslation, translation_languages
 from .recurrence import compute_occurrences
 
 S = Event.Status
@@ -168,6 +169,79 @@ def save_event(
         if resubmitted:
             _notify_staff_of_submission(event, change=change)
     return event
+
+
+def translations_of(event: Event) -> dict[str, dict]:
+    """``{language: {"title", "description"}}`` of the event's stored translations."""
+    return {
+        t.language: {"title": t.title, "description": t.description}
+        for t in EventTranslation.objects.filter(event=event)
+    }
+
+
+@transaction.atomic
+def save_event_translations(*, by: User, event: Event, translations: dict[str, dict]) -> Event:
+    """Store the translations of title and short description, one per language.
+
+    ``translations`` maps a language code to ``{"title", "description"}``; a language with an empty
+    title is removed. Scoped and locked like ``save_event``: a municipal contact's change of a published
+    event's translation sends the event back to review (the KI checks every public text).
+    """
+    _check_may_manage(by, event)
+    stored = Event.objects.select_for_update().get(pk=event.pk)
+    _check_may_manage(by, stored)
+    if stored.status not in EDITABLE_STATUSES:
+        raise EventTransitionError(
+            _(
+                "Abgesagte oder abgelehnte Veranstaltungen können nicht mehr geändert werden. "
+                "Legen Sie bei Bedarf eine Kopie an."
+            )
+        )
+    allowed = {code for code, _name in translation_languages()}
+    unknown = set(translations) - allowed
+    if unknown:
+        raise ValidationError(_("Unbekannte Sprache: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
+    before = translations_of(stored)
+    for language, values in translations.items():
+        title = single_line(values.get("title") or "")  # like the form field; the model refuses breaks
+        description = (values.get("description") or "").strip()
+        if not title:
+            if description:
+                raise ValidationError(
+                    {language: _("Bitte geben Sie zur Kurzbeschreibung auch einen Titel an.")}
+                )
+            EventTranslation.objects.filter(event=stored, language=language).delete()
+            continue
+        translation = EventTranslation.objects.filter(event=stored, language=language).first()
+        translation = translation or EventTranslation(event=stored, language=language)
+        translation.title, translation.description = title, description
+        translation.full_clean(exclude=["event"])
+        translation.save()
+    after = translations_of(stored)
+    changes = {
+        f"translation_{language}": [before.get(language), after.get(language)]
+        for language in sorted(set(before) | set(after))
+        if before.get(language) != after.get(language)
+    }
+    if not changes:
+        return stored
+    resubmitted = False
+    if stored.status == S.APPROVED and not permissions.may_administer_municipality(by, stored.municipality):
+        stored.status = S.SUBMITTED
+        stored.submitted_at = timezone.now()
+        resubmitted = True
+    # Saving the event also bumps ``updated_at`` (feeds' and API's ETag) and invalidates the public pages.
+    stored.save()
+    change = log_change(
+        event=stored,
+        actor=by,
+        action=EventChange.Action.UPDATED,
+        changes=changes,
+        comment=_("Nach Änderung erneut zur Prüfung eingereicht.") if resubmitted else "",
+    )
+    if resubmitted:
+        _notify_staff_of_submission(stored, change=change)
+    return stored
 
 
 @transaction.atomic

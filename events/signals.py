@@ -7,12 +7,14 @@ from django.dispatch import receiver
 from municipalities import public_cache
 
 from . import selectors
-from .models import Event, EventOccurrence
+from .models import Event, EventOccurrence, EventTranslation
 
 
 @receiver(post_save, sender=Event)
 @receiver(post_delete, sender=Event)
 @receiver(post_delete, sender=EventOccurrence)
+@receiver(post_save, sender=EventTranslation)
+@receiver(post_delete, sender=EventTranslation)
 @receiver(m2m_changed, sender=Event.fields_of_action.through)
 @receiver(m2m_changed, sender=Event.target_groups.through)
 @receiver(m2m_changed, sender=Event.languages.through)

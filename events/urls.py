@@ -19,6 +19,11 @@ urlpatterns = [
     path("veranstaltungen/neu/", manage.EventCreateView.as_view(), name="create"),
     path("veranstaltungen/<int:pk>/intern/", manage.EventManageView.as_view(), name="manage"),
     path("veranstaltungen/<int:pk>/bearbeiten/", manage.EventUpdateView.as_view(), name="update"),
+    path(
+        "veranstaltungen/<int:pk>/uebersetzungen/",
+        manage.EventTranslationsView.as_view(),
+        name="translations",
+    ),
     path("veranstaltungen/<int:pk>/kopieren/", manage.EventCopyView.as_view(), name="copy"),
     path("veranstaltungen/<int:pk>/einreichen/", manage.EventSubmitView.as_view(), name="submit"),
     path("veranstaltungen/<int:pk>/absagen/", manage.EventCancelView.as_view(), name="cancel"),

@@ -82,6 +82,7 @@ def test_result_shape(client, ki_staff, unna, reference):
         "languages": [{"code": "fa", "name": "Persisch"}, {"code": "ru", "name": "Russisch"}],
         "status": "approved",
         "url": f"http://testserver{event.get_absolute_url()}",  # the request's host, not SITE_URL
+        "translations": {},
     }
 
 
@@ -307,8 +308,8 @@ def test_query_count_does_not_grow_with_events(client, ki_staff, unna, luenen, r
         response, body = api(client, **params)
     assert response.status_code == 200
     assert body["count"] == 46 and len(body["results"]) == 46
-    # District, municipality, field of action, count, page of occurrences, three prefetches.
-    assert len(many) == len(few) == 8
+    # District, municipality, field of action, count, page of occurrences, four prefetches (with translations).
+    assert len(many) == len(few) == 9
 
 
 def test_post_is_not_allowed(client, district):

@@ -317,8 +317,8 @@ def test_feed_query_count_does_not_grow_with_events(client, ki_staff, unna):
     with CaptureQueriesContext(connection) as many:
         response = fetch(client, "events:feed_district")
     assert len(vevents(parse(response))) == 22
-    # Portal district, events with occurrence bounds, three prefetches of the lists.
-    assert len(many) == len(few) == 5
+    # Portal district, events with occurrence bounds, four prefetches of the lists (with translations).
+    assert len(many) == len(few) == 6
 
 
 # --- a single event's .ics --------------------------------------------------------------

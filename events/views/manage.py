@@ -12,7 +12,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from municipalities import permissions
 
 from .. import selectors, services
-from ..forms import CancelForm, EventForm
+from ..forms import CancelForm, EventForm, EventTranslationsForm
 from ..models import Event, EventChange
 from ..recurrence import describe
 
@@ -249,3 +249,43 @@ class EventCancelView(ManagedEventMixin, View):
         else:
             messages.success(request, _("Die Veranstaltung ist jetzt als „abgesagt“ markiert."))
         return redirect("events:manage", pk=pk)
+
+
+class EventTranslationsView(ManagedEventMixin, FormView):
+    """Title and short description of an event in the portal's other interface languages."""
+
+    template_name = "events/translations_form.html"
+    form_class = EventTranslationsForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["initial_translations"] = services.translations_of(self.event)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.event
+        context["can_edit"] = services.can_edit(self.event)
+        context["needs_re_review"] = self.event.status == Event.Status.APPROVED and not (
+            permissions.may_administer_municipality(self.request.user, self.event.municipality)
+        )
+        return context
+
+    def form_valid(self, form):
+        status_before = self.event.status
+        try:
+            event = services.save_event_translations(
+                by=self.request.user, event=self.event, translations=form.translations()
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for language, errors in error.error_dict.items():
+                    field = f"title_{language}"
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        if event.status == Event.Status.SUBMITTED and status_before != Event.Status.SUBMITTED:
+            messages.info(self.request, _("Die Änderung wird vom Integrationszentrum erneut geprüft."))
+        messages.success(self.request, _("Die Übersetzungen wurden gespeichert."))
+        return redirect("events:manage", pk=event.pk)

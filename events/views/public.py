@@ -57,6 +57,7 @@ def get_visible_event_or_404(user, pk: int, *, queryset_hook: Callable[[QuerySet
         Prefetch("fields_of_action", queryset=FieldOfAction.objects.order_by("position", "name")),
         Prefetch("target_groups", queryset=TargetGroup.objects.order_by("position", "name")),
         Prefetch("languages", queryset=Language.objects.order_by("position", "name")),
+        "translations",
     )
     if queryset_hook is not None:
         queryset = queryset_hook(queryset)

@@ -199,6 +199,14 @@ MATRIX = {
             "POST": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 200}),
         },
     ),
+    # an empty POST removes nothing and redirects to the internal view
+    "events:translations": (
+        "event",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 200}),
+            "POST": only({"contact_unna": 302, "contact_luenen": 404, "ki_staff": 302}),
+        },
+    ),
     "events:copy": (
         "event",
         {
