@@ -31,7 +31,7 @@ class OrganisationForm(forms.Form):
     street = forms.CharField(
         label=_("Straße und Hausnummer"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     postcode = forms.CharField(
         label=_("Postleitzahl"), max_length=5, validators=[postcode_validator],
