@@ -2,6 +2,7 @@
 cost plan and submits; KI staff record the advice meeting and approve; the initiative enters its bank
 details and downloads the forwarding contract. Every page through axe."""
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -153,4 +155,46 @@ def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
     download = download_info.value
     assert download.suggested_filename == f"weiterleitungsvertrag-{application.pk}.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    # --- proof of use with two receipts; KI accepts; the export lists the receipts ------------------
+    initiative.get_by_role("link", name="Verwendungsnachweis").click()
+    initiative.get_by_role("link", name="Verwendungsnachweis anlegen").click()
+    violations += axe_violations(initiative)
+    initiative.locator("#id_report").fill(
+        "Sechs Workshops; zwei Teilnehmende leiten inzwischen selbst Gruppen."
+    )
+    initiative.locator("#id_volunteers_reached").fill("5")
+    initiative.locator("#id_newcomers_reached").fill("38")
+    initiative.locator("#id_newcomers_became_volunteers").fill("2")
+    for index, (cost_type, payee, amount) in enumerate(
+        [
+            ("Honorare für Referent*innen", "Leyla Yıldız", "600.00"),
+            ("Miete und Raumkosten", "Gemeindehaus Lünen", "250.00"),
+        ]
+    ):
+        initiative.locator(f"#id_belege-{index}-paid_on").fill(f"{year}-03-1{index}")
+        initiative.locator(f"#id_belege-{index}-cost_type").select_option(label=cost_type)
+        initiative.locator(f"#id_belege-{index}-payee").fill(payee)
+        initiative.locator(f"#id_belege-{index}-purpose").fill("Workshop")
+        initiative.locator(f"#id_belege-{index}-amount").fill(amount)
+    initiative.get_by_role("button", name="Entwurf speichern").click()
+    expect(initiative.locator("#rueckzahlung")).to_have_text("0,00 €")
+    expect(initiative.locator("main")).to_contain_text("850,00 €")
+    violations += axe_violations(initiative)
+    initiative.get_by_role("button", name="Verwendungsnachweis einreichen").click()
+    expect(initiative.get_by_role("status").first).to_contain_text("Der Verwendungsnachweis ist eingereicht.")
+
+    staff.goto("/foerderung/verwendungsnachweise/")
+    violations += axe_violations(staff)
+    staff.get_by_role("link", name="Demokratiewerkstatt für Jugendliche").click()
+    staff.get_by_role("radio", name="anerkennen").check()
+    violations += axe_violations(staff)
+    staff.get_by_role("button", name="Prüfergebnis speichern").click()
+    expect(staff.get_by_role("status").first).to_contain_text("Das Prüfergebnis ist gespeichert")
+    staff.goto("/foerderung/budget/")
+    with staff.expect_download() as download_info:
+        staff.get_by_role("link", name=re.compile("als Tabelle")).click()
+    receipts = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes())).worksheets[2]
+    amounts = sorted(row[6] for row in receipts.iter_rows(min_row=2, max_row=3, values_only=True))
+    assert amounts == [250, 600]
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)

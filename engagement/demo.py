@@ -23,6 +23,8 @@ from .models import (
     Organisation,
     OrganisationMember,
     PaymentRequest,
+    ProofOfUse,
+    Receipt,
 )
 
 DEMO_ORGANISATION_EMAIL = "initiative@example.org"
@@ -141,6 +143,18 @@ def seed(*, with_users: bool, stdout=None) -> None:
                 application=application, amount=Decimal("500.00"), status=PaymentRequest.Status.PAID,
                 requested_by=user, approved_at=now, approved_by=ki, paid_on=date(year, 3, 15),
             )  # fmt: skip
+            # ... and a submitted proof of use that the KI can review (400 € spent of 500 € paid).
+            proof = ProofOfUse.objects.create(
+                application=application, status=ProofOfUse.Status.SUBMITTED, submitted_at=now,
+                report="Zehn Treffen mit Kinderbetreuung; drei Teilnehmerinnen helfen inzwischen selbst mit.",
+                volunteers_reached=7, newcomers_reached=28, newcomers_became_volunteers=3,
+            )  # fmt: skip
+            Receipt.objects.bulk_create([
+                Receipt(proof=proof, paid_on=date(year, 4, 2), cost_type=fees, payee="Leyla Yıldız",
+                        purpose="Honorar für den Workshop", amount=Decimal("250.00")),
+                Receipt(proof=proof, paid_on=date(year, 5, 7), cost_type=material, payee="Schreibwaren Nowak",
+                        purpose="Spiele und Bastelmaterial", amount=Decimal("150.00")),
+            ])  # fmt: skip
         if advice:
             AdviceMeeting.objects.create(
                 application=application, held_on=date(year, 2, 15), notes="Vorhaben und Kostenplan besprochen.",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from municipalities.models import District, FundingProgramme
 from municipalities.spreadsheets import Column, Sheet, write_xlsx
 
-from .models import Application, PaymentRequest
+from .models import Application, PaymentRequest, ProofOfUse, Receipt
 from .selectors import BudgetOverview
 
 EURO = '#,##0.00 "€"'
@@ -35,6 +35,20 @@ def forwarded_grants(*, district: District, programme: FundingProgramme, year: i
     )
 
 
+def accepted_receipts(*, district: District, programme: FundingProgramme, year: int):
+    """The receipts of every accepted proof of use of the year."""
+    return (
+        Receipt.objects.filter(
+            proof__status=ProofOfUse.Status.ACCEPTED,
+            proof__application__organisation__district=district,
+            proof__application__programme=programme,
+            proof__application__starts_on__year=year,
+        )
+        .select_related("cost_type", "proof__application__organisation")
+        .order_by("proof__application__organisation__name", "proof__application__title", "paid_on", "pk")
+    )
+
+
 def budget_xlsx(
     *, overview: BudgetOverview, district: District, programme: FundingProgramme, year: int
 ) -> bytes:
@@ -55,6 +69,16 @@ def budget_xlsx(
         Column(_("Ende"), 12),
         Column(_("bewilligt"), 16, EURO),
         Column(_("ausgezahlt"), 16, EURO),
+    ]
+    receipt_rows = list(accepted_receipts(district=district, programme=programme, year=year))
+    receipts = [
+        Column(_("Organisation"), 36),
+        Column(_("Vorhaben"), 40),
+        Column(_("Datum"), 12),
+        Column(_("Kostenart"), 30),
+        Column(_("Zahlungsempfänger*in"), 30),
+        Column(_("Zweck"), 40),
+        Column(_("Betrag"), 16, EURO),
     ]
     return write_xlsx(
         [
@@ -87,6 +111,23 @@ def budget_xlsx(
                     ]
                     for grant in forwarded_grants(district=district, programme=programme, year=year)
                 ],
+            ),
+            Sheet(
+                title=_("Belege %(year)s") % {"year": year},
+                columns=receipts,
+                rows=[
+                    [
+                        receipt.proof.application.organisation.name,
+                        receipt.proof.application.title,
+                        receipt.paid_on,
+                        receipt.cost_type.name,
+                        receipt.payee,
+                        receipt.purpose,
+                        receipt.amount,
+                    ]
+                    for receipt in receipt_rows
+                ],
+                footer=[[_("Summe"), None, None, None, None, None, sum(r.amount for r in receipt_rows)]],
             ),
         ]
     )

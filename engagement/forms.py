@@ -16,9 +16,9 @@ from accounts.forms import ChoosePasswordForm, HoneypotFormMixin
 from accounts.models import User
 from municipalities.models import CostType, FundingProgramme, Municipality, TargetGroup
 
-from .models import AdviceMeeting, Application, Organisation
+from .models import AdviceMeeting, Application, Organisation, ProofOfUse
 from .services import ApplicationData, OrganisationDetails
-from .workflow import Decision
+from .workflow import Decision, ProofDecision
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("Die Postleitzahl besteht aus 5 Ziffern."))
 
@@ -31,7 +31,7 @@ class OrganisationForm(forms.Form):
     street = forms.CharField(
         label=_("Straße und Hausnummer"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     postcode = forms.CharField(
         label=_("Postleitzahl"), max_length=5, validators=[postcode_validator],
@@ -234,3 +234,65 @@ class PaymentRequestForm(forms.Form):
 
 class PaymentPaidForm(forms.Form):
     paid_on = forms.DateField(label=_("ausgezahlt am"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# --- proof of use ----------------------------------------------------------------
+
+
+class ProofForm(forms.ModelForm):
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    class Meta:
+        model = ProofOfUse
+        fields = ["report", "volunteers_reached", "newcomers_reached", "newcomers_became_volunteers"]
+        labels = {"report": _("Sachbericht: Was hat stattgefunden?")}
+        widgets = {"report": forms.Textarea(attrs={"rows": 8, "dir": "auto"})}
+
+
+class ReceiptForm(forms.Form):
+    paid_on = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    cost_type = CostTypeChoiceField(label=_("Kostenart"), queryset=CostType.objects.none())
+    payee = forms.CharField(label=_("Zahlungsempfänger*in"), max_length=200)
+    purpose = forms.CharField(label=_("Zweck"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Betrag (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0"),
+        error_messages={"min_value": _("Der Betrag darf nicht negativ sein.")},
+    )  # fmt: skip
+
+    def __init__(self, *args, cost_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cost_type"].queryset = cost_types if cost_types is not None else CostType.objects.none()
+
+
+class BaseReceiptFormSet(BaseCostItemFormSet):
+    def lines(self):
+        return [
+            (
+                data["paid_on"],
+                data["cost_type"],
+                data["payee"].strip(),
+                data["purpose"].strip(),
+                data["amount"],
+            )
+            for data in (form.cleaned_data for form in self.forms)
+            if data and data.get("cost_type") and data.get("amount") is not None
+        ]
+
+
+ReceiptFormSet = forms.formset_factory(ReceiptForm, formset=BaseReceiptFormSet, extra=3, max_num=100)
+
+
+class ProofReviewForm(forms.Form):
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    decision = forms.ChoiceField(
+        label=_("Prüfergebnis"), choices=ProofDecision.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Hinweis an die Initiative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Pflicht, wenn Sie den Nachweis zur Korrektur zurückgeben."),
+    )

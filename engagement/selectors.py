@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from municipalities.models import BuildingBlock, District, FundingProgramme
+from municipalities.models import BuildingBlock, CostType, District, FundingProgramme
 
-from .models import AnnualBudget, Application, Organisation, PaymentRequest
+from .models import AnnualBudget, Application, Organisation, PaymentRequest, ProofOfUse
 
 ZERO = Decimal("0")
 
@@ -100,4 +101,88 @@ def current_grant_programme(*, on) -> FundingProgramme | None:
 def organisations_for_staff(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
     return queryset.select_related("municipality").annotate(
         application_count=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT))
+    )
+
+
+# --- proof of use -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostTypeLine:
+    cost_type: CostType
+    planned: Decimal  # in the application's cost plan
+    spent: Decimal  # in the receipts list
+
+    @property
+    def difference(self) -> Decimal:
+        return self.planned - self.spent
+
+
+@dataclass(frozen=True)
+class ProofStatement:
+    """The numerical statement of a proof of use: receipts per cost type against the cost plan."""
+
+    lines: list[CostTypeLine]
+    approved: Decimal
+    paid: Decimal
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((line.planned for line in self.lines), ZERO)
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((line.spent for line in self.lines), ZERO)
+
+    @property
+    def not_used(self) -> Decimal:
+        """Approved money the receipts do not cover."""
+        return max(self.approved - self.spent, ZERO)
+
+    @property
+    def repayment_due(self) -> Decimal:
+        """Money paid out that the receipts do not cover: the organisation pays it back."""
+        return max(self.paid - self.spent, ZERO)
+
+
+def proof_statement(application: Application, proof: ProofOfUse | None) -> ProofStatement:
+    planned: dict[int, Decimal] = {}
+    types: dict[int, CostType] = {}
+    for item in application.cost_items.select_related("cost_type"):
+        planned[item.cost_type_id] = planned.get(item.cost_type_id, ZERO) + item.amount
+        types[item.cost_type_id] = item.cost_type
+    spent: dict[int, Decimal] = {}
+    if proof is not None and proof.pk:
+        for receipt in proof.receipts.select_related("cost_type"):
+            spent[receipt.cost_type_id] = spent.get(receipt.cost_type_id, ZERO) + receipt.amount
+            types[receipt.cost_type_id] = receipt.cost_type
+    lines = [
+        CostTypeLine(cost_type=cost_type, planned=planned.get(pk, ZERO), spent=spent.get(pk, ZERO))
+        for pk, cost_type in sorted(types.items(), key=lambda item: (item[1].position, item[0]))
+    ]
+    paid = (
+        application.payment_requests.filter(status=PaymentRequest.Status.PAID).aggregate(total=Sum("amount"))[
+            "total"
+        ]
+        or ZERO
+    )
+    return ProofStatement(lines=lines, approved=application.approved_amount or ZERO, paid=paid)
+
+
+def overdue_proofs(applications: QuerySet[Application], *, today: date) -> QuerySet[Application]:
+    """Contracted grants whose proof is due before ``today`` and not submitted or accepted."""
+    return (
+        applications.filter(contract__proof_due_on__lt=today)
+        .exclude(proof__status__in=[ProofOfUse.Status.SUBMITTED, ProofOfUse.Status.ACCEPTED])
+        .select_related("organisation", "contract")
+        .order_by("contract__proof_due_on", "pk")
+    )
+
+
+def proofs_for_staff(applications: QuerySet[Application]) -> QuerySet[ProofOfUse]:
+    return (
+        ProofOfUse.objects.filter(application__in=applications)
+        .exclude(status=ProofOfUse.Status.DRAFT)
+        .select_related("application__organisation", "application__contract")
+        .order_by("status", "-submitted_at", "pk")
     )

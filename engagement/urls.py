@@ -45,6 +45,21 @@ urlpatterns = [
         organisation.PaymentRequestView.as_view(),
         name="payment_request",
     ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/",
+        organisation.ProofDetailView.as_view(),
+        name="proof_detail",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/bearbeiten/",
+        organisation.ProofEditView.as_view(),
+        name="proof_edit",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/einreichen/",
+        organisation.ProofSubmitView.as_view(),
+        name="proof_submit",
+    ),
     # KI staff
     path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),
     path(
@@ -64,6 +79,12 @@ urlpatterns = [
         "foerderung/mittelabrufe/<int:pk>/ausgezahlt/",
         staff.PaymentPaidView.as_view(),
         name="payment_paid",
+    ),
+    path("foerderung/verwendungsnachweise/", staff.ProofListView.as_view(), name="proofs"),
+    path(
+        "foerderung/verwendungsnachweise/<int:pk>/pruefung/",
+        staff.ProofReviewView.as_view(),
+        name="proof_review",
     ),
     path("foerderung/budget/", staff.BudgetView.as_view(), name="budget"),
     path("foerderung/budget.xlsx", staff.BudgetXlsxView.as_view(), name="budget_xlsx"),

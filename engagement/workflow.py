@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application
+from .models import Application, ProofOfUse
 
 Status = Application.Status
 
@@ -37,3 +37,26 @@ TRANSITIONS = {
 # The applicant edits its own application only in these states.
 ORGANISATION_EDITABLE = TRANSITIONS["submit"].sources
 DECIDABLE = TRANSITIONS[Decision.APPROVE].sources
+
+
+# --- proof of use (Verwendungsnachweis) -----------------------------------------------
+
+ProofStatus = ProofOfUse.Status
+
+
+class ProofDecision(models.TextChoices):
+    ACCEPT = "accept", _("anerkennen")
+    RETURN = "return", _("zur Korrektur zurückgeben")
+
+
+PROOF_TRANSITIONS = {
+    "submit": Transition(
+        frozenset({ProofStatus.DRAFT, ProofStatus.RETURNED}), ProofStatus.SUBMITTED, "organisation"
+    ),
+    ProofDecision.ACCEPT: Transition(frozenset({ProofStatus.SUBMITTED}), ProofStatus.ACCEPTED, "ki_staff"),
+    ProofDecision.RETURN: Transition(frozenset({ProofStatus.SUBMITTED}), ProofStatus.RETURNED, "ki_staff"),
+}
+
+# The organisation edits its proof only in these states; KI staff review only submitted proofs.
+PROOF_EDITABLE = PROOF_TRANSITIONS["submit"].sources
+PROOF_REVIEWABLE = PROOF_TRANSITIONS[ProofDecision.ACCEPT].sources

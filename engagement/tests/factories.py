@@ -19,6 +19,8 @@ from ..models import (
     ForwardingContract,
     Organisation,
     OrganisationMember,
+    ProofOfUse,
+    Receipt,
 )
 
 YEAR = 2026
@@ -123,3 +125,31 @@ def make_contract(application: Application, *, iban="DE89370400440532013000") ->
         reporting_duties="Sachbericht und Belegliste.",
         proof_due_on=date(YEAR, 12, 31),
     )
+
+
+def make_proof(
+    application: Application,
+    *,
+    status=ProofOfUse.Status.SUBMITTED,
+    receipts=(("material", "450.00"), ("verpflegung", "120.50")),
+) -> ProofOfUse:
+    """A proof of use with a report and receipts (cost type code, amount) inside the funded period."""
+    proof = ProofOfUse.objects.create(
+        application=application,
+        report="Zwölf Treffen mit Kinderbetreuung; drei Teilnehmerinnen helfen inzwischen selbst mit.",
+        volunteers_reached=7,
+        newcomers_reached=31,
+        newcomers_became_volunteers=3,
+        status=status,
+        submitted_at=timezone.now() if status != ProofOfUse.Status.DRAFT else None,
+    )
+    for number, (code, amount) in enumerate(receipts, start=1):
+        Receipt.objects.create(
+            proof=proof,
+            paid_on=application.starts_on,
+            cost_type=cost_type(code),
+            payee=f"Schreibwaren Yıldız {number}",
+            purpose="Material für die Treffen",
+            amount=Decimal(amount),
+        )
+    return proof

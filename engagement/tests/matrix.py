@@ -10,9 +10,16 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from ..models import Application, Organisation, PaymentRequest
+from ..models import Application, Organisation, PaymentRequest, ProofOfUse
 from ..services import make_confirmation_token
-from .factories import make_application, make_budget, make_contract, make_organisation, member_of
+from .factories import (
+    make_application,
+    make_budget,
+    make_contract,
+    make_organisation,
+    make_proof,
+    member_of,
+)
 
 BASE_ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
 ORGANISATION_ROLES = ["organisation_a", "organisation_b"]
@@ -93,6 +100,32 @@ ENGAGEMENT_MATRIX = {
             "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
         },
     ),
+    # organisation A's proof of use: A writes and submits it, A and KI staff read it, B is told it does not exist
+    "engagement:proof_detail": (
+        "engagement_proof_submitted",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+        },
+    ),
+    "engagement:proof_edit": (
+        "engagement_contracted",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
+        },
+    ),
+    "engagement:proof_submit": (
+        "engagement_proof_draft",
+        {
+            "GET": only({"organisation_a": 405, "organisation_b": 404}),
+            "POST": only({"organisation_a": 302, "organisation_b": 404}),
+        },
+    ),
+    "engagement:proof_review": (
+        "engagement_proof_submitted",
+        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+    ),
     # KI staff: release a payment request, then record the payment
     "engagement:payment_approve": (
         "engagement_payment",
@@ -111,6 +144,7 @@ ENGAGEMENT_MATRIX = {
     "engagement:applications": (None, STAFF_PAGE),
     "engagement:advice_meeting": ("engagement_application", STAFF_FORM),
     "engagement:decide": ("engagement_application", STAFF_FORM),
+    "engagement:proofs": (None, STAFF_PAGE),
     "engagement:budget": (None, STAFF_PAGE),
     "engagement:budget_xlsx": (None, STAFF_PAGE),
 }
@@ -131,8 +165,18 @@ def engagement_objects(*, district) -> dict:
     contracted = make_contract(
         make_application(organisation_a, title="Mit Vertrag", status=Application.Status.APPROVED, advice=True)
     ).application
+    proof_submitted = make_contract(
+        make_application(organisation_a, title="Nachweis eingereicht", status=Application.Status.APPROVED)
+    ).application
+    make_proof(proof_submitted)
+    proof_draft = make_contract(
+        make_application(organisation_a, title="Nachweis im Entwurf", status=Application.Status.APPROVED)
+    ).application
+    make_proof(proof_draft, status=ProofOfUse.Status.DRAFT)
     return {
         "engagement_contracted": contracted,
+        "engagement_proof_submitted": proof_submitted,
+        "engagement_proof_draft": proof_draft,
         "engagement_payment": PaymentRequest.objects.create(application=contracted, amount=Decimal("300")),
         "engagement_payment_approved": PaymentRequest.objects.create(
             application=contracted, amount=Decimal("200"), status=PaymentRequest.Status.APPROVED

@@ -1,8 +1,9 @@
+from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
 
-from engagement.models import AnnualBudget, Application, Organisation
+from engagement.models import AnnualBudget, Application, Organisation, Receipt
 
 
 def state():
@@ -14,6 +15,7 @@ def state():
         ),
         list(Organisation.objects.order_by("pk").values_list("pk", "status")),
         AnnualBudget.objects.count(),
+        Receipt.objects.count(),
     )
 
 
@@ -30,6 +32,11 @@ def test_seed_demo_adds_a_confirmed_initiative_with_one_application_per_state_id
     assert set(confirmed.applications.values_list("status", flat=True)) == set(Application.Status.values)
     approved = confirmed.applications.get(status=Application.Status.APPROVED)
     assert approved.contract.iban and approved.payment_requests.get().paid_on
+    assert approved.proof.status == "submitted"
+    assert sorted(approved.proof.receipts.values_list("amount", flat=True)) == [
+        Decimal("150.00"),
+        Decimal("250.00"),
+    ]
     for application in confirmed.applications.all():
         assert sum(item.amount for item in application.cost_items.all()) == application.requested_amount
         if application.status not in (Application.Status.DRAFT,):

@@ -43,7 +43,7 @@ def test_budget_xlsx_sums_match_the_budget_page(client, district, ki_staff):
     response = client.get(reverse("engagement:budget_xlsx") + f"?jahr={YEAR}")
     assert response["Content-Disposition"] == f'attachment; filename="foerderung-initiativen-{YEAR}.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content))
-    areas, grants = workbook.worksheets
+    areas, grants, _receipts = workbook.worksheets
 
     rows = [row for row in areas.iter_rows(min_row=2, max_row=6, values_only=True)]
     assert len(rows) == 5

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import OutboxMail, User
 from volunteers.models import Course
@@ -192,7 +193,10 @@ def test_invalid_confirmation_link_says_so_and_offers_a_new_registration(client,
 
 
 def test_registration_page_is_translated_to_english(client, district, settings):
-    response = client.get(reverse("engagement:signup"), HTTP_ACCEPT_LANGUAGE="en")
+    # The locale middleware activates English for the thread; override() restores German afterwards,
+    # so later tests do not see English messages.
+    with translation.override(settings.LANGUAGE_CODE):
+        response = client.get(reverse("engagement:signup"), HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
     assert "Register an initiative" in page
     assert "We ask for bank details and contract data only once an application is approved." in page

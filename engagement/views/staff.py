@@ -17,8 +17,8 @@ from municipalities.permissions import KIStaffRequiredMixin, districts_administe
 from municipalities.spreadsheets import XLSX_CONTENT_TYPE
 
 from .. import exports, permissions, selectors, services
-from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm
-from ..models import Application, OrganisationMember, PaymentRequest
+from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm, ProofReviewForm
+from ..models import Application, OrganisationMember, PaymentRequest, ProofOfUse
 from ..workflow import DECIDABLE
 
 
@@ -239,3 +239,50 @@ class BudgetXlsxView(KIStaffRequiredMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="foerderung-initiativen-{year}.xlsx"'
         return response
+
+
+# --- proof of use ------------------------------------------------------------------------
+
+
+@method_decorator(never_cache, name="dispatch")
+class ProofListView(KIStaffRequiredMixin, View):
+    """Submitted, returned and accepted proofs, and the grants whose proof is overdue."""
+
+    def get(self, request):
+        applications = permissions.applications_decidable_by(request.user)
+        return render(
+            request,
+            "engagement/staff/proofs.html",
+            {
+                "proofs": selectors.proofs_for_staff(applications),
+                "overdue": selectors.overdue_proofs(applications, today=timezone.localdate()),
+            },
+        )
+
+
+class ProofReviewView(KIStaffRequiredMixin, View):
+    def post(self, request, pk):
+        proof = get_object_or_404(
+            ProofOfUse.objects.filter(application__in=permissions.applications_decidable_by(request.user)),
+            application_id=pk,
+        )
+        form = ProofReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_proof(
+                    by=request.user,
+                    proof=proof,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("Das Prüfergebnis ist gespeichert; die Initiative wird per E-Mail benachrichtigt."),
+                )
+        else:
+            messages.error(request, _("Bitte wählen Sie ein Prüfergebnis."))
+        return redirect("engagement:proof_detail", pk=pk)
