@@ -86,6 +86,16 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _german_after_each_test():
+    """A request in another language activates it for the thread; the next test starts in German."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _require_two_factor(settings):
     """Tests run as production does: staff and trainers must pass the second factor."""
     settings.REQUIRE_TWO_FACTOR = True
