@@ -278,3 +278,35 @@ def test_header_logo_without_own_alternative_text_names_the_district(client, dis
 def test_header_without_logo_has_no_image(client, district):
     page = client.get(reverse("home")).content.decode()
     assert "ki-header__logo" not in page
+
+
+def test_every_page_names_the_district_in_its_description_and_has_the_portal_icon(client, district):
+    from html.parser import HTMLParser
+
+    from django.contrib.staticfiles import finders
+
+    class Head(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.description, self.icons = [], []
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "meta" and attributes.get("name") == "description":
+                self.description.append(attributes["content"])
+            if tag == "link" and attributes.get("rel") == "icon":
+                self.icons.append(attributes["href"])
+
+    for url in (reverse("home"), reverse("imprint"), reverse("accessibility")):
+        head = Head()
+        head.feed(client.get(url).content.decode())
+        assert len(head.description) == 1 and head.description[0].startswith(
+            f"{district.name}: Veranstaltungen"
+        )
+        assert len(head.icons) == 1
+        icon = head.icons[0].removeprefix("/static/")
+        assert finders.find(icon), f"{icon} is not a static file"
+
+    english = Head()
+    english.feed(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert english.description[0].startswith(f"{district.name}: events, qualification courses")
