@@ -27,13 +27,14 @@ from volunteers import scale as volunteer_scale
 # Uncached queries per request; the comment says where they go.
 EXPECTED_QUERIES = {
     "baseline": 1,  # SELECT 1
-    # portal district, 4 filter choice lists, occurrences, 3 prefetches (fields, groups, languages)
-    "calendar_month": 9,
+    # portal district, 4 filter choice lists, occurrences, 4 prefetches (fields, groups, languages,
+    # event translations)
+    "calendar_month": 10,
     # as the month without the district's choices already read + municipality, field, count
     "calendar_filtered": 8,
-    "event_detail": 7,  # event, 3 prefetches, upcoming dates, session-less permission checks
-    "api_events": 6,  # portal district, count, page of occurrences, 3 prefetches
-    "ics_municipality": 5,  # municipality, events with occurrence bounds, 3 prefetches
+    "event_detail": 8,  # event, 4 prefetches (+ translations), upcoming dates, permission checks
+    "api_events": 7,  # portal district, count, page of occurrences, 4 prefetches (+ translations)
+    "ics_municipality": 6,  # municipality, events with occurrence bounds, 4 prefetches (+ translations)
     "course_catalogue": 7,  # district, topics, municipalities, languages, count, page, sessions
     # session, user, second-factor device, roles (2), count, municipalities, page, target groups,
     # district
