@@ -28,6 +28,14 @@ from .models import (
 )
 
 DEMO_ORGANISATION_EMAIL = "initiative@example.org"
+DEMO_ORGANISATION_PERSON = "Ayşe Demir"
+# Printed by seed_demo with the other apps' demo logins.
+PENDING_ORGANISATION_EMAIL = "verein-werne@example.org"
+PENDING_ORGANISATION_PERSON = "Nadia Murad"
+DEMO_LOGINS = [
+    (DEMO_ORGANISATION_EMAIL, f"{DEMO_ORGANISATION_PERSON} (Initiative)"),
+    (PENDING_ORGANISATION_EMAIL, f"{PENDING_ORGANISATION_PERSON} (Initiative, noch nicht bestätigt)"),
+]
 
 APPLICATIONS = [
     # title, measure area, status, requested, approved, comment, advice meeting
@@ -82,7 +90,7 @@ def seed(*, with_users: bool, stdout=None) -> None:
             year=budget_year,
             defaults={"amount": Decimal("58000.00"), "cap_per_applicant": Decimal("2000.00")},
         )
-    user = _user(DEMO_ORGANISATION_EMAIL, "Ayşe Demir", with_users=with_users)
+    user = _user(DEMO_ORGANISATION_EMAIL, DEMO_ORGANISATION_PERSON, with_users=with_users)
     if user is None or OrganisationMember.objects.filter(user=user).exists():
         if stdout:
             stdout.write("  Initiativen: übersprungen (Demo-Konto fehlt oder ist schon angelegt)")
@@ -92,7 +100,7 @@ def seed(*, with_users: bool, stdout=None) -> None:
         district, user, name="Begegnungscafé Bönen e. V.", town="Bönen", postcode="59199",
         municipality=boenen, status=Organisation.Status.CONFIRMED,
     )  # fmt: skip
-    pending_user = _user("verein-werne@example.org", "Nadia Murad", with_users=with_users)
+    pending_user = _user(PENDING_ORGANISATION_EMAIL, PENDING_ORGANISATION_PERSON, with_users=with_users)
     _organisation(
         district, pending_user, name="Jesidischer Kulturverein Werne", town="Werne", postcode="59368",
         municipality=Municipality.objects.filter(district=district, slug="werne").first(),

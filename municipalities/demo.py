@@ -57,6 +57,8 @@ DEMO_USERS = [
     ("trainer@example.org", "Nguyễn Thị Lan", [DistrictRole.Role.TRAINER], []),
     ("ehrenamt@example.org", "Ahmad Al-Hassan", [DistrictRole.Role.VOLUNTEER], []),
 ]
+# Printed by seed_demo; other apps' demo modules add their own DEMO_LOGINS.
+DEMO_LOGINS = [(email, full_name) for email, full_name, *_rest in DEMO_USERS]
 
 KI_STAFF_GROUP = "KI-Mitarbeitende"
 KI_STAFF_PERMISSIONS = [

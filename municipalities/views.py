@@ -176,15 +176,50 @@ class InvitationRevokeView(permissions.MunicipalityPermissionMixin, View):
 
 
 class MembershipRemoveView(permissions.MunicipalityPermissionMixin, View):
-    municipality_permission = "administer"
-    http_method_names = ["post"]
+    """GET: the confirmation page naming the consequence; POST ends the membership."""
 
-    def post(self, request, slug, pk):
-        membership = get_object_or_404(
+    municipality_permission = "administer"
+    http_method_names = ["get", "head", "post"]
+
+    def _membership(self, pk):
+        return get_object_or_404(
             Membership.objects.select_related("user", "municipality__district"),
             pk=pk,
             municipality=self.municipality,
         )
+
+    def get(self, request, slug, pk):
+        membership = self._membership(pk)
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Ansprechperson entfernen"),
+                "subject": _("%(name)s (%(email)s) als Ansprechperson für %(municipality)s")
+                % {
+                    "name": membership.user.full_name,
+                    "email": membership.user.email,
+                    "municipality": self.municipality.name,
+                },
+                "consequences": [
+                    _(
+                        "Die Person kann danach keine Veranstaltungen und Maßnahmen von %(municipality)s "
+                        "mehr anlegen, ändern oder einsehen."
+                    )
+                    % {"municipality": self.municipality.name},
+                    _("Was sie schon eingereicht hat, bleibt bei der Kommune erhalten."),
+                    _("Ihr Benutzerkonto bleibt bestehen; Sie können sie später wieder einladen."),
+                ],
+                "form": None,
+                "blocked_reason": "",
+                "submit_label": _("Ansprechperson entfernen"),
+                "back_url": reverse("municipalities:contacts", kwargs={"slug": self.municipality.slug}),
+                "back_label": _("Nicht entfernen, zurück zu den Ansprechpersonen"),
+            },
+        )
+
+    def post(self, request, slug, pk):
+        membership = self._membership(pk)
         services.remove_membership(by=request.user, membership=membership)
         messages.success(
             request,

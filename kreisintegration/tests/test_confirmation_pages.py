@@ -12,6 +12,7 @@ from django.urls import reverse
 from events.models import Event
 from events.tests.factories import make_event
 from municipalities import services as municipality_services
+from municipalities.models import Membership
 from volunteers import services as volunteer_services
 from volunteers.models import Course, Registration
 from volunteers.tests.factories import make_course, make_volunteer
@@ -232,3 +233,31 @@ def test_withdraw_invitation_page_names_the_dead_link_and_only_post_withdraws(cl
     assert client.post(url).status_code == 302
     invitation.refresh_from_db()
     assert invitation.state == "revoked"
+
+
+# --- remove a contact -----------------------------------------------------------------
+
+
+def test_remove_contact_page_names_the_consequence_and_only_post_removes(
+    client, ki_staff, contact_unna, unna
+):
+    membership = Membership.objects.get(user=contact_unna, municipality=unna)
+    client.force_login(ki_staff)
+    url = reverse("municipalities:membership_remove", kwargs={"slug": unna.slug, "pk": membership.pk})
+    contacts_html = _html(client.get(reverse("municipalities:contacts", kwargs={"slug": unna.slug})))
+    assert f'href="{url}"' in contacts_html
+    html = _html(client.get(url))
+    assert contact_unna.email in html
+    assert "Was sie schon eingereicht hat, bleibt bei der Kommune erhalten." in html
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_remove_contact_page_of_another_municipality_is_not_found(
+    client, ki_staff, contact_unna, unna, luenen
+):
+    membership = Membership.objects.get(user=contact_unna, municipality=unna)
+    client.force_login(ki_staff)
+    url = reverse("municipalities:membership_remove", kwargs={"slug": luenen.slug, "pk": membership.pk})
+    assert client.get(url).status_code == 404

@@ -128,7 +128,8 @@ MATRIX = {
     ),
     "municipalities:membership_remove": (
         "membership",
-        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
+        # GET: the confirmation page naming the consequence; POST removes.
+        {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 302})},
     ),
     "municipalities:invitation_revoke": (
         "invitation",

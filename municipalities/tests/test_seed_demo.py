@@ -73,3 +73,14 @@ def test_seed_demo_refuses_demo_users_when_debug_is_off(db, settings):
     assert "--force-demo-users" in err.getvalue()
     call_command("seed_demo", "--force-demo-users", stdout=StringIO())
     assert User.objects.filter(email__in=["ki@example.org", "ehrenamt@example.org"]).count() == 2
+
+
+def test_seed_demo_prints_every_demo_login_it_creates(db, settings):
+    """Whoever can log in with the demo password is in the printed list, the initiative too."""
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue().split("Demo-Anmeldungen", 1)[1]
+    demo_logins = [user.email for user in User.objects.all() if user.check_password("demo-pass-2026")]
+    assert "initiative@example.org" in demo_logins
+    assert [email for email in demo_logins if email not in printed] == []

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.services import mail_suppressed
-from municipalities.demo import DEMO_PASSWORD, DEMO_USERS
+from municipalities.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -56,8 +56,9 @@ class Command(BaseCommand):
             self._seed_scale(options["scale"])
         if with_users:
             self.stdout.write(self.style.SUCCESS(f"Demo-Anmeldungen (Passwort: {DEMO_PASSWORD}):"))
-            for email, full_name, *_rest in DEMO_USERS:
-                self.stdout.write(f"  {email:<30} {full_name}")
+            for _config, module in self._own_modules("demo"):
+                for email, full_name in getattr(module, "DEMO_LOGINS", ()):
+                    self.stdout.write(f"  {email:<30} {full_name}")
         else:
             self.stderr.write(
                 self.style.WARNING(
