@@ -404,7 +404,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead broker must not hold up a request: mails are stored in the outbox first and sent later,
 # so publishing gives up quickly (short connect timeout, two quick retries) and the row waits.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+# A task taken by a worker that dies (SIGKILL, lost node) goes back to the queue after this many
+# seconds (Redis transport: acks_late messages not acknowledged in time are redelivered). Tasks are
+# idempotent, so a task that runs longer and is delivered a second time does no harm; a concept
+# report whose worker died is built by another worker once its heartbeat is stale.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120, minimum=10),
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,

@@ -287,6 +287,19 @@ def _claim(report_id: int) -> tuple[ConceptReport, datetime] | None:
     return report, now
 
 
+def seconds_until_takeover(report: ConceptReport) -> float | None:
+    """For a build running elsewhere: seconds until it counts as dead and may be taken over.
+
+    None when the report is not running (done, failed or queued): nothing to wait for.
+    """
+    if report.state != S.RUNNING:
+        return None
+    last_sign_of_life = report.heartbeat_at or report.started_at
+    if last_sign_of_life is None:
+        return 0.0
+    return max(0.0, (last_sign_of_life + stale_after() - timezone.now()).total_seconds()) + 1.0
+
+
 def build_report(*, report_id: int) -> ConceptReport | None:
     """Build one snapshot: figures → charts → PDF → XLSX → done; safe to run twice.
 
