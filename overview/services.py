@@ -14,6 +14,7 @@ their files or numbers, and a done snapshot is never written again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -263,6 +264,12 @@ def _claim(report_id: int) -> tuple[ConceptReport, datetime] | None:
         )
         if report.state != S.QUEUED and not dead:
             return None
+        # Files the dead build stored before it died (named by its claim) would be left behind.
+        orphans = (
+            [_file_name(report, report.started_at, ext) for ext in ("pdf", "xlsx")]
+            if dead and report.started_at
+            else []
+        )
         if dead:
             logger.warning(
                 "Concept report %s: taking over a build that stopped at %s", report_id, report.step
@@ -284,6 +291,9 @@ def _claim(report_id: int) -> tuple[ConceptReport, datetime] | None:
                 "xlsx",
             ]
         )
+    for name in orphans:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
     return report, now
 
 
