@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -347,8 +347,15 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded and generated files (imports, reports, certificates, receipts) go through Django's storage
+# API, so every web and worker node reads what another wrote: MEDIA_ROOT on a directory all nodes
+# mount, or an object store by settings alone, e.g. STORAGE_BACKEND=storages.backends.s3.S3Storage
+# (django-storages, installed for it) with STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}'.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json_object("STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
