@@ -99,7 +99,7 @@ cluster: install frontend services
 	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
 	$(PY) scripts/cluster.py up
 
-cluster-test: install frontend services
+cluster-test: install-dev frontend services
 	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
 	$(PY) scripts/cluster.py test
 
