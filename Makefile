@@ -92,12 +92,14 @@ restore: install
 	$(PY) -m kreisintegration.backup restore $(BACKUP_DIR) $(RESTORE_DATABASE_URL) $(RESTORE_MEDIA_ROOT)
 
 ## Production topology on this machine (README "Topology and sizing"): HAProxy, two web nodes,
-## two workers, one beat. cluster-test: bounded load while web node 1 is killed and restarted.
+## two workers, one beat, its own Redis. cluster-test: bounded load (logged-in volunteers, registrations)
+## while a worker is killed during a concept report build, web node 1 is killed and restarted and
+## Redis is restarted; then seats, registrations, mails (queued = delivered) and the report are checked.
 cluster: install frontend services
 	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
 	$(PY) scripts/cluster.py up
 
-cluster-test: install frontend services
+cluster-test: install-dev frontend services
 	@command -v haproxy >/dev/null || apt-get install -y -qq haproxy
 	$(PY) scripts/cluster.py test
 

@@ -6,6 +6,7 @@ silently falling back to a default an operator did not choose. An unset or empty
 the default.
 """
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -81,3 +82,17 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict:
+    """A JSON object (e.g. the options of a storage backend); unset or empty: ``{}``."""
+    value = _raw(name)
+    if value is None:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise _refuse(name, value, "a JSON object") from None
+    if not isinstance(parsed, dict):
+        raise _refuse(name, value, "a JSON object")
+    return parsed

@@ -39,7 +39,8 @@ _log_lock = threading.Lock()
 _last_logged_at: float | None = None
 
 
-def _log_outage(request, error: BaseException) -> None:
+def log_outage(request, error: BaseException) -> None:
+    """One ERROR a minute per process for a database outage, however many requests hit it."""
     global _last_logged_at
     now = time.monotonic()
     with _log_lock:
@@ -58,7 +59,7 @@ def _log_outage(request, error: BaseException) -> None:
 
 
 def database_unavailable_response(request, error: BaseException) -> HttpResponse:
-    _log_outage(request, error)
+    log_outage(request, error)
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -347,8 +347,15 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded and generated files (imports, reports, certificates, receipts) go through Django's storage
+# API, so every web and worker node reads what another wrote: MEDIA_ROOT on a directory all nodes
+# mount, or an object store by settings alone, e.g. STORAGE_BACKEND=storages.backends.s3.S3Storage
+# (django-storages, installed for it) with STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}'.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json_object("STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -404,7 +411,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead broker must not hold up a request: mails are stored in the outbox first and sent later,
 # so publishing gives up quickly (short connect timeout, two quick retries) and the row waits.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+# A task taken by a worker that dies (SIGKILL, lost node) goes back to the queue after this many
+# seconds (Redis transport: acks_late messages not acknowledged in time are redelivered). Tasks are
+# idempotent, so a task that runs longer and is delivered a second time does no harm; a concept
+# report whose worker died is built by another worker once its heartbeat is stale.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120, minimum=10),
+    # Look for such tasks every 10 s (kombu's default scans every 100 s); one small Redis query.
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,

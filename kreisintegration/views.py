@@ -21,13 +21,17 @@ from volunteers import services as volunteer_services
 from volunteers.models import PRIVACY_NOTICE_VERSION
 from volunteers.permissions import courses_run_by, volunteer_of
 
+from . import outage
 
-def _database_status() -> str:
+
+def _database_status(request) -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+    except DatabaseError as error:
+        # A load balancer probes every few seconds: once a minute in the log, like the 503 page.
+        outage.log_outage(request, error)
         return "down"
     return "ok"
 
@@ -48,14 +52,17 @@ def healthz(request):
     The database is required (503 "down" without it); without Redis the portal keeps
     answering without cache (200 "degraded").
     """
-    report = {"database": _database_status(), "redis": _redis_status()}
+    report = {"database": _database_status(request), "redis": _redis_status()}
     if report["database"] != "ok":
         status, code = "down", 503
     elif report["redis"] != "ok":
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
-    return JsonResponse({"status": status, **report}, status=code)
+    response = JsonResponse({"status": status, **report}, status=code)
+    # Logged above (once a minute); Django would log every 5xx answer at ERROR, i.e. every probe.
+    response._has_been_logged = True
+    return response
 
 
 @require_safe

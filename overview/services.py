@@ -14,6 +14,7 @@ their files or numbers, and a done snapshot is never written again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -263,6 +264,12 @@ def _claim(report_id: int) -> tuple[ConceptReport, datetime] | None:
         )
         if report.state != S.QUEUED and not dead:
             return None
+        # Files the dead build stored before it died (named by its claim) would be left behind.
+        orphans = (
+            [_file_name(report, report.started_at, ext) for ext in ("pdf", "xlsx")]
+            if dead and report.started_at
+            else []
+        )
         if dead:
             logger.warning(
                 "Concept report %s: taking over a build that stopped at %s", report_id, report.step
@@ -284,7 +291,23 @@ def _claim(report_id: int) -> tuple[ConceptReport, datetime] | None:
                 "xlsx",
             ]
         )
+    for name in orphans:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
     return report, now
+
+
+def seconds_until_takeover(report: ConceptReport) -> float | None:
+    """For a build running elsewhere: seconds until it counts as dead and may be taken over.
+
+    None when the report is not running (done, failed or queued): nothing to wait for.
+    """
+    if report.state != S.RUNNING:
+        return None
+    last_sign_of_life = report.heartbeat_at or report.started_at
+    if last_sign_of_life is None:
+        return 0.0
+    return max(0.0, (last_sign_of_life + stale_after() - timezone.now()).total_seconds()) + 1.0
 
 
 def build_report(*, report_id: int) -> ConceptReport | None:

@@ -48,6 +48,8 @@ def test_unset_or_empty_variables_take_the_default(monkeypatch):
         (lambda: env.env_int("KI_TEST_VALUE", 3), "-4", "at least 0"),
         (lambda: env.env_float("KI_TEST_VALUE", 0.3), "fast", "a number"),
         (lambda: env.env_float("KI_TEST_VALUE", 0.3), "nan", "at least 0"),
+        (lambda: env.env_json_object("KI_TEST_VALUE"), '{"bucket_name":', "a JSON object"),
+        (lambda: env.env_json_object("KI_TEST_VALUE"), '["bucket"]', "a JSON object"),
         (
             lambda: env.env_choice("KI_TEST_VALUE", "a", ("immediate", "digest")),
             "weekly",
@@ -141,3 +143,38 @@ def test_a_pool_without_postgresql_is_refused_at_start_up():
     started = _database_settings({"DB_POOL_MAX_SIZE": "4", "DATABASE_URL": "sqlite:///pool-test.sqlite3"})
     assert started.returncode != 0
     assert "DB_POOL_MAX_SIZE needs a PostgreSQL DATABASE_URL" in started.stderr
+
+
+def test_files_go_to_an_object_store_by_settings_alone():
+    """Every node must read what another wrote: an S3-compatible store is configured, not coded."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("STORAGE_")}
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+
+    def default_storage_with(extra: dict[str, str]) -> dict:
+        started = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=BASE_DIR,
+            env={**environment, "DJANGO_SETTINGS_MODULE": "kreisintegration.settings", **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert started.returncode == 0, started.stderr
+        return json.loads(started.stdout)
+
+    assert default_storage_with({}) == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {},
+    }
+    assert default_storage_with(
+        {
+            "STORAGE_BACKEND": "storages.backends.s3.S3Storage",
+            "STORAGE_OPTIONS": '{"bucket_name": "kreisintegration", "endpoint_url": "https://s3.example.org"}',
+        }
+    ) == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "kreisintegration", "endpoint_url": "https://s3.example.org"},
+    }

@@ -101,3 +101,21 @@ def test_stale_message_uses_plural_forms():
     with translation.override("en"):
         assert "for more than 1 minute. " in services.stale_message(minutes=1)
         assert "for more than 5 minutes. " in services.stale_message(minutes=5)
+
+
+def test_a_redelivered_build_waits_until_the_running_one_counts_as_dead(district, settings):
+    """A worker died mid-build; its task comes back early: it waits for the heartbeat to go stale."""
+    settings.OVERVIEW_REPORT_STALE_MINUTES = 3
+    alive = running_report(district, started_minutes_ago=2, heartbeat_minutes_ago=1)
+    dead = running_report(district, started_minutes_ago=20, heartbeat_minutes_ago=4)
+    queued = make_report(district, state=S.QUEUED)
+
+    assert 115 <= services.seconds_until_takeover(alive) <= 122
+    assert services.seconds_until_takeover(dead) == 1.0
+    assert services.seconds_until_takeover(queued) is None
+
+
+def test_the_report_task_waits_in_hops_shorter_than_the_visibility_timeout(settings):
+    """The waiting message is held by a worker: each hop ends before Redis would redeliver it."""
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] >= 10
+    assert tasks.build_concept_report.max_retries >= 20

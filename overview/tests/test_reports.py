@@ -343,6 +343,23 @@ def test_redelivered_task_takes_over_a_dead_build(district, aggregation, caplog)
     assert "taking over" in caplog.text
 
 
+def test_taking_over_a_dead_build_removes_the_files_it_left_behind(district, aggregation, media_root):
+    """The killed worker had stored its PDF: the report ends with one PDF and one XLSX, its own."""
+    dead = make_report(district, state=S.RUNNING, started_minutes_ago=120)
+    left_behind = default_storage.save(
+        services._file_name(dead, dead.started_at, "pdf"), ContentFile(b"%PDF-1.7 half")
+    )
+
+    tasks.build_concept_report(dead.pk)
+
+    dead.refresh_from_db()
+    assert dead.state == S.DONE
+    assert not default_storage.exists(left_behind)
+    assert sorted(stored_report_files(district)) == sorted(
+        [dead.pdf.name.rsplit("/", 1)[1], dead.xlsx.name.rsplit("/", 1)[1]]
+    )
+
+
 def test_running_build_is_not_started_a_second_time(district, aggregation):
     busy = make_report(district, state=S.RUNNING, started_minutes_ago=1)
     tasks.build_concept_report(busy.pk)
