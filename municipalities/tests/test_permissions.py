@@ -82,7 +82,7 @@ def test_district_overview_query_count_does_not_grow(
 def test_one_role_query_keeps_district_roles_and_contact_memberships_apart(
     django_assert_num_queries, ki_staff, district, unna
 ):
-    other = DistrictFactory()
+    other = DistrictFactory(name="Kreis Soest", ags_prefix="05974")
     DistrictRole.objects.create(user=ki_staff, district=other, role=DistrictRole.Role.TRAINER)
     Membership.objects.create(user=ki_staff, municipality=unna, role=Membership.Role.CONTACT)
     with django_assert_num_queries(1):
