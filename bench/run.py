@@ -6,7 +6,9 @@ Every figure that depends on the machine is also given as a ratio to the
 README, section "Performance".
 
 Environment: BENCH_SCALE (default 40), BENCH_DATABASE (ki_bench), BENCH_REDIS_DB (7),
-BENCH_PORT (8765), BENCH_SECONDS (per scenario, default 6), BENCH_CONCURRENCY (8).
+BENCH_PORT (8765), BENCH_SECONDS (per scenario, default 6), BENCH_CONCURRENCY (8),
+BENCH_ONLY (comma-separated scenario names, e.g. ``goals_overview,dashboard``; default: all; the
+``baseline`` always runs first, so the ratios stay same-run).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ REDIS_DB = os.environ.get("BENCH_REDIS_DB", "7")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
 RUN_DIR = ROOT / "bench" / ".run"
 RESULTS = ROOT / "bench" / "results"
 DB_ROLE = "kreisintegration"
@@ -215,7 +218,12 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
     }
     results = []
     baseline_rps = None
+    unknown = ONLY - {*pages, "register_burst", "report_build"}
+    if unknown:
+        raise SystemExit("BENCH_ONLY: unknown scenario(s) " + ", ".join(sorted(unknown)))
     for name, requests in pages.items():
+        if ONLY and name != "baseline" and name not in ONLY:
+            continue
         result = client.run(requests, port=PORT, concurrency=CONCURRENCY, seconds=SECONDS)
         if baseline_rps is None:
             baseline_rps = result.rps
@@ -244,8 +252,10 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
         )
         results.append(row)
 
-    results.append(register_burst(setup, baseline_rps))
-    results.append(report_build(worker))
+    if not ONLY or "register_burst" in ONLY:
+        results.append(register_burst(setup, baseline_rps))
+    if not ONLY or "report_build" in ONLY:
+        results.append(report_build(worker))
     return results
 
 

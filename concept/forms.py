@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import FieldOfAction, FundingProgramme, Municipality
 
 from .models import ConceptMeasure, ConceptVersion, Goal, GoalIndicator, Indicator
+from .structure import Placement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YEAR = forms.NumberInput(attrs={"inputmode": "numeric", "min": 1990, "max": 2100})
@@ -156,3 +157,48 @@ class OverviewFilterForm(forms.Form):
         self.fields["municipality"].queryset = municipalities
         if not district_allowed:
             self.fields["municipality"].empty_label = None
+
+
+class OutlineForm(forms.Form):
+    """Per field of action: its pillar (or none), its place and its situation."""
+
+    def __init__(self, *args, version: ConceptVersion, fields_of_action, **kwargs):
+        super().__init__(*args, **kwargs)
+        placed = {row.field_of_action_id: row for row in version.pillar_fields.all()}
+        pillars = [("", _("nicht im Konzept"))] + [(p.pk, p.title) for p in version.pillars.order_by("order")]
+        self.rows = []
+        for item in fields_of_action:
+            row = placed.get(item.pk)
+            names = (f"pillar_{item.pk}", f"order_{item.pk}", f"situation_{item.pk}")
+            self.fields[names[0]] = forms.TypedChoiceField(
+                label=_("%(field)s: Säule") % {"field": item.name},
+                choices=pillars,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=row.pillar_id if row else None,
+            )
+            self.fields[names[1]] = forms.IntegerField(
+                label=_("%(field)s: Reihenfolge") % {"field": item.name},
+                min_value=0,
+                max_value=999,
+                initial=row.order if row else 0,
+            )
+            self.fields[names[2]] = forms.CharField(
+                label=_("%(field)s: Ausgangslage (bestehende Angebote)") % {"field": item.name},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                initial=row.situation if row else "",
+            )
+            self.rows.append((item, names))
+
+    def placements(self) -> list[Placement]:
+        return [
+            Placement(
+                field_of_action_id=item.pk,
+                pillar_id=self.cleaned_data[names[0]],
+                order=self.cleaned_data[names[1]],
+                situation=self.cleaned_data[names[2]],
+            )
+            for item, names in self.rows
+        ]

@@ -249,8 +249,9 @@ def latest_public_values(version: ConceptVersion) -> dict[int, PublicValue]:
     """Per indicator of the version's targets: the latest district-wide value.
 
     Official values as entered; the portal's own indicators computed from its data (in SQL, for
-    the years of the period up to this year), which the template labels apart as the portal's
-    own counts. A fixed number of queries whatever the number of indicators.
+    the *completed* years of the period: the current year's count is still growing, and a
+    public figure for a year stands for the whole year), which the template labels apart as the
+    portal's own counts. A fixed number of queries whatever the number of indicators.
     """
     indicator_ids = GoalIndicator.objects.filter(goal__version=version).values("indicator_id")
     rows = (
@@ -262,9 +263,11 @@ def latest_public_values(version: ConceptVersion) -> dict[int, PublicValue]:
     values = {row.indicator_id: PublicValue(row.indicator, row.year, row.value, row.is_demo) for row in rows}
     portal = list(Indicator.objects.filter(pk__in=indicator_ids, source=Indicator.Source.PORTAL))
     if portal:
-        last = min(version.period_end, max(timezone.localdate().year, version.period_start))
+        last = min(version.period_end, timezone.localdate().year - 1)
         years = list(range(version.period_start, last + 1))
-        computed = portal_values(district=version.concept.district, indicators=portal, years=years)
+        computed = (
+            portal_values(district=version.concept.district, indicators=portal, years=years) if years else {}
+        )
         for indicator in portal:
             year = next(
                 (year for year in reversed(years) if computed.get((indicator.pk, None, year)) is not None),

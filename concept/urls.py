@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import steering, values, versions
+from .views import steering, structure, values, versions
 
 app_name = "concept"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("konzept/<int:pk>/bearbeiten/", versions.VersionUpdateView.as_view(), name="version_update"),
     path("konzept/<int:pk>/beschliessen/", versions.VersionAdoptView.as_view(), name="version_adopt"),
     path("konzept/<int:pk>/fortschreiben/", versions.FortschreibungView.as_view(), name="version_copy"),
+    path("konzept/<int:pk>/gliederung/", structure.OutlineView.as_view(), name="version_outline"),
     path("konzept/<int:pk>/ziele/neu/", versions.GoalCreateView.as_view(), name="goal_create"),
     path("konzept/<int:pk>/zieluebersicht/", steering.GoalOverviewView.as_view(), name="goal_overview"),
     path(

@@ -37,6 +37,7 @@ def pages_for(version, *, staff: bool) -> list[str]:
         pages += [
             "/konzept/neu/",
             f"/konzept/{version.pk}/bearbeiten/",
+            f"/konzept/{version.pk}/gliederung/",
             f"/konzept/{version.pk}/beschliessen/",
             f"/konzept/{version.pk}/ziele/neu/",
             f"/konzept/ziele/{goal.pk}/bearbeiten/",

@@ -20,7 +20,7 @@ import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -131,8 +131,27 @@ def _missing_key(self, key, delta=1, version=None):
     raise ValueError(f"Key {key!r} not found.")
 
 
+class OneClientPerPool(RedisCacheClient):
+    """Django builds a new ``redis.Redis`` for every cache call, and each fills a table of about
+    170 response callbacks: measurable on every request that reads its session and a page from
+    the cache. A client only wraps its connection pool and is safe to share between threads, so
+    one per pool is kept (connections still come from, and go back to, the pool)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients_by_pool", {})
+        client = clients.get(id(pool))
+        if client is None or client.connection_pool is not pool:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class DegradingRedisCache(RedisCache):
     """Django's RedisCache whose failures on a Redis outage degrade to a miss or a no-op."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientPerPool
 
     add = _degrading(lambda self, *args, **kwargs: False, written_keys=_one_key)(RedisCache.add)
     get = _degrading(_default_value)(RedisCache.get)
@@ -163,6 +182,7 @@ class RateLimitRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = OneClientPerPool
         self._local = LocMemCache(f"ratelimit-fallback-{id(self)}", {"KEY_PREFIX": self.key_prefix})
 
     def _fallback(name):

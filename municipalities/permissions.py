@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -60,6 +60,8 @@ class Roles:
 NO_ROLES = Roles(False, frozenset(), frozenset(), frozenset(), frozenset())
 
 _CACHE_ATTR = "_kreisintegration_roles"
+# Marks the membership rows in the one query of ``roles_of``; never a district role's value.
+_CONTACT_ROW = "municipality-contact"
 
 
 def roles_of(user) -> Roles:
@@ -69,14 +71,19 @@ def roles_of(user) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    by_role: dict[str, set[int]] = {role: set() for role in DistrictRole.Role.values}
-    for role, district_id in DistrictRole.objects.filter(user=user).values_list("role", "district_id"):
-        by_role[role].add(district_id)
-    contact_ids = frozenset(
-        Membership.objects.filter(user=user, role=Membership.Role.CONTACT).values_list(
-            "municipality_id", flat=True
-        )
+    by_role: dict[str, set[int]] = {role: set() for role in (*DistrictRole.Role.values, _CONTACT_ROW)}
+    # District roles and contact memberships in one query: every logged-in request asks this.
+    memberships = (
+        Membership.objects.filter(user=user, role=Membership.Role.CONTACT)
+        .annotate(kind=Value(_CONTACT_ROW, output_field=CharField()))
+        .values_list("kind", "municipality_id")
     )
+    rows = (
+        DistrictRole.objects.filter(user=user).values_list("role", "district_id").union(memberships, all=True)
+    )
+    for role, pk in rows:
+        by_role[role].add(pk)
+    contact_ids = frozenset(by_role[_CONTACT_ROW])
     roles = Roles(
         is_superuser=user.is_superuser,
         staff_district_ids=frozenset(by_role[DistrictRole.Role.KI_STAFF]),

@@ -235,10 +235,11 @@ def private_page(
     """A logged-in person's page, from the cache while the data it shows are unchanged.
 
     The key holds the person, their ``scope`` (e.g. the districts they administer, so a role
-    change is a new key), the versions of ``namespaces``, the day, the language and the URL; a
-    change of the data bumps a version. ``render(extra_context)`` renders the page; the CSRF token
-    is put in per request, and a page with pending messages is never cached. A short timeout
-    covers writes that bypass signals.
+    change is a new key), the day, the language and the URL; the entry holds the versions of
+    ``namespaces`` it was rendered under and counts only while they are still current (a change
+    of the data bumps a version). Entry and versions come in one cache round trip.
+    ``render(extra_context)`` renders the page; the CSRF token is put in per request, and a page
+    with pending messages is never cached. A short timeout covers writes that bypass signals.
     """
     if (
         request.method not in ("GET", "HEAD")
@@ -249,22 +250,27 @@ def private_page(
     parts = (
         request.user.pk,
         scope,
-        versions(*namespaces),
+        namespaces,
         timezone.localdate().isoformat(),
         get_language(),
         request.get_full_path(),
     )
     key = "private-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    entry = cache.get(key)
-    if entry is not None:
-        return _from_cache(request, entry)
+    version_keys = [_version_key(namespace) for namespace in namespaces]
+    found = cache.get_many([key, *version_keys])
+    # Read before rendering: data committed meanwhile bump a version, so the stored page is
+    # rendered again on the next request rather than kept as current.
+    current = tuple(found.get(k) or version(n) for k, n in zip(version_keys, namespaces, strict=True))
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return _from_cache(request, entry[1:])
     response = render({"csrf_token": CSRF_PLACEHOLDER})
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     content = response.content
     if response.status_code == 200:
         headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-        cache.set(key, (200, content, headers), PRIVATE_PAGE_TIMEOUT)
+        cache.set(key, (current, 200, content, headers), PRIVATE_PAGE_TIMEOUT)
     if CSRF_PLACEHOLDER.encode() in content:
         response.content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     return response

@@ -33,6 +33,7 @@ CONCEPT_MATRIX = {
         "concept_version",
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
     ),
+    "concept:version_outline": ("concept_version", STAFF_FORM),
     "concept:goal_create": ("concept_version", STAFF_FORM),
     "concept:goal_overview": ("concept_version", READ_ONLY),
     "concept:municipality_focus": (

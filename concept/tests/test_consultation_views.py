@@ -226,6 +226,7 @@ def test_start_pages_link_the_consultation(client, version, ki_staff, contact_un
 def test_public_page_shows_the_portals_own_counts_apart_from_official_statistics(
     client, version, district, unna, luenen
 ):
+    from volunteers.models import Volunteer
     from volunteers.tests.factories import make_volunteer
 
     indicator = IndicatorFactory(
@@ -242,12 +243,20 @@ def test_public_page_shows_the_portals_own_counts_apart_from_official_statistics
     make_volunteer(district, municipality=luenen, came_as_newcomer=True, full_name="Dmytro Kovalenko")
     make_volunteer(district, municipality=luenen, came_as_newcomer=False, full_name="Jana Becker")
     make_volunteer(district, municipality=unna, came_as_newcomer=True, consent=False, full_name="Ali Rahimi")
+    year = timezone.localdate().year
+    Volunteer.objects.update(created_at=datetime.datetime(year - 1, 6, 1, tzinfo=datetime.UTC))
+    # This year's count is still growing: the public page shows the last completed year only.
+    make_volunteer(district, municipality=unna, came_as_newcomer=True, full_name="Olena Shevchenko")
     ConceptVersion.objects.filter(pk=version.pk).update(
-        status=ConceptVersion.Status.ADOPTED, adopted_on=TODAY, adopted_by_body="Kreistag", drucksache="DS 1"
+        status=ConceptVersion.Status.ADOPTED,
+        adopted_on=TODAY,
+        adopted_by_body="Kreistag",
+        drucksache="DS 1",
+        period_start=year - 1,
     )
 
     html = client.get(reverse("concept:public", kwargs={"district": district.slug})).content.decode()
-    year = timezone.localdate().year
-    assert f"2 ({year}, eigene Zählung des Portals, keine amtliche Statistik)" in html
+    assert f"2 ({year - 1}, eigene Zählung des Portals, keine amtliche Statistik)" in html
+    assert f"({year}, eigene Zählung des Portals" not in html
     # the official indicator keeps its own label and says it has no value yet
     assert "noch kein Wert" in html

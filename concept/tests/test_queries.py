@@ -20,8 +20,8 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 # Session, user, roles, 2FA device, page data: the same at every size.
-OVERVIEW_QUERIES = 16
-FOCUS_QUERIES = 17
+OVERVIEW_QUERIES = 15
+FOCUS_QUERIES = 16
 
 
 def build(district, unna, *, goals: int, municipalities: int, years: int):

@@ -227,3 +227,60 @@ def test_goal_overview_comes_from_the_cache_until_a_value_changes_and_is_per_per
     client.force_login(contact_unna)
     theirs = client.get(url)
     assert "X-Public-Cache" not in theirs and "Zielübersicht: Unna" in theirs.content.decode()
+
+
+def test_municipality_focus_comes_from_the_cache_until_a_write_commits(
+    client, ki_staff, contact_luenen, unna, version, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+    from django.utils.html import escape
+
+    from events.models import Event
+    from events.tests.factories import berlin, make_event
+
+    from .factories import PillarFieldFactory
+
+    year = timezone.localdate().year
+    gap = PillarFieldFactory(version=version)
+    measure = ConceptMeasureFactory(
+        goal__version=version, owner_kind="municipality", owner_municipality=unna, title="Elterncafé Unna"
+    )
+    url = reverse("concept:municipality_focus", kwargs={"pk": version.pk, "slug": unna.slug})
+
+    def row_of_measure(response) -> str:
+        return response.content.decode().split("Elterncafé Unna", 1)[1].split("</tr>", 1)[0]
+
+    def gaps(response) -> str:
+        return response.content.decode().split("Lücken", 1)[1].split("</ul>", 1)[0]
+
+    field_name = escape(gap.field_of_action.name)
+
+    client.force_login(ki_staff)
+    first = client.get(url)
+    assert first.status_code == 200 and "X-Public-Cache" not in first
+    assert "geplant" in row_of_measure(first) and field_name in gaps(first)
+    again = client.get(url)
+    assert again["X-Public-Cache"] == "hit" and row_of_measure(again) == row_of_measure(first)
+
+    # A measure's status changes: the next view shows it, not the cached page.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_measure_status(by=ki_staff, measure=measure, status="running")
+    fresh = client.get(url)
+    assert "X-Public-Cache" not in fresh and "laufend" in row_of_measure(fresh)
+    assert client.get(url)["X-Public-Cache"] == "hit"
+
+    # An approved event in the field closes the gap of the year (events namespace).
+    with django_capture_on_commit_callbacks(execute=True):
+        make_event(
+            by=ki_staff,
+            municipality=unna,
+            start=berlin(year, 3, 14, 18),
+            fields_of_action=[gap.field_of_action],
+            status=Event.Status.APPROVED,
+        )
+    closed = client.get(url)
+    assert "X-Public-Cache" not in closed and field_name not in gaps(closed)
+
+    # The permission check comes before the cache: Lünen's contact never gets Unna's page.
+    client.force_login(contact_luenen)
+    assert client.get(url).status_code == 403

@@ -16,6 +16,22 @@ from ..forms import OverviewFilterForm
 from ..models import Goal
 from .base import visible_version
 
+# What the steering pages show besides the concept itself: the events and measures (gaps, the
+# portal's offers per 10,000) and the volunteers the portal's indicators count.
+STEERING_NAMESPACES = ("concept", "events", "figures")
+
+
+def steering_page(request, render):
+    """A steering page from the per-person cache while the data it shows are unchanged.
+
+    The key holds the person's roles (a role change is a new key, so nobody keeps a page they
+    may no longer see) and the versions of ``STEERING_NAMESPACES``, which every write of those
+    data bumps after its transaction commits (``concept/signals.py`` and the other apps' signals).
+    """
+    roles = roles_of(request.user)
+    scope = (roles.is_superuser, sorted(roles.staff_district_ids), sorted(roles.contact_municipality_ids))
+    return public_cache.private_page(request, scope=scope, namespaces=STEERING_NAMESPACES, render=render)
+
 
 class GoalOverviewView(permissions.ConceptUserRequiredMixin, TemplateView):
     """Every goal with baseline → latest → target and its status; contacts see their municipality."""
@@ -23,19 +39,8 @@ class GoalOverviewView(permissions.ConceptUserRequiredMixin, TemplateView):
     template_name = "concept/goal_overview.html"
 
     def get(self, request, *args, **kwargs):
-        # The page is kept per person (and their roles) while the data it shows are unchanged:
-        # the concept, the events and measures and the volunteers its portal indicators count.
-        roles = roles_of(request.user)
-        scope = (
-            roles.is_superuser,
-            sorted(roles.staff_district_ids),
-            sorted(roles.contact_municipality_ids),
-        )
-        return public_cache.private_page(
-            request,
-            scope=scope,
-            namespaces=("concept", "events", "figures"),
-            render=lambda extra: super(GoalOverviewView, self).get(request, *args, **{**kwargs, **extra}),
+        return steering_page(
+            request, lambda extra: super(GoalOverviewView, self).get(request, *args, **{**kwargs, **extra})
         )
 
     def get_context_data(self, **kwargs):
@@ -119,6 +124,14 @@ class MunicipalityFocusView(MunicipalityPermissionMixin, TemplateView):
     """Kommune im Blick: the page the KI opens before an advice meeting."""
 
     template_name = "concept/municipality_focus.html"
+
+    def get(self, request, *args, **kwargs):
+        # Runs after the permission check of the mixin (dispatch): a cached page is never
+        # answered to someone who may not see the municipality.
+        return steering_page(
+            request,
+            lambda extra: super(MunicipalityFocusView, self).get(request, *args, **{**kwargs, **extra}),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -36,16 +36,16 @@ EXPECTED_QUERIES = {
     "api_events": 7,  # portal district, count, page of occurrences, 4 prefetches (+ translations)
     "ics_municipality": 6,  # municipality, events with occurrence bounds, 4 prefetches (+ translations)
     "course_catalogue": 7,  # district, topics, municipalities, languages, count, page, sessions
-    # session, user, second-factor device, roles (2), count, municipalities, page, target groups,
-    # district
-    "review_queue": 10,
-    # session, user, second-factor device, roles (2), districts, stored figures, district, filter
+    # session, user, second-factor device, roles (district roles and memberships in one), count,
+    # municipalities, page, target groups, district
+    "review_queue": 9,
+    # session, user, second-factor device, roles, districts, stored figures, district, filter
     # choices (2)
-    "dashboard": 10,
-    # session, user, second-factor device, roles, memberships, version, goals, targets, measures,
-    # official values, the portal's counts (population, offers by events, by measures), district,
-    # filter choices (fields of action, municipalities)
-    "goals_overview": 16,
+    "dashboard": 9,
+    # session, user, second-factor device, roles, version, goals, targets, measures, official
+    # values, the portal's counts (population, offers by events, by measures), district, filter
+    # choices (fields of action, municipalities)
+    "goals_overview": 15,
 }
 
 

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from municipalities import permissions
 from municipalities.models import DistrictRole, Membership
-from municipalities.tests.factories import MunicipalityFactory, make_district_role
+from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
 
 
 def test_contact_manages_only_own_municipality(contact_unna, unna, luenen):
@@ -58,8 +58,8 @@ def test_membership_of_other_municipality_cannot_be_removed_through_own_url(
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_role_lookup_is_two_queries_and_cached(django_assert_num_queries, ki_staff):
-    with django_assert_num_queries(2):
+def test_role_lookup_is_one_query_and_cached(django_assert_num_queries, ki_staff):
+    with django_assert_num_queries(1):
         permissions.roles_of(ki_staff)
         permissions.roles_of(ki_staff)
         permissions.is_ki_staff(ki_staff)
@@ -77,3 +77,18 @@ def test_district_overview_query_count_does_not_grow(
         response = client.get(reverse("municipalities:district"))
     assert response.status_code == 200
     assert len(response.context["municipalities"]) == 12
+
+
+def test_one_role_query_keeps_district_roles_and_contact_memberships_apart(
+    django_assert_num_queries, ki_staff, district, unna
+):
+    other = DistrictFactory(name="Kreis Soest", ags_prefix="05974")
+    DistrictRole.objects.create(user=ki_staff, district=other, role=DistrictRole.Role.TRAINER)
+    Membership.objects.create(user=ki_staff, municipality=unna, role=Membership.Role.CONTACT)
+    with django_assert_num_queries(1):
+        roles = permissions.roles_of(ki_staff)
+    assert roles.staff_district_ids == {district.pk}
+    assert roles.trainer_district_ids == {other.pk}
+    assert roles.volunteer_district_ids == frozenset()
+    # Municipality ids never leak into the district roles, nor district ids into the contacts.
+    assert roles.contact_municipality_ids == {unna.pk}
