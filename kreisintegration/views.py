@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -132,6 +133,10 @@ def _tasks(user, roles, contact_municipalities) -> dict:
     return tasks
 
 
+# Languages whose catalogue holds every string of the legal pages.
+FULLY_TRANSLATED_LANGUAGES = ("de", "en")
+
+
 @require_safe
 def imprint(request):
     return render(request, "pages/impressum.html")
@@ -147,13 +152,20 @@ def privacy(request):
             "retention_years": settings.PARTICIPANT_RETENTION_YEARS,
             "inactivity_months": settings.VOLUNTEER_INACTIVITY_MONTHS,
             "warning_days": settings.VOLUNTEER_INACTIVITY_WARNING_DAYS,
+            "full_text_in_german": _full_text_in_german(),
         },
     )
 
 
 @require_safe
 def accessibility(request):
-    return render(request, "pages/barrierefreiheit.html")
+    return render(request, "pages/barrierefreiheit.html", {"full_text_in_german": _full_text_in_german()})
+
+
+def _full_text_in_german() -> bool:
+    """The newcomers' catalogues hold the legal pages' summaries only; the full text shown below them
+    is the German source, marked ``lang="de"`` for screen readers (English has the whole text)."""
+    return get_language() not in FULLY_TRANSLATED_LANGUAGES
 
 
 @require_safe
