@@ -130,6 +130,9 @@ def test_course_page_describes_the_course_and_its_dates(client, district):
 
     assert data["@type"] == "Course"
     assert data["name"] == "Grundqualifizierung Ehrenamt"
+    assert data["isAccessibleForFree"] is True
+    assert "<dd>kostenlos</dd>" in client.get(course.get_absolute_url()).content.decode()
+    assert data["hasCourseInstance"][0]["isAccessibleForFree"] is True
     assert data["description"] == "Rolle und Grenzen des Ehrenamts."
     assert data["provider"]["name"] == district.ki_name
     assert data["audience"]["audienceType"] == "Ehrenamtliche in der Flüchtlingshilfe"
