@@ -63,6 +63,8 @@ KI_STAFF_PAGES = [
     "/veranstaltungen/neu/",
     "/veranstaltungen/import/",
     "/kreis/e-mails/",
+    "/kreis/gebaerdensprache/",
+    "/kreis/gebaerdensprache/neu/",
 ]
 CONTACT_UNNA_PAGES = [
     "/veranstaltungen/meine/",

@@ -38,6 +38,9 @@ def public_pages(unna, luenen, contact_unna):
         course.get_absolute_url(),
         "/ehrenamt/registrieren/",
         "/ehrenamt/registrieren/gesendet/",
+        "/impressum/",
+        "/datenschutz/",
+        "/barrierefreiheit/",
     ]
 
 

@@ -20,14 +20,22 @@ def iso_local(value: datetime) -> str:
     return timezone.localtime(value, local_zone()).isoformat()
 
 
-def serialize_occurrence(occurrence: EventOccurrence, *, base_url: str) -> dict:
-    """``base_url``: scheme and host the client asked for (``https://host``), never a fixed setting."""
+def serialize_occurrence(occurrence: EventOccurrence, *, base_url: str, language: str = "de") -> dict:
+    """``base_url``: scheme and host the client asked for (``https://host``), never a fixed setting.
+
+    ``language``: the client's ``lang``; title and description are its translation when the event
+    has one and the German original otherwise, ``inLanguage`` says which.
+    """
     event = occurrence.event
     municipality = event.municipality
+    # localized() reads the prefetched translations (selectors.event_lists_prefetch): no query.
+    text = event.localized(language)
     return {
         "id": occurrence.pk,
         "event_id": event.pk,
-        "title": event.title,
+        "title": text.title,
+        "description": text.description,
+        "inLanguage": text.lang,
         "start": iso_local(occurrence.start),
         "end": iso_local(occurrence.end),
         "all_day": event.all_day,
@@ -46,7 +54,8 @@ def serialize_occurrence(occurrence: EventOccurrence, *, base_url: str) -> dict:
         "url": f"{base_url}{event.get_absolute_url()}",
         # Prefetched with the lists (selectors.event_lists_prefetch): no query per row.
         "translations": {
-            t.language: {"title": t.title, "description": t.description} for t in event.translations.all()
+            t.language: {"title": t.title, "description": t.description, "inLanguage": t.language}
+            for t in event.translations.all()
         },
     }
 

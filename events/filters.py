@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -172,3 +173,22 @@ def parse_feed_categories(params, *, district: District | None) -> dict[str, lis
         ),
         "language": _lookup_many(languages, _feed_values(params, "language"), key="code", name="language"),
     }
+
+
+def parse_response_language(params) -> str:
+    """The API's ``lang``: the language of title and description (German when absent).
+
+    Any interface language is accepted; an event without a translation into it answers in German,
+    and ``inLanguage`` says which language the client got.
+    """
+    raw = (params.get("lang") or "").strip().lower()
+    if not raw:
+        return settings.LANGUAGE_CODE
+    codes = [code for code, _name in settings.LANGUAGES]
+    if raw not in codes:
+        raise FilterError(
+            "lang",
+            _("Unbekannte Sprache „%(value)s“. Erlaubt sind: %(codes)s.")
+            % {"value": raw[:12].replace("\x00", ""), "codes": ", ".join(codes)},
+        )
+    return raw

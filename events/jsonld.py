@@ -1,6 +1,14 @@
 """schema.org description of a public event page (``Event`` or ``EventSeries``), as JSON-LD.
 
-Search engines and calendar aggregators read it; every value is what the page itself shows.
+Search engines and calendar aggregators read it; every value is what the page itself shows, in the
+visitor's language: ``name`` and ``description`` come from the event's translation into it when there
+is one (as on the page), the German original otherwise.
+
+Two languages are kept apart on purpose. The event's ``inLanguage`` is what schema.org defines it as,
+the language(s) the event is held in (its offered languages): a German course described in Arabic is
+still a German course, and newcomers who search for Arabic-speaking offers must not find it. The
+language of the page, and of a translated name and description, is the ``inLanguage`` of the
+``WebPage`` the event is the main entity of.
 """
 
 from __future__ import annotations
@@ -50,29 +58,41 @@ def _dates(event: Event, occurrence: EventOccurrence) -> dict:
     return {"startDate": iso_local(occurrence.start), "endDate": iso_local(occurrence.end)}
 
 
-def event_json_ld(event: Event, occurrences: Sequence[EventOccurrence]) -> dict | None:
-    """``occurrences``: the dates the page lists (upcoming, or the last ones of a past event)."""
+def event_json_ld(
+    event: Event, occurrences: Sequence[EventOccurrence], *, language: str | None = None
+) -> dict | None:
+    """``occurrences``: the dates the page lists (upcoming, or the last ones of a past event);
+    ``language``: the visitor's interface language (German when not given)."""
     if not event.is_public or not occurrences:
         return None
+    text = event.localized(language)
+    url = absolute_url(event.get_absolute_url())
     common = {
-        "name": event.title,
+        "name": text.title,
         "eventStatus": SCHEMA
         + ("EventCancelled" if event.status == Event.Status.CANCELLED else "EventScheduled"),
         "eventAttendanceMode": _attendance_mode(event),
         "location": _location(event) or {"@type": "Place", "name": event.municipality.name},
         "organizer": {"@type": "Organization", "name": event.organiser or event.municipality.name},
-        "url": absolute_url(event.get_absolute_url()),
+        "url": url,
     }
-    if event.description:
-        common["description"] = event.description
+    if text.description:
+        common["description"] = text.description
     languages = [language.code for language in event.languages.all()]
     if languages:
         common["inLanguage"] = languages if len(languages) > 1 else languages[0]
     audiences = [group.name for group in event.target_groups.all()]
     if audiences:
         common["audience"] = {"@type": "Audience", "audienceType": ", ".join(audiences)}
+    page = {"@type": "WebPage", "@id": url, "url": url, "inLanguage": (language or "de").split("-")[0]}
     if len(occurrences) == 1:
-        return {"@context": SCHEMA, "@type": "Event", **common, **_dates(event, occurrences[0])}
+        return {
+            "@context": SCHEMA,
+            "@type": "Event",
+            **common,
+            **_dates(event, occurrences[0]),
+            "mainEntityOfPage": page,
+        }
     sub_events = [{"@type": "Event", **common, **_dates(event, occurrence)} for occurrence in occurrences]
     return {
         "@context": SCHEMA,
@@ -81,4 +101,5 @@ def event_json_ld(event: Event, occurrences: Sequence[EventOccurrence]) -> dict 
         "startDate": sub_events[0]["startDate"],
         "endDate": sub_events[-1]["endDate"],
         "subEvent": sub_events,
+        "mainEntityOfPage": page,
     }

@@ -28,6 +28,8 @@ _NAMED_SLUG = {
 
 
 def _schemas() -> dict:
+    interface = [code for code, _name in settings.LANGUAGES]
+    translated = [code for code, _name in translation_languages()]
     return {
         "NamedSlug": _NAMED_SLUG,
         "Language": {
@@ -66,12 +68,19 @@ def _schemas() -> dict:
         },
         "Translation": {
             "type": "object",
-            "required": ["title", "description"],
+            "required": ["title", "description", "inLanguage"],
             "properties": {
                 "title": {"type": "string", "description": _("Titel in dieser Sprache.")},
                 "description": {
                     "type": "string",
                     "description": _("Kurzbeschreibung in dieser Sprache; kann leer sein."),
+                },
+                "inLanguage": {
+                    "type": "string",
+                    "enum": translated,
+                    "description": _(
+                        "Sprache von Titel und Kurzbeschreibung (Sprachcode, wie schema.org inLanguage)."
+                    ),
                 },
             },
             "additionalProperties": False,
@@ -83,6 +92,8 @@ def _schemas() -> dict:
                 "id",
                 "event_id",
                 "title",
+                "description",
+                "inLanguage",
                 "start",
                 "end",
                 "all_day",
@@ -99,7 +110,24 @@ def _schemas() -> dict:
             "properties": {
                 "id": {"type": "integer", "description": _("Kennung des Termins.")},
                 "event_id": {"type": "integer", "description": _("Kennung der Veranstaltung.")},
-                "title": {"type": "string", "description": _("Titel der Veranstaltung.")},
+                "title": {
+                    "type": "string",
+                    "description": _(
+                        "Titel der Veranstaltung in der mit „lang“ gewählten Sprache, sonst deutsch."
+                    ),
+                },
+                "description": {
+                    "type": "string",
+                    "description": _("Kurzbeschreibung in derselben Sprache wie der Titel; kann leer sein."),
+                },
+                "inLanguage": {
+                    "type": "string",
+                    "enum": interface,
+                    "description": _(
+                        "Sprache von Titel und Kurzbeschreibung (Sprachcode, wie schema.org inLanguage): "
+                        "die mit „lang“ gewählte, wenn es eine Übersetzung gibt, sonst „de“."
+                    ),
+                },
                 "start": {
                     "type": "string",
                     "format": "date-time",
@@ -152,9 +180,9 @@ def _schemas() -> dict:
                     "type": "object",
                     "description": _(
                         "Übersetzungen von Titel und Kurzbeschreibung, nach Sprachcode; "
-                        "leer, wenn es keine gibt. Titel und Beschreibung oben bleiben deutsch."
+                        "leer, wenn es keine gibt. Jede nennt ihre Sprache in „inLanguage“."
                     ),
-                    "propertyNames": {"enum": [code for code, _name in translation_languages()]},
+                    "propertyNames": {"enum": translated},
                     "additionalProperties": {"$ref": "#/components/schemas/Translation"},
                 },
             },
@@ -238,6 +266,17 @@ def _parameters() -> list[dict]:
             _("Suchbegriffe (deutsche Volltextsuche in Titel und Beschreibung)."),
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
             "Sprachcafé",
+        ),
+        _parameter(
+            "lang",
+            _(
+                "Sprache von Titel und Kurzbeschreibung: eine Sprache der Oberfläche (%(codes)s). "
+                "Termine ohne Übersetzung in diese Sprache bleiben deutsch; „inLanguage“ nennt die "
+                "gelieferte Sprache. Ohne Angabe: deutsch."
+            )
+            % {"codes": ", ".join(code for code, _name in settings.LANGUAGES)},
+            {"type": "string", "enum": [code for code, _name in settings.LANGUAGES], "default": "de"},
+            "ar",
         ),
         _parameter(
             "page",

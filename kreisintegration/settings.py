@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "municipalities",
     "events",
     "volunteers",
+    "signlanguage",
     "concept",
     "engagement",
     "overview",
@@ -210,6 +211,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "events.event", "include_fields": ["status", "reviewed_at", "reviewed_by"]},
     {"model": "volunteers.course", "include_fields": ["status", "capacity"]},
     {"model": "volunteers.registration", "include_fields": ["status"]},
+    # File names are generated (never the uploader's), titles are public.
+    {
+        "model": "signlanguage.signlanguagevideo",
+        "include_fields": ["district", "title", "video", "captions", "position"],
+    },
     {
         "model": "concept.conceptversion",
         "include_fields": ["status", "consultation_deadline", "adopted_on", "adopted_by_body", "drucksache"],
@@ -510,6 +516,11 @@ PORTAL_DISTRICT_SLUG = os.environ.get("PORTAL_DISTRICT_SLUG", "")
 # storage (names inside it, e.g. "dgs/portal.mp4" and "dgs/portal.vtt"); empty = "video is coming".
 DGS_VIDEO = env_str("DGS_VIDEO", "")
 DGS_CAPTIONS = env_str("DGS_CAPTIONS", "")
+# Videos KI staff upload in the portal (signlanguage app) take precedence over DGS_VIDEO; a few
+# minutes of DGS in good quality are 50–200 MB. Files above the limit are cut off while the body is
+# read (kreisintegration/uploads.py), never stored.
+SIGN_LANGUAGE_VIDEO_MAX_BYTES = env_int("SIGN_LANGUAGE_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+SIGN_LANGUAGE_CAPTIONS_MAX_BYTES = env_int("SIGN_LANGUAGE_CAPTIONS_MAX_BYTES", 512 * 1024)
 # DCAT-AP.de "dcatde:contributorID" of the open-data catalogue: the data portal that passes the
 # catalogue on to GovData (for NRW's municipalities Open.NRW).
 OPENDATA_CONTRIBUTOR_ID = os.environ.get(

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("events.urls")),
     path("", include("volunteers.urls")),
+    path("", include("signlanguage.urls")),
     path("", include("concept.urls")),
     path("", include("engagement.urls")),
     path("", include("overview.urls")),

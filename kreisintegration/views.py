@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -15,7 +16,9 @@ from accounts.models import OutboxMail
 from engagement.permissions import organisation_of
 from events import selectors as event_selectors
 from municipalities import permissions
+from municipalities.selectors import portal_district
 from overview import selectors as overview_selectors
+from signlanguage.selectors import public_sign_language_videos
 from volunteers import selectors as volunteer_selectors
 from volunteers import services as volunteer_services
 from volunteers.models import PRIVACY_NOTICE_VERSION
@@ -137,6 +140,10 @@ def _tasks(user, roles, contact_municipalities) -> dict:
     return tasks
 
 
+# Languages whose catalogue holds every string of the legal pages.
+FULLY_TRANSLATED_LANGUAGES = ("de", "en")
+
+
 @require_safe
 def imprint(request):
     return render(request, "pages/impressum.html")
@@ -152,13 +159,20 @@ def privacy(request):
             "retention_years": settings.PARTICIPANT_RETENTION_YEARS,
             "inactivity_months": settings.VOLUNTEER_INACTIVITY_MONTHS,
             "warning_days": settings.VOLUNTEER_INACTIVITY_WARNING_DAYS,
+            "full_text_in_german": _full_text_in_german(),
         },
     )
 
 
 @require_safe
 def accessibility(request):
-    return render(request, "pages/barrierefreiheit.html")
+    return render(request, "pages/barrierefreiheit.html", {"full_text_in_german": _full_text_in_german()})
+
+
+def _full_text_in_german() -> bool:
+    """The newcomers' catalogues hold the legal pages' summaries only; the full text shown below them
+    is the German source, marked ``lang="de"`` for screen readers (English has the whole text)."""
+    return get_language() not in FULLY_TRANSLATED_LANGUAGES
 
 
 @require_safe
@@ -169,19 +183,34 @@ def easy_language(request):
 
 @require_safe
 def sign_language(request):
-    """BITV 2.0 § 4: the same explanation in German Sign Language (DGS), as a video from our own storage.
+    """BITV 2.0 § 4: the same explanation in German Sign Language (DGS), as videos from our own storage.
 
-    The video and its captions are files in the portal's storage (``DGS_VIDEO``, ``DGS_CAPTIONS``):
-    no third-party player, nothing loaded from elsewhere. Until a video is configured the page
-    says that it is coming and links the Leichte-Sprache text, which is also its text alternative.
+    KI staff upload the videos with WebVTT captions in the portal (``signlanguage``); until they
+    have, the files named by ``DGS_VIDEO``/``DGS_CAPTIONS`` are shown. No third-party player,
+    nothing loaded from elsewhere. Without any video the page says that it is coming and links the
+    Leichte-Sprache text, which is also its text alternative.
     """
-    video = settings.DGS_VIDEO
-    captions = settings.DGS_CAPTIONS
-    context = {
-        "video_url": default_storage.url(video) if video else "",
-        "captions_url": default_storage.url(captions) if video and captions else "",
-    }
-    return render(request, "pages/gebaerdensprache.html", context)
+    videos = [
+        {
+            "title": video.title,
+            "video_url": video.get_video_url(),
+            "video_type": video.video_content_type,
+            "captions_url": video.get_captions_url(),
+            "transcript": video.transcript,
+        }
+        for video in public_sign_language_videos(district=portal_district())
+    ]
+    if not videos and settings.DGS_VIDEO:
+        videos = [
+            {
+                "title": "",
+                "video_url": default_storage.url(settings.DGS_VIDEO),
+                "video_type": "",
+                "captions_url": default_storage.url(settings.DGS_CAPTIONS) if settings.DGS_CAPTIONS else "",
+                "transcript": "",
+            }
+        ]
+    return render(request, "pages/gebaerdensprache.html", {"videos": videos})
 
 
 def too_many_requests(request, exception=None):

@@ -63,6 +63,7 @@ OBJECT_TYPES = [
     "municipalities.districtrole",
     "municipalities.invitation",
     "municipalities.fundingprogramme",
+    "signlanguage.signlanguagevideo",
     "accounts.user",
     "concept.conceptversion",
     "concept.municipalityposition",

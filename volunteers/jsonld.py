@@ -11,6 +11,9 @@ from .models import Course, CourseSession
 from .selectors import is_publicly_visible
 
 SCHEMA = "https://schema.org/"
+# The KOMM-AN qualification courses cost the volunteers nothing (the programme pays); the course page
+# and the catalogue say so.
+COURSES_ARE_FREE = True
 
 
 def _local(value) -> str:
@@ -37,6 +40,7 @@ def course_json_ld(course: Course, sessions: Sequence[CourseSession]) -> dict | 
         "eventStatus": SCHEMA
         + ("EventCancelled" if course.status == Course.Status.CANCELLED else "EventScheduled"),
         "name": course.title,
+        "isAccessibleForFree": COURSES_ARE_FREE,
     }
     if sessions:
         instance["startDate"] = _local(sessions[0].start)
@@ -59,6 +63,7 @@ def course_json_ld(course: Course, sessions: Sequence[CourseSession]) -> dict | 
         "provider": {"@type": "Organization", "name": course.district.ki_name},
         "url": settings.SITE_URL + course.get_absolute_url(),
         "hasCourseInstance": [instance],
+        "isAccessibleForFree": COURSES_ARE_FREE,
     }
     if course.description:
         data["description"] = course.description

@@ -66,6 +66,8 @@ def test_result_shape(client, ki_staff, unna, reference):
         "id": event.occurrences.get().pk,
         "event_id": event.pk,
         "title": "Internationales Sprachcafé",
+        "description": event.description,
+        "inLanguage": "de",
         "start": f"{YEAR}-03-14T18:00:00+01:00",
         "end": f"{YEAR}-03-14T20:00:00+01:00",
         "all_day": False,

@@ -55,7 +55,7 @@ def test_document_is_valid_openapi_3_1(document):
 def test_every_parameter_the_api_reads_is_documented(document):
     documented = [p["name"] for p in document["paths"]["/api/events/"]["get"]["parameters"]]
 
-    assert sorted(documented) == sorted([*PARAMETERS, "page"])
+    assert sorted(documented) == sorted([*PARAMETERS, "lang", "page"])
 
 
 def test_example_of_every_documented_parameter_gives_a_conforming_answer(client, document, example_event):
@@ -84,6 +84,8 @@ def test_example_of_every_documented_parameter_gives_a_conforming_answer(client,
         {"language": "xx"},
         {"q": "a" * 201},
         {"page": "zwei"},
+        {"lang": "xx"},
+        {"lang": "de-DE"},
     ],
 )
 def test_bad_values_answer_with_the_documented_error_shape(client, document, params):

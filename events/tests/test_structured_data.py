@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import extruct
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from events import services
 from events.models import Event
 from events.services import save_event
 from events.tests.factories import berlin, make_event
@@ -128,6 +130,9 @@ def test_course_page_describes_the_course_and_its_dates(client, district):
 
     assert data["@type"] == "Course"
     assert data["name"] == "Grundqualifizierung Ehrenamt"
+    assert data["isAccessibleForFree"] is True
+    assert "<dd>kostenlos</dd>" in client.get(course.get_absolute_url()).content.decode()
+    assert data["hasCourseInstance"][0]["isAccessibleForFree"] is True
     assert data["description"] == "Rolle und Grenzen des Ehrenamts."
     assert data["provider"]["name"] == district.ki_name
     assert data["audience"]["audienceType"] == "Ehrenamtliche in der Flüchtlingshilfe"
@@ -146,3 +151,53 @@ def test_cancelled_course_says_so(client, district):
 
     assert data["hasCourseInstance"][0]["eventStatus"] == SCHEMA + "EventCancelled"
     assert data["hasCourseInstance"][0]["courseMode"] == "online"
+
+
+@pytest.mark.parametrize(
+    ("code", "translation"),
+    [
+        ("ar", {"title": "مقهى اللغة للنساء", "description": "نتدرب على الألمانية مع الشاي والكعك."}),
+        (
+            "uk",
+            {"title": "Мовне кафе для жінок", "description": "Практикуємо німецьку за чаєм і тістечками."},
+        ),
+    ],
+)
+def test_event_page_describes_the_event_in_the_visitors_language(client, ki_staff, cafe, code, translation):
+    services.save_event_translations(by=ki_staff, event=cafe, translations={code: translation})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+
+    [data] = json_ld_of(client, reverse("events:detail", kwargs={"pk": cafe.pk}))
+
+    assert data["name"] == translation["title"]
+    assert data["description"] == translation["description"]
+    # The page (and the translated text) is in the visitor's language ...
+    assert data["mainEntityOfPage"]["@type"] == "WebPage"
+    assert data["mainEntityOfPage"]["inLanguage"] == code
+    assert data["mainEntityOfPage"]["url"] == data["url"]
+    # ... the event itself is still held in the language it is offered in.
+    assert data["inLanguage"] == "ar"
+
+
+def test_without_a_translation_the_json_ld_keeps_the_german_text_on_a_translated_page(client, ki_staff, cafe):
+    services.save_event_translations(
+        by=ki_staff, event=cafe, translations={"ar": {"title": "مقهى اللغة للنساء", "description": ""}}
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "tr"
+
+    [data] = json_ld_of(client, reverse("events:detail", kwargs={"pk": cafe.pk}))
+
+    assert data["name"] == "Sprachcafé für Frauen"
+    assert data["description"] == "Deutsch üben bei Tee und Kuchen."
+    assert data["mainEntityOfPage"]["inLanguage"] == "tr"
+
+
+def test_german_page_has_german_json_ld_even_when_translations_exist(client, ki_staff, cafe):
+    services.save_event_translations(
+        by=ki_staff, event=cafe, translations={"ar": {"title": "مقهى اللغة للنساء", "description": ""}}
+    )
+
+    [data] = json_ld_of(client, reverse("events:detail", kwargs={"pk": cafe.pk}))
+
+    assert data["name"] == "Sprachcafé für Frauen"
+    assert data["mainEntityOfPage"]["inLanguage"] == "de"

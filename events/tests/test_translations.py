@@ -209,11 +209,61 @@ def test_api_returns_translations_keyed_by_language_matching_the_schema(client, 
     body = json.loads(client.get(reverse("events:api_events"), {"start": "2026-03-01"}).content)
 
     assert body["results"][0]["title"] == "Internationales Sprachcafé"
-    assert body["results"][0]["translations"] == {"ar": ARABIC, "uk": UKRAINIAN}
+    assert body["results"][0]["inLanguage"] == "de"
+    assert body["results"][0]["translations"] == {
+        "ar": {**ARABIC, "inLanguage": "ar"},
+        "uk": {**UKRAINIAN, "inLanguage": "uk"},
+    }
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     assert [e.message for e in validator.iter_errors(body)] == []
-    body["results"][0]["translations"]["de"] = {"title": "x", "description": ""}
+    body["results"][0]["translations"]["de"] = {"title": "x", "description": "", "inLanguage": "de"}
     assert list(validator.iter_errors(body)), "German is not a translation language"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ar", {**ARABIC, "inLanguage": "ar"}),
+        ("AR", {**ARABIC, "inLanguage": "ar"}),
+        ("uk", {**UKRAINIAN, "inLanguage": "uk"}),
+        # No Turkish translation: the German original, and inLanguage says so.
+        ("tr", {"title": "Internationales Sprachcafé", "description": "Wir sprechen gemeinsam Deutsch.", "inLanguage": "de"}),
+        ("de", {"title": "Internationales Sprachcafé", "description": "Wir sprechen gemeinsam Deutsch.", "inLanguage": "de"}),
+    ],
+)  # fmt: skip
+def test_api_lang_chooses_title_and_description_and_falls_back_to_german(
+    client, ki_staff, published, lang, expected
+):
+    translate(ki_staff, published, ar=ARABIC, uk=UKRAINIAN)
+    document = json.loads(client.get(reverse("events:api_openapi")).content)
+    schema = {"$ref": "#/components/schemas/OccurrenceList", "components": document["components"]}
+
+    body = json.loads(client.get(reverse("events:api_events"), {"start": "2026-03-01", "lang": lang}).content)
+
+    (result,) = body["results"]
+    assert {key: result[key] for key in ("title", "description", "inLanguage")} == expected
+    assert set(result["translations"]) == {"ar", "uk"}  # all translations stay, whatever lang says
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    assert [e.message for e in validator.iter_errors(body)] == []
+
+
+def test_api_lang_does_not_follow_the_interface_language(client, ki_staff, published):
+    """Machines get German unless they ask: a browser cookie or Accept-Language changes nothing."""
+    translate(ki_staff, published, ar=ARABIC)
+
+    body = json.loads(
+        in_language(client, "ar").get(reverse("events:api_events"), {"start": "2026-03-01"}).content
+    )
+
+    assert body["results"][0]["title"] == "Internationales Sprachcafé"
+    assert body["results"][0]["inLanguage"] == "de"
+
+
+def test_api_answers_400_for_an_unknown_lang(client, published):
+    response = client.get(reverse("events:api_events"), {"start": "2026-03-01", "lang": "klingon"})
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"]["parameter"] == "lang"
 
 
 def test_feed_keeps_the_german_summary_and_adds_the_translations(client, ki_staff, published):

@@ -27,7 +27,7 @@ from municipalities.selectors import portal_district
 
 from .. import ics
 from ..api import error_body, serialize_occurrence
-from ..filters import FilterError, parse_event_filter, parse_feed_categories
+from ..filters import FilterError, parse_event_filter, parse_feed_categories, parse_response_language
 from ..models import Event
 from ..openapi import openapi_document
 from ..selectors import public_events, public_occurrences
@@ -185,6 +185,7 @@ def api_events(request):
     """Approved and cancelled occurrences in a window, 50 per page (documented in the OpenAPI description)."""
     try:
         flt = parse_event_filter(request.GET, district=portal_district())
+        language = parse_response_language(request.GET)
     except FilterError as error:
         return _json(error_body(error.parameter, error.message), status=400)
 
@@ -206,7 +207,7 @@ def api_events(request):
             "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
             "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
             "results": [
-                serialize_occurrence(occurrence, base_url=_request_base_url(request))
+                serialize_occurrence(occurrence, base_url=_request_base_url(request), language=language)
                 for occurrence in page.object_list
             ],
         }

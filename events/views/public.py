@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from municipalities import permissions
@@ -280,7 +280,7 @@ class EventDetailView(TemplateView):
                 if event.address or event.location_name
                 else ""
             ),
-            json_ld=event_json_ld(event, upcoming[:DETAIL_MAX_DATES] or past),
+            json_ld=event_json_ld(event, upcoming[:DETAIL_MAX_DATES] or past, language=get_language()),
             may_manage=not event.is_public
             or permissions.may_manage_municipality(self.request.user, event.municipality),
         )

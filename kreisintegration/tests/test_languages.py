@@ -105,11 +105,48 @@ def test_public_and_volunteer_pages_are_translated(client, district, url_name, c
 
 
 def test_untranslated_string_falls_back_to_german(client, district):
-    """The full accessibility statement is not in the Arabic catalogue: its German source is shown."""
+    """The full accessibility statement is not in the Arabic catalogue: its German source is shown,
+    marked as German for screen readers; its summary above it is Arabic."""
     page = in_language(client, "ar").get(reverse("accessibility")).content.decode()
     assert '<html lang="ar" dir="rtl"' in page
     assert ">إمكانية الوصول</a>" in page  # the footer is translated
-    assert "Erklärung zur Barrierefreiheit" in page
+    assert "<h1>بيان إمكانية الوصول</h1>" in page
+    summary, full_text = page.split('<div lang="de" dir="ltr">', 1)
+    assert "أهم النقاط باختصار" in summary
+    assert "النص الكامل أدناه باللغة الألمانية." in summary
+    assert "Stand der Vereinbarkeit" in full_text
+
+
+@pytest.mark.parametrize("code", sorted(NEWCOMER_LANGUAGES))
+@pytest.mark.parametrize(
+    ("url_name", "german_summary_point"),
+    [
+        ("privacy", "Im Profil laden Sie alle Ihre Daten herunter, widerrufen Einwilligungen und löschen Ihr Konto selbst."),
+        ("accessibility", "Sie können alles mit der Tastatur bedienen. Das Portal funktioniert auch ohne JavaScript."),
+        ("imprint", "Inhalte der Kommunen"),
+    ],
+)  # fmt: skip
+def test_legal_pages_summaries_are_in_each_newcomer_language(
+    client, district, code, url_name, german_summary_point
+):
+    from django.utils import translation
+
+    with translation.override(code):
+        expected = translation.gettext(german_summary_point)
+    assert expected != german_summary_point
+
+    page = in_language(client, code).get(reverse(url_name)).content.decode()
+
+    assert expected in page
+    if url_name != "imprint":  # the imprint is translated whole; the others' full text stays German
+        assert page.index(expected) < page.index('<div lang="de" dir="ltr">')
+
+
+@pytest.mark.parametrize("code", ["de", "en"])
+def test_legal_pages_in_german_and_english_are_complete_and_not_marked_german(client, district, code):
+    page = in_language(client, code).get(reverse("privacy")).content.decode()
+    assert '<div lang="de" dir="ltr">' not in page
+    assert ("Der ausführliche Text unten ist auf Deutsch." in page) is False
 
 
 @pytest.mark.parametrize("code", sorted(NEWCOMER_LANGUAGES))
@@ -284,3 +321,41 @@ def test_volunteer_area_is_translated(client, volunteer, url_name, code, expecte
     response = in_language(client, code).get(reverse(url_name))
     assert response.status_code == 200
     assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize("code", sorted(NEWCOMER_LANGUAGES))
+def test_cancellation_mails_speak_the_volunteers_language(
+    volunteer, ki_staff, district, code, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from volunteers import services as course_services
+    from volunteers.tests.factories import make_course
+
+    volunteer.preferred_language = code
+    volunteer.save()
+    kept = make_course(district, title="Grundkurs Ehrenamt")
+    left = make_course(district, title="Aufbaukurs Sprachmittlung")
+    with django_capture_on_commit_callbacks(execute=True):
+        course_services.register_for_course(volunteer=volunteer.volunteer, course=kept)
+        registration = course_services.register_for_course(volunteer=volunteer.volunteer, course=left)
+        course_services.cancel_registration(by=volunteer, registration=registration)
+        course_services.cancel_course(by=ki_staff, course=kept, reason="Krankheit")
+
+    with translation.override(code):
+        expected = {
+            translation.gettext("Abmeldung bestätigt: %(title)s") % {"title": "Aufbaukurs Sprachmittlung"}: (
+                translation.gettext(
+                    "Sie sind von diesem Kurs abgemeldet. Schade, dass es nicht passt – vielleicht beim nächsten Mal!"
+                )
+            ),
+            translation.gettext("Kurs abgesagt: %(title)s")
+            % {"title": "Grundkurs Ehrenamt"}: translation.gettext(
+                "Leider muss dieser Kurs ausfallen. Ihre Anmeldung ist damit beendet; Sie müssen nichts weiter tun."
+            ),
+        }
+    sent = {mail.subject: mail.body for mail in mailoutbox}
+    for subject, sentence in expected.items():
+        assert subject in sent, (subject, list(sent))
+        assert sentence in sent[subject]
+        assert "Leider" not in sent[subject] and "abgemeldet" not in sent[subject]

@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from municipalities import services
 from municipalities.models import FieldOfAction, Invitation, Measure, Membership
 from municipalities.tests.factories import DistrictFactory
 from overview.models import ConceptReport
+from signlanguage.services import add_sign_language_video
 from volunteers.accounts import make_confirmation_token
 from volunteers.models import Course, Registration
 from volunteers.services import register_for_course
@@ -55,6 +57,13 @@ MATRIX = {
     "accessibility": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "easy_language": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "sign_language": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    # DGS videos: KI staff upload, replace and remove them; the files are public
+    "signlanguage:manage": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
+    "signlanguage:create": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    "signlanguage:update": ("sign_video", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
+    "signlanguage:remove": ("sign_video", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 302})}),
+    "signlanguage:video": ("sign_video_file", {"GET": everyone(200), "POST": everyone(405)}),
+    "signlanguage:captions": ("sign_captions_file", {"GET": everyone(200), "POST": everyone(405)}),
     "dashboard": (
         None,
         {
@@ -546,6 +555,13 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
         "token": token,
         "unna": unna,
         "failed_mail": make_outbox_mail(district_id=unna.district_id),
+        "sign_video": add_sign_language_video(
+            by=ki_staff,
+            district=unna.district,
+            title="Das Portal in Gebärdensprache",
+            video=SimpleUploadedFile("dgs.mp4", b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"),
+            captions=SimpleUploadedFile("dgs.vtt", b"WEBVTT\n\n00:00.000 --> 00:02.000\nHallo\n"),
+        ),
     }
     # After the reference data above: the concept's factories reuse its field of action.
     objects.update(concept_objects(unna=unna, contact_unna=contact_unna))
@@ -675,6 +691,12 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"slug": unna.slug, "pk": invitation.pk})
     if key == "token":
         return reverse(name, kwargs={"token": objects["token"]})
+    if key == "sign_video":
+        return reverse(name, kwargs={"pk": objects["sign_video"].pk})
+    if key == "sign_video_file":
+        return objects["sign_video"].get_video_url()
+    if key == "sign_captions_file":
+        return objects["sign_video"].get_captions_url()
     if key == "failed_mail":
         return reverse(name, kwargs={"pk": objects["failed_mail"].pk})
     if key == "reset":
