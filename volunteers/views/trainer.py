@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -187,12 +186,7 @@ class AttendanceView(CourseRunnerMixin, View):
             messages.warning(request, _("Es wurde keine Anwesenheit ausgewählt; nichts wurde gespeichert."))
             return redirect("volunteers:attendance", pk=self.course.pk, session_pk=session.pk)
         try:
-            # All rows or none: one refused row must not leave a half-saved list.
-            with transaction.atomic():
-                for registration, present in answers:
-                    services.record_attendance(
-                        by=request.user, session=session, registration=registration, present=present
-                    )
+            services.record_attendances(by=request.user, session=session, answers=answers)
         except RegistrationError as error:
             messages.error(request, " ".join(error.messages))
             return self._render(session, form)
