@@ -199,3 +199,36 @@ def test_record_attendances_refuses_a_trainer_of_another_course(running, distric
         services.record_attendances(by=other_trainer, session=session, answers=[(first, True)])
 
     assert not Attendance.objects.exists()
+
+
+# --- the workflow tables ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "choices"),
+    [
+        (S.DRAFT, {S.DRAFT, S.PUBLISHED, S.CANCELLED}),
+        (S.PUBLISHED, {S.PUBLISHED, S.CANCELLED}),
+        (S.CANCELLED, {S.CANCELLED}),
+        (S.COMPLETED, {S.COMPLETED}),  # „abgeschlossen“ only through complete_course
+    ],
+)
+def test_the_course_form_offers_the_steps_of_the_table(district, status, choices):
+    from volunteers.workflow import course_status_choices
+
+    assert set(course_status_choices(make_course(district, status=status))) == choices
+
+
+def test_registration_actions_depend_on_status_and_person(district, ki_staff, volunteer):
+    from volunteers.workflow import REGISTRATION
+
+    course = make_course(district, capacity=1)
+    stranger = fill(course, 1)[0]
+    mine = services.register_for_course(volunteer=volunteer.volunteer, course=course)  # waiting list
+
+    assert REGISTRATION.allowed_actions(mine, volunteer) == {"cancel"}
+    assert REGISTRATION.allowed_actions(mine, ki_staff) == {"cancel"}
+    assert REGISTRATION.allowed_actions(stranger, volunteer) == set()
+    mine.status = R.OFFERED
+    assert REGISTRATION.allowed_actions(mine, volunteer) == {"cancel", "accept_offer", "decline_offer"}
+    assert REGISTRATION.allowed_actions(mine, ki_staff) == {"cancel"}
