@@ -116,17 +116,11 @@ def test_trainer_of_another_course_cannot_open_the_list(client, trainer, distric
     other_trainer = make_district_role(district, DistrictRole.Role.TRAINER, full_name="Ahmad Al-Hassan")
     make_course(district, title="Konfliktlösung", trainers=[other_trainer])
     client.force_login(other_trainer)
-    assert client.get(reverse("volunteers:participants", kwargs={"pk": course.pk})).status_code == 403
+    # Not a course they run: it does not exist for them (the permission shape: out of scope → 404).
+    assert client.get(reverse("volunteers:participants", kwargs={"pk": course.pk})).status_code == 404
     session = course.sessions.first()
     url = reverse("volunteers:attendance", kwargs={"pk": course.pk, "session_pk": session.pk})
-    assert client.post(url, {}).status_code == 403
-
-
-def test_ki_staff_of_another_district_cannot_open_the_list(client, course):
-    soest = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
-    staff_soest = make_district_role(soest, DistrictRole.Role.KI_STAFF)
-    client.force_login(staff_soest)
-    assert client.get(reverse("volunteers:participants", kwargs={"pk": course.pk})).status_code == 403
+    assert client.post(url, {}).status_code == 404
 
 
 # (+1: django-otp loads the staff member's verified second-factor device)

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
-from municipalities.permissions import RoleRequiredMixin
+from municipalities.permissions import RoleRequiredMixin, roles_of
 
 from .. import documents, permissions, services
 from ..figures import PARTICIPANT_STATUSES
@@ -27,11 +27,17 @@ R = Registration.Status
 
 
 class CourseRunnerMixin(RoleRequiredMixin):
-    """Loads ``self.course``; only KI staff of its district and its own trainers get further."""
+    """Loads ``self.course`` among the courses the user runs: KI staff (403 without the role
+    of KI staff or trainer) of its district and its own trainers; any other course is a 404."""
 
     def has_role(self) -> bool:
-        self.course = get_object_or_404(Course.objects.select_related("district"), pk=self.kwargs["pk"])
-        return permissions.may_run_course(self.request.user, self.course)
+        roles = roles_of(self.request.user)
+        if not (roles.is_ki_staff or roles.is_trainer):
+            return False
+        self.course = get_object_or_404(
+            permissions.courses_run_by(self.request.user).select_related("district"), pk=self.kwargs["pk"]
+        )
+        return True
 
     def record_access(self, action: str, **details) -> None:
         """One audit entry per request that shows or exports the course's participants."""
