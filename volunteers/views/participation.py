@@ -155,8 +155,9 @@ class DeclineOfferView(OwnRegistrationActionView):
 class CertificateView(RoleRequiredMixin, View):
     """The Teilnahmebescheinigung (PDF) of an attended course.
 
-    For the volunteer it belongs to and for KI staff of the course's district; for anyone else,
-    and before the course is completed with enough attendance, it does not exist (404).
+    For the volunteer it belongs to and for KI staff of the course's district. People with neither
+    role get a 403; another volunteer's or district's certificate, or one not issued (yet), does not
+    exist for the person asking (404).
     """
 
     http_method_names = ["get", "head", "options"]
