@@ -358,9 +358,11 @@ def event_pages_data(full_district, unna, contact_unna, ki_staff):
     for item in (approved, cancelled, submitted, returned, today_event, outside_event):
         event_services.submit_event(by=contact_unna, event=item)
     for item in (approved, cancelled, today_event, outside_event):
-        event_services.approve_event(by=ki_staff, event=item)
+        event_services.decide_event(by=ki_staff, event=item, decision="approve")
     event_services.cancel_event(by=contact_unna, event=cancelled, comment="Die Autorin ist erkrankt.")
-    event_services.return_event(by=ki_staff, event=returned, comment="Bitte Ort und Uhrzeit ergänzen.")
+    event_services.decide_event(
+        by=ki_staff, event=returned, decision="return", comment="Bitte Ort und Uhrzeit ergänzen."
+    )
     return SimpleNamespace(
         first=first.isoformat(),
         month=first.replace(day=1).isoformat(),
@@ -517,7 +519,7 @@ def test_protokoll_page_with_entries_is_accessible(
     from accounts.models import AuditEvent
 
     event = make_event(by=contact_unna, municipality=unna, title="Sprachcafé", status=Event.Status.SUBMITTED)
-    event_services.approve_event(by=ki_staff, event=event)
+    event_services.decide_event(by=ki_staff, event=event, decision="approve")
     record_audit_event(
         actor=ki_staff,
         action=AuditEvent.Action.SEARCHED_VOLUNTEERS,

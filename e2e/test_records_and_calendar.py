@@ -204,7 +204,7 @@ def test_protokoll_reads_as_german_with_names_and_is_accessible(
 ):
     seed_district()
     event = make_event(by=contact_unna, municipality=unna, title="Sprachcafé", status=Event.Status.SUBMITTED)
-    event_services.approve_event(by=ki_staff, event=event)
+    event_services.decide_event(by=ki_staff, event=event, decision="approve")
     login(page, live_server, ki_staff.email, PASSWORD)
     visit(page, live_server, "/kreis/protokoll/")
     table = page.locator("main table")

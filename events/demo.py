@@ -236,10 +236,13 @@ def _move_to(event: Event, status: str, *, author: User, staff: User) -> None:
     if status == S.SUBMITTED:
         return
     if status == S.RETURNED:
-        services.return_event(
-            by=staff, event=event, comment="Bitte ergänzen Sie den Ort und die Anmeldefrist."
+        services.decide_event(
+            by=staff,
+            event=event,
+            decision="return",
+            comment="Bitte ergänzen Sie den Ort und die Anmeldefrist.",
         )
         return
-    services.approve_event(by=staff, event=event)
+    services.decide_event(by=staff, event=event, decision="approve")
     if status == S.CANCELLED:
         services.cancel_event(by=author, event=event, comment="Der Raum steht leider nicht zur Verfügung.")

@@ -1,14 +1,9 @@
 """Every write with business meaning for events: editing, review workflow, history, occurrences.
 
-Review workflow:
-
-    draft ──submit──▶ submitted ──approve──▶ approved ──cancel──▶ cancelled
-      ▲                  │  │
-      └──(edit)─ returned◀┘  └──reject──▶ rejected
-
-Editing an approved event by a municipal contact sends it back to review
-(status ``submitted``): the KI checks every public text. KI staff may edit a
-published event directly; both are recorded in the history.
+The workflow's steps (who may move an event from which state to which) are stated once in
+``events/workflow.py``. Editing an approved event by a municipal contact sends it back to review
+(status ``submitted``): the KI checks every public text. KI staff may edit a published event
+directly; both are recorded in the history.
 """
 
 from __future__ import annotations
@@ -18,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
@@ -28,6 +24,7 @@ from municipalities.text import single_line
 
 from .models import Event, EventChange, EventOccurrence, EventTranslation, translation_languages
 from .recurrence import compute_occurrences
+from .workflow import DECISIONS, EVENT
 
 S = Event.Status
 
@@ -39,29 +36,16 @@ TRACKED_FIELDS = [
 ]  # fmt: skip
 RECURRENCE_FIELDS = {"start", "end", "frequency", "interval", "weekdays", "monthly_mode", "repeat_until",
                      "repeat_count", "excluded_dates"}  # fmt: skip
-EDITABLE_STATUSES = {S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED}
-# The workflow's other transitions, stated once: the services enforce them, views and templates ask.
-SUBMITTABLE_STATUSES = {S.DRAFT, S.RETURNED}
-DECIDABLE_STATUSES = {S.SUBMITTED}
-CANCELLABLE_STATUSES = {S.APPROVED}
-
-
-def can_edit(event: Event) -> bool:
-    return event.status in EDITABLE_STATUSES
-
-
-def can_submit(event: Event) -> bool:
-    return event.status in SUBMITTABLE_STATUSES
-
-
-def can_decide(event: Event) -> bool:
-    """Approve, return or reject: only a submitted event."""
-    return event.status in DECIDABLE_STATUSES
-
-
-def can_cancel(event: Event) -> bool:
-    """Call off (absagen): only a published event."""
-    return event.status in CANCELLABLE_STATUSES
+# The history entry of each review decision.
+DECISION_CHANGES = {
+    "approve": EventChange.Action.APPROVED,
+    "return": EventChange.Action.RETURNED,
+    "reject": EventChange.Action.REJECTED,
+}
+NOT_EDITABLE = _lazy(
+    "Abgesagte oder abgelehnte Veranstaltungen können nicht mehr geändert werden. "
+    "Legen Sie bei Bedarf eine Kopie an."
+)
 
 
 class EventTransitionError(ValidationError):
@@ -125,14 +109,8 @@ def save_event(
     is_new = event.pk is None
     if not is_new:
         stored = Event.objects.select_for_update().get(pk=event.pk)
-        _check_may_manage(by, stored)  # the municipality it belonged to must be theirs too
-        if stored.status not in EDITABLE_STATUSES:
-            raise EventTransitionError(
-                _(
-                    "Abgesagte oder abgelehnte Veranstaltungen können nicht mehr geändert werden. "
-                    "Legen Sie bei Bedarf eine Kopie an."
-                )
-            )
+        # The municipality it belonged to must be theirs too.
+        EVENT.check("edit", stored, by, message=NOT_EDITABLE, error=EventTransitionError)
         before = {**_snapshot(stored), **_m2m_snapshot(stored)}
     else:
         before = {}
@@ -189,14 +167,7 @@ def save_event_translations(*, by: User, event: Event, translations: dict[str, d
     """
     _check_may_manage(by, event)
     stored = Event.objects.select_for_update().get(pk=event.pk)
-    _check_may_manage(by, stored)
-    if stored.status not in EDITABLE_STATUSES:
-        raise EventTransitionError(
-            _(
-                "Abgesagte oder abgelehnte Veranstaltungen können nicht mehr geändert werden. "
-                "Legen Sie bei Bedarf eine Kopie an."
-            )
-        )
+    EVENT.check("edit", stored, by, message=NOT_EDITABLE, error=EventTransitionError)
     allowed = {code for code, _name in translation_languages()}
     unknown = set(translations) - allowed
     if unknown:
@@ -267,21 +238,17 @@ def _locked(event: Event) -> Event:
     return Event.objects.select_for_update().select_related("municipality__district").get(pk=event.pk)
 
 
-def _require(event: Event, allowed: set, message: str) -> None:
-    if event.status not in allowed:
-        raise EventTransitionError(message)
-
-
 @transaction.atomic
 def submit_event(*, by: User, event: Event) -> Event:
     event = _locked(event)
-    _check_may_manage(by, event)
-    _require(
+    EVENT.check(
+        "submit",
         event,
-        SUBMITTABLE_STATUSES,
-        _("Nur Entwürfe und zurückgegebene Veranstaltungen können eingereicht werden."),
+        by,
+        message=_("Nur Entwürfe und zurückgegebene Veranstaltungen können eingereicht werden."),
+        error=EventTransitionError,
     )
-    event.status = S.SUBMITTED
+    event.status = EVENT["submit"].target
     event.submitted_at = timezone.now()
     event.save(update_fields=["status", "submitted_at", "updated_at"])
     change = log_change(event=event, actor=by, action=EventChange.Action.SUBMITTED)
@@ -289,12 +256,31 @@ def submit_event(*, by: User, event: Event) -> Event:
     return event
 
 
-def _decide(*, by: User, event: Event, new_status: str, action: str, comment: str, allowed: set) -> Event:
+@transaction.atomic
+def decide_event(*, by: User, event: Event, decision: str, comment: str = "") -> Event:
+    """The review's decision on a submitted event: ``approve``, ``return`` (with a comment for the
+    municipality) or ``reject``; the submitter is told by mail."""
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    comment = comment.strip()
+    if decision == "return" and not comment:
+        raise ValidationError(
+            {
+                "comment": _(
+                    "Bitte schreiben Sie, was geändert werden soll – die Kommune sieht diesen Kommentar."
+                )
+            }
+        )
     event = _locked(event)
-    if not permissions.may_administer_municipality(by, event.municipality):
-        raise PermissionDenied
-    _require(event, allowed, _("Diese Entscheidung ist im aktuellen Status nicht möglich."))
-    event.status = new_status
+    EVENT.check(
+        decision,
+        event,
+        by,
+        message=_("Diese Entscheidung ist im aktuellen Status nicht möglich."),
+        error=EventTransitionError,
+    )
+    action = DECISION_CHANGES[decision]
+    event.status = EVENT[decision].target
     event.review_comment = comment
     event.reviewed_at = timezone.now()
     event.reviewed_by = by
@@ -318,56 +304,17 @@ def _record_decision(*, by: User, event: Event, decision: str) -> None:
 
 
 @transaction.atomic
-def approve_event(*, by: User, event: Event, comment: str = "") -> Event:
-    return _decide(
-        by=by,
-        event=event,
-        new_status=S.APPROVED,
-        action=EventChange.Action.APPROVED,
-        comment=comment.strip(),
-        allowed=DECIDABLE_STATUSES,
-    )
-
-
-@transaction.atomic
-def return_event(*, by: User, event: Event, comment: str) -> Event:
-    if not comment.strip():
-        raise ValidationError(
-            {
-                "comment": _(
-                    "Bitte schreiben Sie, was geändert werden soll – die Kommune sieht diesen Kommentar."
-                )
-            }
-        )
-    return _decide(
-        by=by,
-        event=event,
-        new_status=S.RETURNED,
-        action=EventChange.Action.RETURNED,
-        comment=comment.strip(),
-        allowed=DECIDABLE_STATUSES,
-    )
-
-
-@transaction.atomic
-def reject_event(*, by: User, event: Event, comment: str = "") -> Event:
-    return _decide(
-        by=by,
-        event=event,
-        new_status=S.REJECTED,
-        action=EventChange.Action.REJECTED,
-        comment=comment.strip(),
-        allowed=DECIDABLE_STATUSES,
-    )
-
-
-@transaction.atomic
 def cancel_event(*, by: User, event: Event, comment: str = "") -> Event:
     """An approved event is called off; it stays in the calendar marked „abgesagt“."""
     event = _locked(event)
-    _check_may_manage(by, event)
-    _require(event, CANCELLABLE_STATUSES, _("Nur veröffentlichte Veranstaltungen können abgesagt werden."))
-    event.status = S.CANCELLED
+    EVENT.check(
+        "cancel",
+        event,
+        by,
+        message=_("Nur veröffentlichte Veranstaltungen können abgesagt werden."),
+        error=EventTransitionError,
+    )
+    event.status = EVENT["cancel"].target
     event.save(update_fields=["status", "updated_at"])
     log_change(event=event, actor=by, action=EventChange.Action.CANCELLED, comment=comment.strip())
     _record_decision(by=by, event=event, decision=EventChange.Action.CANCELLED)

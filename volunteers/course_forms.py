@@ -28,17 +28,9 @@ from municipalities.models import (
 
 from .models import Course, CourseSession, Qualification
 from .services import seats_taken
+from .workflow import course_status_choices
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-# Which status a course may be given in the form, per current status. „abgeschlossen“ is
-# reached only through ``services.complete_course`` (attendance, certificates), never here.
-STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Course.Status.DRAFT: (Course.Status.DRAFT, Course.Status.PUBLISHED, Course.Status.CANCELLED),
-    Course.Status.PUBLISHED: (Course.Status.PUBLISHED, Course.Status.CANCELLED),
-    Course.Status.CANCELLED: (Course.Status.CANCELLED,),
-    Course.Status.COMPLETED: (Course.Status.COMPLETED,),
-}
 
 
 # --- public catalogue filter ------------------------------------------------------
@@ -164,8 +156,8 @@ class CourseForm(forms.ModelForm):
         self.fields["funding_programme"].queryset = FundingProgramme.objects.all()
         self.fields["building_block"].queryset = BuildingBlock.objects.select_related("programme")
         self.fields["building_block"].label_from_instance = lambda block: f"{block.programme.name} – {block}"
-        current = course.status if course.pk else Course.Status.DRAFT
-        allowed = STATUS_TRANSITIONS.get(current, (current,))
+        # „abgeschlossen“ is reached only through ``services.complete_course``, never here.
+        allowed = course_status_choices(course)
         self.fields["status"].choices = [
             (value, label) for value, label in Course.Status.choices if value in allowed
         ]

@@ -6,7 +6,9 @@ rules live here because ``municipalities`` cannot know about courses.
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q, QuerySet
+from django.template.response import TemplateResponse
 
 from municipalities import permissions as base
 
@@ -61,3 +63,44 @@ def volunteer_of(user) -> Volunteer | None:
     if not user.is_authenticated:
         return None
     return Volunteer.objects.filter(user=user, anonymised_at__isnull=True).select_related("district").first()
+
+
+def certificates_visible_to(user) -> QuerySet[Registration]:
+    """Issued certificates: one's own, and for KI staff those of their districts' courses."""
+    issued = Registration.objects.filter(status=Registration.Status.ATTENDED).exclude(certificate_code="")
+    if not user.is_authenticated:
+        return issued.none()
+    return issued.filter(
+        Q(volunteer__user=user) | Q(course__district__in=base.districts_administered_by(user))
+    )
+
+
+# --- view mixins -------------------------------------------------------------
+
+
+class VolunteerRequiredMixin(base.RoleRequiredMixin):
+    """Logged-in people with a (not anonymised) volunteer profile; the profile is ``self.volunteer``.
+
+    Anonymous visitors go to the login page; a logged-in person without a profile gets a 403
+    page that explains how to become a volunteer (and ``no_profile_message``, when set).
+    """
+
+    login_next_url: str | None = None
+    no_profile_message = ""
+
+    def has_role(self) -> bool:
+        self.volunteer = volunteer_of(self.request.user)
+        return self.volunteer is not None
+
+    def get_login_next_url(self) -> str:
+        return self.login_next_url or self.request.get_full_path()
+
+    def handle_no_permission(self):
+        if not self.request.user.is_authenticated:
+            return redirect_to_login(self.get_login_next_url(), self.get_login_url())
+        return TemplateResponse(
+            self.request,
+            "volunteers/volunteer_required.html",
+            {"reason": self.no_profile_message},
+            status=403,
+        )

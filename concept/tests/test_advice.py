@@ -10,8 +10,6 @@ from django.utils import timezone
 from concept import services_advice as services
 from concept.models import AdviceMeeting, FollowUp
 from concept.tests.factories import ConceptVersionFactory, GoalFactory
-from municipalities.models import DistrictRole
-from municipalities.tests.factories import make_district_role
 
 TODAY = timezone.localdate()
 
@@ -165,15 +163,3 @@ def test_contact_reads_own_municipalitys_records(client, meeting, contact_unna):
     assert meeting.pk in [
         m.pk for m in client.get(reverse("concept:advice_list", kwargs={"slug": "unna"})).context["meetings"]
     ]
-
-
-def test_staff_of_another_district_see_nothing(client, meeting):
-    from municipalities.tests.factories import DistrictFactory
-
-    other = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
-    stranger = make_district_role(
-        other, DistrictRole.Role.KI_STAFF, email="soest@example.org", full_name="Jan Nowak"
-    )
-    client.force_login(stranger)
-    assert client.get(reverse("concept:advice_detail", kwargs={"pk": meeting.pk})).status_code == 404
-    assert client.get(reverse("concept:advice_create", kwargs={"slug": "unna"})).status_code == 404

@@ -200,19 +200,6 @@ def test_adoption_form_names_the_goals_without_target(client, version, ki_staff)
     assert version.status == ConceptVersion.Status.CONSULTATION
 
 
-def test_staff_of_another_district_get_404(client, version):
-    from municipalities.models import DistrictRole
-    from municipalities.tests.factories import DistrictFactory, make_district_role
-
-    other = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
-    stranger = make_district_role(
-        other, DistrictRole.Role.KI_STAFF, email="soest@example.org", full_name="Jan Nowak"
-    )
-    client.force_login(stranger)
-    for name in ("concept:consultation_tracking", "concept:draft", "concept:adopt"):
-        assert client.get(reverse(name, kwargs={"pk": version.pk})).status_code == 404
-
-
 def test_start_pages_link_the_consultation(client, version, ki_staff, contact_unna):
     client.force_login(ki_staff)
     html = client.get(reverse("dashboard")).content.decode()

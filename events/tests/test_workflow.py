@@ -59,7 +59,9 @@ def test_full_review_cycle_with_mails_after_commit(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.return_event(by=ki_staff, event=event, comment="Bitte die Adresse ergänzen.")
+        services.decide_event(
+            by=ki_staff, event=event, decision="return", comment="Bitte die Adresse ergänzen."
+        )
     event.refresh_from_db()
     assert event.status == S.RETURNED
     assert event.review_comment == "Bitte die Adresse ergänzen."
@@ -74,7 +76,7 @@ def test_full_review_cycle_with_mails_after_commit(
     services.submit_event(by=contact_unna, event=event)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_event(by=ki_staff, event=event)
+        services.decide_event(by=ki_staff, event=event, decision="approve")
     event.refresh_from_db()
     assert event.status == S.APPROVED
     assert mail.outbox[-1].subject == "Veröffentlicht: Internationales Sprachcafé"
@@ -113,9 +115,9 @@ def test_impossible_transitions_are_refused(contact_unna, ki_staff, unna, status
     event = make_event(by=contact_unna, municipality=unna, status=status)
     call = {
         "submit": lambda: services.submit_event(by=contact_unna, event=event),
-        "approve": lambda: services.approve_event(by=ki_staff, event=event),
-        "return": lambda: services.return_event(by=ki_staff, event=event, comment="x"),
-        "reject": lambda: services.reject_event(by=ki_staff, event=event),
+        "approve": lambda: services.decide_event(by=ki_staff, event=event, decision="approve"),
+        "return": lambda: services.decide_event(by=ki_staff, event=event, decision="return", comment="x"),
+        "reject": lambda: services.decide_event(by=ki_staff, event=event, decision="reject"),
         "cancel": lambda: services.cancel_event(by=contact_unna, event=event),
     }[step]
     with pytest.raises(services.EventTransitionError):
@@ -128,7 +130,7 @@ def test_only_ki_staff_decide(contact_unna, contact_luenen, unna):
     event = make_event(by=contact_unna, municipality=unna, status=S.SUBMITTED)
     for user in (contact_unna, contact_luenen):
         with pytest.raises(PermissionDenied):
-            services.approve_event(by=user, event=event)
+            services.decide_event(by=user, event=event, decision="approve")
     with pytest.raises(PermissionDenied):
         services.submit_event(by=contact_luenen, event=event)
     event.refresh_from_db()
@@ -138,7 +140,7 @@ def test_only_ki_staff_decide(contact_unna, contact_luenen, unna):
 def test_return_needs_a_comment(contact_unna, ki_staff, unna):
     event = make_event(by=contact_unna, municipality=unna, status=S.SUBMITTED)
     with pytest.raises(ValidationError):
-        services.return_event(by=ki_staff, event=event, comment="  ")
+        services.decide_event(by=ki_staff, event=event, decision="return", comment="  ")
     event.refresh_from_db()
     assert event.status == S.SUBMITTED
 
@@ -391,5 +393,36 @@ def test_contact_is_told_when_an_edit_sends_a_published_event_back_to_review(cli
     assert response.status_code == 302
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert "Die Änderung wird vom Integrationszentrum erneut geprüft." in texts
+    event.refresh_from_db()
+    assert event.status == S.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("status", "contact", "staff"),
+    [
+        (S.DRAFT, {"edit", "submit"}, {"edit", "submit"}),
+        (S.SUBMITTED, {"edit"}, {"edit", "approve", "return", "reject"}),
+        (S.RETURNED, {"edit", "submit"}, {"edit", "submit"}),
+        (S.APPROVED, {"edit", "cancel"}, {"edit", "cancel"}),
+        (S.REJECTED, set(), set()),
+        (S.CANCELLED, set(), set()),
+    ],
+)
+def test_allowed_actions_follow_the_table_and_the_role(
+    contact_unna, contact_luenen, ki_staff, unna, status, contact, staff
+):
+    from events.workflow import allowed_actions
+
+    event = make_event(by=contact_unna, municipality=unna, status=status)
+
+    assert allowed_actions(event, contact_unna) == contact
+    assert allowed_actions(event, ki_staff) == staff
+    assert allowed_actions(event, contact_luenen) == set()  # another municipality's event
+
+
+def test_an_unknown_decision_is_refused(contact_unna, ki_staff, unna):
+    event = make_event(by=contact_unna, municipality=unna, status=S.SUBMITTED)
+    with pytest.raises(ValueError):
+        services.decide_event(by=ki_staff, event=event, decision="publish")
     event.refresh_from_db()
     assert event.status == S.SUBMITTED

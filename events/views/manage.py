@@ -15,6 +15,7 @@ from .. import selectors, services
 from ..forms import CancelForm, EventForm, EventTranslationsForm
 from ..models import Event, EventChange
 from ..recurrence import describe
+from ..workflow import EVENT, allowed_actions
 
 
 class ManagerRequiredMixin(permissions.RoleRequiredMixin):
@@ -156,11 +157,7 @@ class EventManageView(ManagedEventMixin, DetailView):
         context["series"] = selectors.series_summary(event)
         context["occurrences"] = event.occurrences.all()[:20]
         context["occurrence_count"] = event.occurrences.count()
-        context["may_review"] = permissions.may_administer_municipality(self.request.user, event.municipality)
-        context["can_cancel"] = services.can_cancel(event)
-        context["can_submit"] = services.can_submit(event)
-        context["can_decide"] = services.can_decide(event)
-        context["can_edit"] = services.can_edit(event)
+        context["actions"] = allowed_actions(event, self.request.user)
         return context
 
 
@@ -184,7 +181,7 @@ class EventSubmitView(ManagedEventMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["event"] = self.event
         context["hints"] = selectors.coordination_hints(self.event)
-        context["can_submit"] = services.can_submit(self.event)
+        context["actions"] = allowed_actions(self.event, self.request.user)
         return context
 
     def post(self, request, pk):
@@ -211,7 +208,7 @@ class EventCancelView(ManagedEventMixin, View):
         event = self.event
         back_url = reverse("events:manage", kwargs={"pk": event.pk})
         blocked = ""
-        if not services.can_cancel(event):
+        if not EVENT.is_possible("cancel", event):
             blocked = _("Nur veröffentlichte Veranstaltungen können abgesagt werden. Status: %(status)s.") % {
                 "status": event.get_status_display()
             }
@@ -265,7 +262,7 @@ class EventTranslationsView(ManagedEventMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["event"] = self.event
-        context["can_edit"] = services.can_edit(self.event)
+        context["actions"] = allowed_actions(self.event, self.request.user)
         context["needs_re_review"] = self.event.status == Event.Status.APPROVED and not (
             permissions.may_administer_municipality(self.request.user, self.event.municipality)
         )

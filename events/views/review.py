@@ -12,8 +12,9 @@ from municipalities import permissions, public_cache
 
 from .. import selectors, services
 from ..forms import RejectForm, ReviewForm
-from ..models import Event, EventChange
+from ..models import Event
 from ..recurrence import describe
+from ..workflow import EVENT, allowed_actions
 
 
 def _staff_scope(user) -> tuple:
@@ -82,7 +83,7 @@ class ReviewedEventMixin(permissions.KIStaffRequiredMixin):
 def render_reject_confirmation(request, event: Event, form: RejectForm, status: int = 200):
     """The confirmation page of a rejection: the review page's „Ablehnen“ leads here first."""
     blocked = ""
-    if not services.can_decide(event):
+    if not EVENT.is_possible("reject", event):
         blocked = _("Über diese Veranstaltung ist bereits entschieden (Status: %(status)s).") % {
             "status": event.get_status_display()
         }
@@ -124,7 +125,9 @@ class ReviewRejectView(ReviewedEventMixin, View):
         form = RejectForm(request.POST)
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
         try:
-            event = services.reject_event(by=request.user, event=self.event, comment=comment)
+            event = services.decide_event(
+                by=request.user, event=self.event, decision="reject", comment=comment
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("events:review", pk=pk)
@@ -154,7 +157,7 @@ class ReviewDecisionView(ReviewedEventMixin, FormView):
         context["occurrences"] = self.event.occurrences.all()[:10]
         context["changes"] = self.event.changes.select_related("actor")
         context["hints"] = selectors.coordination_hints(self.event)
-        context["can_decide"] = services.can_decide(self.event)
+        context["actions"] = allowed_actions(self.event, self.request.user)
         return context
 
     def form_valid(self, form):
@@ -164,19 +167,17 @@ class ReviewDecisionView(ReviewedEventMixin, FormView):
             return render_reject_confirmation(
                 self.request, self.event, RejectForm(initial={"comment": comment})
             )
-        action = {
-            "approve": services.approve_event,
-            "return": services.return_event,
-        }[decision]
         try:
-            event = action(by=self.request.user, event=self.event, comment=comment)
+            event = services.decide_event(
+                by=self.request.user, event=self.event, decision=decision, comment=comment
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
         text = {
-            EventChange.Action.APPROVED: _("„%(title)s“ ist veröffentlicht."),
-            EventChange.Action.RETURNED: _("„%(title)s“ wurde mit Ihrem Kommentar zurückgegeben."),
-        }[{"approve": "approved", "return": "returned"}[decision]]
+            "approve": _("„%(title)s“ ist veröffentlicht."),
+            "return": _("„%(title)s“ wurde mit Ihrem Kommentar zurückgegeben."),
+        }[decision]
         messages.success(
             self.request, text % {"title": event.title} + " " + _("Die Kommune wird per E-Mail informiert.")
         )

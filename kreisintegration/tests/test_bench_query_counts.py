@@ -218,7 +218,7 @@ def test_cached_review_queue_is_fresh_after_a_decision(
     assert again["X-Public-Cache"] == "hit" and link in again.content
 
     with django_capture_on_commit_callbacks(execute=True):
-        event_services.approve_event(by=staff, event=event)
+        event_services.decide_event(by=staff, event=event, decision="approve")
     fresh = client.get(url)
     assert "X-Public-Cache" not in fresh
     assert link not in fresh.content

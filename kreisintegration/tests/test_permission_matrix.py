@@ -24,8 +24,8 @@ from engagement.tests.matrix import ENGAGEMENT_MATRIX, engagement_objects, engag
 from events.models import Event
 from events.tests.factories import make_event
 from municipalities import services
-from municipalities.models import FieldOfAction, Invitation, Measure, Membership
-from municipalities.tests.factories import DistrictFactory
+from municipalities.models import DistrictRole, FieldOfAction, Invitation, Measure, Membership
+from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
 from overview.models import ConceptReport
 from signlanguage.services import add_sign_language_video
 from volunteers.accounts import make_confirmation_token
@@ -33,19 +33,21 @@ from volunteers.models import Course, Registration
 from volunteers.services import register_for_course
 from volunteers.tests.factories import make_course, make_volunteer
 
-ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
+BASE_ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
+# KI staff of another district (Kreis Soest, with its own municipality Werl): see OTHER_DISTRICT_STAFF.
+ROLES = [*BASE_ROLES, "ki_staff_other"]
 
 
 def everyone(code):
-    return dict.fromkeys(ROLES, code)
+    return dict.fromkeys(BASE_ROLES, code)
 
 
 def logged_in(code, anonymous=302):
-    return {**dict.fromkeys(ROLES, code), "anonymous": anonymous}
+    return {**dict.fromkeys(BASE_ROLES, code), "anonymous": anonymous}
 
 
 def only(allowed: dict, others=403, anonymous=302):
-    return {**dict.fromkeys(ROLES, others), "anonymous": anonymous, **allowed}
+    return {**dict.fromkeys(BASE_ROLES, others), "anonymous": anonymous, **allowed}
 
 
 # URL name → (URL kwargs key, {method: {role: status}})
@@ -288,22 +290,16 @@ MATRIX = {
         "confirm",
         {"GET": everyone(200), "POST": {**everyone(200), "anonymous": 302}},
     ),
-    # volunteers: own profile and data (others are sent to sign-up or their account page)
-    "volunteers:profile": (
-        None,
-        {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
-    ),
+    # volunteers: own profile and data (without a volunteer profile: 403, the page says how to get one)
+    "volunteers:profile": (None, {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 200})}),
     "volunteers:data_export": (None, {"GET": logged_in(200), "POST": logged_in(405)}),
     "volunteers:own_data": (None, {"GET": logged_in(200), "POST": logged_in(405)}),
     "volunteers:own_data_pdf": (None, {"GET": logged_in(200), "POST": logged_in(405)}),
-    "volunteers:delete_account": (
-        None,
-        {"GET": {**everyone(302), "volunteer": 200}, "POST": {**everyone(302), "volunteer": 200}},
-    ),
+    "volunteers:delete_account": (None, {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 200})}),
     # Always one's own consent (no id in the URL); POST withdraws and goes back to the profile.
     "volunteers:withdraw_consent": (
         "consent",
-        {"GET": {**everyone(302), "volunteer": 200}, "POST": everyone(302)},
+        {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 302})},
     ),
     # volunteers: registrations (only people with a volunteer profile; someone else's id → 404)
     "volunteers:register": ("course", {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})}),
@@ -325,7 +321,7 @@ MATRIX = {
     "volunteers:course_admin_list": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     "volunteers:course_create": (None, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
     "volunteers:course_update": ("course", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}),
-    # volunteers: trainers of the course and KI staff run it (another course's trainer gets 403)
+    # volunteers: trainers of the course and KI staff run it (another course's trainer gets 404)
     "volunteers:participants": (
         "course",
         {"GET": only({"trainer": 200, "ki_staff": 200}), "POST": only({"trainer": 405, "ki_staff": 405})},
@@ -355,12 +351,13 @@ MATRIX = {
         "volunteer_profile",
         {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})},
     ),
-    # the certificate belongs to its volunteer (and KI staff); everyone else is told it does not exist
+    # the certificate belongs to its volunteer (and KI staff of the district); roles without
+    # certificates are refused, another volunteer or district is told it does not exist (below)
     "volunteers:certificate": (
         "own_certificate",
         {
-            "GET": {**only({"volunteer": 200, "ki_staff": 200}, others=404)},
-            "POST": {**only({"volunteer": 405, "ki_staff": 405}, others=405)},
+            "GET": only({"volunteer": 200, "ki_staff": 200}),
+            "POST": only({"volunteer": 405, "ki_staff": 405}),
         },
     ),
     # overview: KI staff see the district; a contact compares their own municipality with the average
@@ -485,6 +482,109 @@ MATRIX = {
 }
 
 
+# KI staff of another district hold the same role as ``ki_staff``: every URL answers them as it
+# answers ``ki_staff`` (their own district's lists and forms, the public pages), except the URLs
+# naming one of Unna's objects, each listed here. A private object of another district does not
+# exist for them (404, GET and POST alike); a municipality (public, so its existence is no secret)
+# they may not act for is refused (403).
+NOT_FOUND = {"GET": 404, "POST": 404}
+READ_NOT_FOUND = {"GET": 404, "POST": 405}  # a read-only page
+ACTION_NOT_FOUND = {"GET": 405, "POST": 404}  # a POST-only action
+REFUSED = {"GET": 403, "POST": 403}
+OTHER_DISTRICT_STAFF = {
+    "municipalities:home": REFUSED,
+    "municipalities:update": REFUSED,
+    "municipalities:contacts": REFUSED,
+    "municipalities:membership_remove": REFUSED,
+    "municipalities:invitation_revoke": REFUSED,
+    "municipalities:measures": REFUSED,
+    "municipalities:measure_create": REFUSED,
+    "municipalities:measure_detail": REFUSED,
+    "municipalities:measure_update": REFUSED,
+    "events:manage": NOT_FOUND,
+    "events:update": NOT_FOUND,
+    "events:translations": NOT_FOUND,
+    "events:copy": NOT_FOUND,
+    "events:submit": NOT_FOUND,
+    "events:cancel": NOT_FOUND,
+    "events:review": NOT_FOUND,
+    "events:reject": NOT_FOUND,
+    "volunteers:course_update": NOT_FOUND,
+    "volunteers:participants": NOT_FOUND,
+    "volunteers:participants_export": NOT_FOUND,
+    "volunteers:attendance": NOT_FOUND,
+    "volunteers:complete": NOT_FOUND,
+    "volunteers:course_evidence": NOT_FOUND,
+    "volunteers:volunteer_contact": READ_NOT_FOUND,
+    "volunteers:certificate": READ_NOT_FOUND,
+    "overview:cell": READ_NOT_FOUND,
+    "overview:comparison": REFUSED,
+    "overview:report_detail": READ_NOT_FOUND,
+    "overview:report_status": READ_NOT_FOUND,
+    "overview:report_file": READ_NOT_FOUND,
+    "overview:report_retry": ACTION_NOT_FOUND,
+    "municipalities:mail_retry": ACTION_NOT_FOUND,
+    "concept:version_detail": READ_NOT_FOUND,
+    "concept:version_update": NOT_FOUND,
+    "concept:version_adopt": NOT_FOUND,
+    "concept:version_copy": ACTION_NOT_FOUND,
+    "concept:goal_create": NOT_FOUND,
+    "concept:goal_overview": READ_NOT_FOUND,
+    "concept:municipality_focus": REFUSED,
+    "concept:goal_detail": READ_NOT_FOUND,
+    "concept:goal_update": NOT_FOUND,
+    "concept:goal_target": NOT_FOUND,
+    "concept:goal_delete": ACTION_NOT_FOUND,
+    "concept:measure_create": NOT_FOUND,
+    "concept:measure_status": NOT_FOUND,
+    "concept:value_correct": NOT_FOUND,
+    "engagement:application_detail": NOT_FOUND,
+    "engagement:contract_pdf": NOT_FOUND,
+    "engagement:proof_detail": NOT_FOUND,
+    "engagement:proof_review": ACTION_NOT_FOUND,
+    "engagement:payment_approve": ACTION_NOT_FOUND,
+    "engagement:payment_paid": ACTION_NOT_FOUND,
+    "engagement:organisation_confirm": ACTION_NOT_FOUND,
+    "engagement:advice_meeting": NOT_FOUND,
+    "engagement:decide": NOT_FOUND,
+    "concept:draft": READ_NOT_FOUND,
+    "concept:draft_pdf": READ_NOT_FOUND,
+    "concept:consultation_open": NOT_FOUND,
+    "concept:consultation_tracking": NOT_FOUND,
+    "concept:consultation_municipality": NOT_FOUND,
+    "concept:consultation_mark_read": NOT_FOUND,
+    "concept:consultation_comment": NOT_FOUND,
+    "concept:consultation_position": NOT_FOUND,
+    "concept:consultation_answer": ACTION_NOT_FOUND,
+    "concept:adopt": NOT_FOUND,
+    "concept:advice_list": NOT_FOUND,
+    "concept:advice_create": NOT_FOUND,
+    "concept:advice_detail": NOT_FOUND,
+    "concept:follow_up_done": ACTION_NOT_FOUND,
+}
+# URL keys that name no object of Unna's (a format, a year, a kind of consent, a token).
+KEYS_NAMING_NO_OBJECT = {None, "", "csv", "year", "consent", "reset", "confirm", "token", "opendata_year_csv"}
+
+
+def with_other_district_staff(matrix: dict) -> dict:
+    return {
+        name: (
+            key,
+            {
+                method: {
+                    **codes,
+                    "ki_staff_other": OTHER_DISTRICT_STAFF.get(name, {}).get(method, codes["ki_staff"]),
+                }
+                for method, codes in methods.items()
+            },
+        )
+        for name, (key, methods) in matrix.items()
+    }
+
+
+MATRIX = with_other_district_staff(MATRIX)
+
+
 def project_url_names(resolver=None, namespace="") -> set[str]:
     names = set()
     for pattern in (resolver or get_resolver()).url_patterns:
@@ -500,6 +600,21 @@ def project_url_names(resolver=None, namespace="") -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     assert project_url_names() == set(MATRIX)
+    assert set(OTHER_DISTRICT_STAFF) <= set(MATRIX)
+
+
+def test_every_private_object_of_unna_states_what_staff_of_another_district_get():
+    """A URL naming one of Unna's objects that ``ki_staff`` may open and an anonymous visitor may not
+    must say what KI staff of another district get: a new URL cannot inherit ``ki_staff``'s 200."""
+    unstated = [
+        name
+        for name, (key, methods) in MATRIX.items()
+        if key not in KEYS_NAMING_NO_OBJECT
+        and methods["GET"]["ki_staff"] == 200
+        and methods["GET"]["anonymous"] != 200
+        and name not in OTHER_DISTRICT_STAFF
+    ]
+    assert unstated == []
 
 
 @pytest.fixture
@@ -527,6 +642,13 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
         status=Registration.Status.ATTENDED,
         certificate_code="EIGEN12345",
     )
+    # KI staff of another district: the same role as ``ki_staff``, none of Unna's objects in reach.
+    soest = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
+    MunicipalityFactory(district=soest, name="Werl", slug="werl", ags="05974048")
+    FieldOfAction.objects.create(district=soest, name="Sprache", slug="sprache")
+    ki_staff_other = make_district_role(
+        soest, DistrictRole.Role.KI_STAFF, email="ki-soest@example.org", full_name="Jürgen Böhm"
+    )
     pending = User.objects.create_user(email="neu-ehrenamt@example.org", full_name="Neu", is_active=False)
     pending_profile = make_volunteer(unna.district, user=pending)
     pending_profile.email_confirmed_at = None  # signed up, not yet confirmed
@@ -551,7 +673,9 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
             "contact_unna": contact_unna,
             "contact_luenen": contact_luenen,
             "ki_staff": ki_staff,
+            "ki_staff_other": ki_staff_other,
         },
+        "other_district": soest,
         "token": token,
         "unna": unna,
         "failed_mail": make_outbox_mail(district_id=unna.district_id),
@@ -741,9 +865,7 @@ def test_permission_matrix(client, objects, name, method, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_mail_of_another_district_or_without_district_is_out_of_reach(client, objects, role, method):
     """KI staff of Kreis Unna cannot see or retry another district's mails, nor district-less ones."""
-    other = make_outbox_mail(
-        district_id=DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974").pk
-    )
+    other = make_outbox_mail(district_id=objects["other_district"].pk)
     unassigned = make_outbox_mail(district_id=None)
     if role != "anonymous":
         client.force_login(objects["users"][role])

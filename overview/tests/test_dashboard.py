@@ -102,16 +102,15 @@ def soest():
     return {"district": district, "werl": werl, "staff": staff}
 
 
-def test_staff_of_another_district_cannot_drill_into_unna(client, year2025, soest):
+def test_staff_drill_into_their_own_districts_cells_only(client, year2025, soest):
+    # Unna's cell (another district's) is a 404: see the permission matrix (ki_staff_other).
     client.force_login(soest["staff"])
-    url = reverse("overview:cell", kwargs={"municipality": "unna", "field_of_action": "sprache"})
-    assert client.get(url, {"year": "2025"}).status_code == 404
     # Their own municipality works; a field of action of the other district does not.
     assert client.get(reverse("overview:cell", args=["werl", "sprache"]), {"year": "2025"}).status_code == 200
     assert client.get(reverse("overview:cell", args=["werl", "kultur"])).status_code == 404
 
 
-def test_staff_of_another_district_sees_only_their_district(client, year2025, soest):
+def test_dashboard_shows_only_the_staffs_own_district(client, year2025, soest):
     client.force_login(soest["staff"])
     response = client.get(reverse("overview:dashboard"), {"year": "2025"})
     assert response.status_code == 200
@@ -122,11 +121,6 @@ def test_staff_of_another_district_sees_only_their_district(client, year2025, so
     assert client.get(reverse("overview:dashboard"), {"district": "kreis-unna"}).status_code == 400
     other_field = year2025.fields["kultur"].slug
     assert client.get(reverse("overview:dashboard"), {"field_of_action": other_field}).status_code == 400
-
-
-def test_staff_of_another_district_cannot_compare_unna(client, year2025, soest):
-    client.force_login(soest["staff"])
-    assert client.get(reverse("overview:comparison", args=["unna"])).status_code == 403
 
 
 # --- the dashboard ----------------------------------------------------------------------------

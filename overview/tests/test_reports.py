@@ -845,21 +845,15 @@ def test_permission_matrix(
         assert list(ConceptReport.objects.order_by("pk").values_list("pk", "state")) == before
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in MATRIX if n not in ("overview:reports", "overview:report_compare")]
-)
-def test_ki_staff_of_another_district_gets_404_for_reports_of_this_district(
-    client, name, done_report, district
-):
+def test_reports_of_another_district_cannot_be_named_compared_or_listed(client, done_report, district):
+    """Opening one of this district's reports is a 404 for KI staff of another district (the permission
+    matrix, ki_staff_other); naming the district, comparing its reports or listing them is too."""
     other = DistrictFactory(name="Kreis Soest", ags_prefix="05974")
     MunicipalityFactory(district=other, name="Soest", ags="05974040")
     staff_soest = make_district_role(other, DistrictRole.Role.KI_STAFF, full_name="Ольга Петрова")
     client.force_login(staff_soest)
-    method = "POST" if name == "overview:report_retry" else "GET"
-    url = report_url(name, done_report)
-    if name == "overview:texts":
-        url += f"?district={district.slug}"
-    assert client.generic(method, url).status_code == 404
+    url = report_url("overview:texts", done_report) + f"?district={district.slug}"
+    assert client.get(url).status_code == 404
     compare = client.get(reverse("overview:report_compare"), {"a": done_report.pk, "b": done_report.pk})
     assert compare.status_code == 404
     assert list(client.get(reverse("overview:reports")).context["reports"]) == []

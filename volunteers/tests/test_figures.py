@@ -332,14 +332,13 @@ def test_evidence_pdf(client, ki_staff, year):
     assert year.district.ki_name in text and "Seite 1 von" in text
 
 
-def test_staff_of_another_district_sees_none_of_these_courses(client, year):
+def test_figures_and_evidence_of_another_district_count_none_of_these_courses(client, year):
     soest = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
     staff_soest = make_district_role(soest, DistrictRole.Role.KI_STAFF)
     client.force_login(staff_soest)
     response = client.get(reverse("volunteers:evidence"), EVIDENCE_QUERY)
     assert response.context["courses"] == []
-    url = reverse("volunteers:course_evidence", kwargs={"pk": year.c1.pk, "fmt": "xlsx"})
-    assert client.get(url).status_code == 403
+    # The evidence of one of these courses is a 404 for them: see the permission matrix (ki_staff_other).
     figures_page = client.get(reverse("volunteers:figures"), {"year": "2025"})
     assert figures_page.context["figures"].totals["courses"] == 0
     # Asking for the other district by name is refused, not answered.

@@ -37,7 +37,7 @@ from ..forms import (
     VolunteerProfileForm,
 )
 from ..own_data_document import readable_own_data
-from ..permissions import volunteer_of
+from ..permissions import VolunteerRequiredMixin, volunteer_of
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -152,24 +152,8 @@ class ConfirmEmailView(View):
         return redirect("volunteers:my_courses")
 
 
-class OwnVolunteerMixin(LoginRequiredMixin):
-    """Logged in with a (not anonymised) volunteer profile; the profile is ``self.volunteer``."""
-
-    no_profile_redirect = "volunteers:signup"
-    no_profile_message = gettext_lazy("Sie haben noch kein Ehrenamtsprofil. Hier können Sie eines anlegen.")
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.volunteer = volunteer_of(request.user)
-        if self.volunteer is None:
-            messages.info(request, self.no_profile_message)
-            return redirect(self.no_profile_redirect)
-        return super().dispatch(request, *args, **kwargs)
-
-
 @method_decorator(never_cache, name="dispatch")
-class ProfileView(OwnVolunteerMixin, View):
+class ProfileView(VolunteerRequiredMixin, View):
     template_name = "volunteers/account/profile.html"
     languages_prefix = "languages"
 
@@ -294,9 +278,8 @@ class OwnDataPdfView(OwnDataMixin, View):
 
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
-class DeleteAccountView(OwnVolunteerMixin, View):
+class DeleteAccountView(VolunteerRequiredMixin, View):
     template_name = "volunteers/account/delete.html"
-    no_profile_redirect = "accounts:profile"
     no_profile_message = gettext_lazy(
         "Dieses Konto hat kein Ehrenamtsprofil. Wenn Sie es löschen lassen möchten, wenden Sie sich bitte an "
         "das Integrationszentrum."
@@ -346,7 +329,7 @@ def _withdraw_url(record) -> str:
 
 
 @method_decorator(never_cache, name="dispatch")
-class WithdrawConsentView(OwnVolunteerMixin, View):
+class WithdrawConsentView(VolunteerRequiredMixin, View):
     """GET explains what withdrawing means; POST withdraws (the privacy notice: leads to deletion)."""
 
     template_name = "volunteers/account/withdraw_consent.html"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -64,80 +64,43 @@ class CourseFormView(KIStaffRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
     def post(self, request, *args, **kwargs):
-        # Read before validation: the form writes the new values onto the same instance.
-        self.previous_status = self.course.status if self.course else None
         form, formset = self.get_forms(request.POST)
         form_valid = form.is_valid()
         formset_valid = formset.is_valid()  # validate both, so every error shows at once
         if form_valid and formset_valid:
-            course = self.save(form, formset)
-            if course is not None:
-                return redirect(course)
+            try:
+                saved = services.save_course(by=request.user, course_form=form, sessions=formset)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.report(saved)
+                return redirect(saved.course)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
-    def save(self, form: CourseForm, formset) -> Course | None:
-        """Save under the course's row lock, so seats cannot be taken between check and save."""
-        previous_status = self.previous_status
-        offered = []
-        with transaction.atomic():
-            if self.course is not None:
-                locked = Course.objects.select_for_update().get(pk=self.course.pk)
-                taken = services.seats_taken(locked)
-                if form.cleaned_data["capacity"] < taken:
-                    form.add_error(
-                        "capacity",
-                        _(
-                            "Inzwischen sind %(taken)s Plätze vergeben; bitte mindestens so viele Plätze angeben."
-                        )
-                        % {"taken": taken},
-                    )
-                    return None
-                previous_capacity = locked.capacity
-            calling_off = (
-                previous_status not in (None, Course.Status.CANCELLED)
-                and form.cleaned_data.get("status") == Course.Status.CANCELLED
-            )
-            if calling_off:
-                form.instance.status = previous_status  # the service makes the change and tells people
-            course = form.save()
-            formset.instance = course
-            formset.save()
-            self.called_off = (
-                services.cancel_course(by=self.request.user, course=course) if calling_off else None
-            )
-            if (
-                self.course is not None
-                and course.capacity > previous_capacity
-                and course.status == Course.Status.PUBLISHED
-            ):
-                offered = services.offer_free_seats(course)
-        self.report(course, previous_status=previous_status, offered=len(offered))
-        return course
-
-    def report(self, course: Course, *, previous_status: str | None, offered: int) -> None:
-        if previous_status is None:
+    def report(self, saved: services.CourseSaved) -> None:
+        if saved.created:
             messages.success(self.request, _("Der Kurs wurde angelegt."))
         else:
             messages.success(self.request, _("Die Änderungen wurden gespeichert."))
-        if offered:
+        if saved.offered:
             messages.info(
                 self.request,
                 ngettext(
                     "%(count)s Person von der Warteliste hat ein Platzangebot per E-Mail bekommen.",
                     "%(count)s Personen von der Warteliste haben ein Platzangebot per E-Mail bekommen.",
-                    offered,
+                    saved.offered,
                 )
-                % {"count": offered},
+                % {"count": saved.offered},
             )
-        if getattr(self, "called_off", None) is not None:
+        if saved.called_off is not None:
             messages.warning(
                 self.request,
                 ngettext(
                     "Der Kurs ist abgesagt. %(count)s Person wurde per E-Mail benachrichtigt.",
                     "Der Kurs ist abgesagt. %(count)s Personen wurden per E-Mail benachrichtigt.",
-                    self.called_off,
+                    saved.called_off,
                 )
-                % {"count": self.called_off},
+                % {"count": saved.called_off},
             )
 
 

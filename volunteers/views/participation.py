@@ -9,10 +9,7 @@ the outcome into a message.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,35 +17,13 @@ from django.views.generic import TemplateView
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
-from municipalities.permissions import RoleRequiredMixin
+from municipalities.permissions import RoleRequiredMixin, roles_of
 
 from .. import selectors, services
 from ..models import Registration
-from ..permissions import volunteer_of
+from ..permissions import VolunteerRequiredMixin, certificates_visible_to
 
 R = Registration.Status
-
-
-class VolunteerRequiredMixin(RoleRequiredMixin):
-    """Logged-in people with a volunteer profile (``self.volunteer``).
-
-    Anonymous visitors go to the login page; a logged-in person without a
-    profile gets a 403 page that explains how to become a volunteer.
-    """
-
-    login_next_url: str | None = None
-
-    def has_role(self) -> bool:
-        self.volunteer = volunteer_of(self.request.user)
-        return self.volunteer is not None
-
-    def get_login_next_url(self) -> str:
-        return self.login_next_url or self.request.get_full_path()
-
-    def handle_no_permission(self):
-        if not self.request.user.is_authenticated:
-            return redirect_to_login(self.get_login_next_url(), self.get_login_url())
-        return TemplateResponse(self.request, "volunteers/volunteer_required.html", status=403)
 
 
 class MyCoursesView(VolunteerRequiredMixin, TemplateView):
@@ -180,30 +155,29 @@ class DeclineOfferView(OwnRegistrationActionView):
 class CertificateView(RoleRequiredMixin, View):
     """The Teilnahmebescheinigung (PDF) of an attended course.
 
-    For the volunteer it belongs to and for KI staff of the course's district; for anyone else,
-    and before the course is completed with enough attendance, it does not exist (404).
+    For the volunteer it belongs to and for KI staff of the course's district. People with neither
+    role get a 403; another volunteer's or district's certificate, or one not issued (yet), does not
+    exist for the person asking (404).
     """
 
     http_method_names = ["get", "head", "options"]
 
     def has_role(self) -> bool:
-        # Any logged-in person; who may see this certificate is decided per registration (404).
-        return True
+        # Volunteers (their own certificates) and KI staff (their districts'); other people 403.
+        roles = roles_of(self.request.user)
+        return roles.is_volunteer or roles.is_ki_staff
 
     def get(self, request, pk: int):
         # Imported here so that this class stays self-contained within the module.
         from .. import documents
-        from ..permissions import may_manage_registration
 
+        # Somebody else's certificate, or one not issued (yet): it does not exist for this person (404).
         registration = get_object_or_404(
-            Registration.objects.select_related(
+            certificates_visible_to(request.user).select_related(
                 "volunteer__user", "course__district", "course__funding_programme", "course__building_block"
-            ).exclude(certificate_code=""),
+            ),
             pk=pk,
-            status=R.ATTENDED,
         )
-        if not may_manage_registration(request.user, registration):
-            raise Http404
         if registration.volunteer.user_id != request.user.pk:
             # Somebody else's certificate (KI staff): personal data leaves the portal.
             record_audit_event(

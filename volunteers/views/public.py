@@ -27,8 +27,7 @@ from .. import selectors, services
 from ..course_forms import CatalogueFilterForm
 from ..jsonld import course_json_ld
 from ..models import Course, Registration
-from ..permissions import may_manage_course, may_run_course, volunteer_of
-from .participation import VolunteerRequiredMixin
+from ..permissions import VolunteerRequiredMixin, may_manage_course, may_run_course, volunteer_of
 
 R = Registration.Status
 CATALOGUE_PAGE_SIZE = 30

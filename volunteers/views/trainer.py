@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
-from municipalities.permissions import RoleRequiredMixin
+from municipalities.permissions import RoleRequiredMixin, roles_of
 
 from .. import documents, permissions, services
 from ..figures import PARTICIPANT_STATUSES
@@ -28,11 +27,17 @@ R = Registration.Status
 
 
 class CourseRunnerMixin(RoleRequiredMixin):
-    """Loads ``self.course``; only KI staff of its district and its own trainers get further."""
+    """Loads ``self.course`` among the courses the user runs: KI staff (403 without the role
+    of KI staff or trainer) of its district and its own trainers; any other course is a 404."""
 
     def has_role(self) -> bool:
-        self.course = get_object_or_404(Course.objects.select_related("district"), pk=self.kwargs["pk"])
-        return permissions.may_run_course(self.request.user, self.course)
+        roles = roles_of(self.request.user)
+        if not (roles.is_ki_staff or roles.is_trainer):
+            return False
+        self.course = get_object_or_404(
+            permissions.courses_run_by(self.request.user).select_related("district"), pk=self.kwargs["pk"]
+        )
+        return True
 
     def record_access(self, action: str, **details) -> None:
         """One audit entry per request that shows or exports the course's participants."""
@@ -187,12 +192,7 @@ class AttendanceView(CourseRunnerMixin, View):
             messages.warning(request, _("Es wurde keine Anwesenheit ausgewählt; nichts wurde gespeichert."))
             return redirect("volunteers:attendance", pk=self.course.pk, session_pk=session.pk)
         try:
-            # All rows or none: one refused row must not leave a half-saved list.
-            with transaction.atomic():
-                for registration, present in answers:
-                    services.record_attendance(
-                        by=request.user, session=session, registration=registration, present=present
-                    )
+            services.record_attendances(by=request.user, session=session, answers=answers)
         except RegistrationError as error:
             messages.error(request, " ".join(error.messages))
             return self._render(session, form)
