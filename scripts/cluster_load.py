@@ -172,10 +172,9 @@ def restart_redis(processes: Processes, load: Load) -> None:
 def delivered_mail(processes: Processes) -> list:
     folder = processes.run / "mail"
     files = [path for path in sorted(Path(folder).glob("*.log")) if path.read_bytes().endswith(MAIL_END)]
-    return [
-        email.message_from_bytes(path.read_bytes().split(b"\n" + b"-" * 79)[0], policy=policy.default)
-        for path in files
-    ]
+    # One file per connection of the file backend: a worker sending a batch writes several messages.
+    chunks = [chunk for path in files for chunk in path.read_bytes().split(MAIL_END) if chunk.strip()]
+    return [email.message_from_bytes(chunk, policy=policy.default) for chunk in chunks]
 
 
 def run(processes: Processes) -> int:

@@ -8,12 +8,14 @@ Redis comes back (empty, as after a crash) and a real Celery worker starts on it
 queued mail exactly once, and a second flush or a late duplicate task sends nothing more.
 """
 
+import email
 import os
 import re
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from email import policy
 
 import pytest
 from django.conf import settings
@@ -24,7 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import OutboxMail
 from accounts.tasks import deliver_outbox_mail, send_pending_mail
-from conftest import PASSWORD, VerifiedClient, complete_mail_files, read_mail_file, worker_database_url
+from conftest import MAIL_FILE_END, PASSWORD, VerifiedClient, complete_mail_files, worker_database_url
 from events.models import Event
 from events.tests.factories import make_event
 from kreisintegration import cache as project_cache
@@ -70,6 +72,12 @@ def start_worker(port: int, tmp_path) -> tuple[subprocess.Popen, object, object]
         cwd=settings.BASE_DIR, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     return worker, mail_dir, log_path
+
+
+def read_messages(path) -> list:
+    """Every message in a file of the file-based backend (one file per connection: one or more)."""
+    chunks = path.read_bytes().split(MAIL_FILE_END)
+    return [email.message_from_bytes(chunk, policy=policy.default) for chunk in chunks if chunk.strip()]
 
 
 def run_post_flows(client_factory, *, volunteer, contact, staff, course, event) -> list[tuple[str, int]]:
@@ -173,7 +181,7 @@ def test_post_flows_without_redis_save_everything_and_every_mail_goes_out_once_w
             # A second flush and a late duplicate of one delivery: nothing more goes out.
             wait_for_task(send_pending_mail.delay(), log_path)
             wait_for_task(deliver_outbox_mail.delay(queued[0].pk), log_path)
-            messages = [read_mail_file(path) for path in complete_mail_files(mail_dir)]
+            messages = [message for path in complete_mail_files(mail_dir) for message in read_messages(path)]
             assert sorted((message["To"], message["Subject"]) for message in messages) == sorted(expected)
             assert len({message["Message-ID"] for message in messages}) == len(queued)
             assert all(mail.attempts == 1 for mail in OutboxMail.objects.all())
