@@ -7,8 +7,11 @@ eight roles; the project's matrix runs its six on the same rows.
 """
 
 from decimal import Decimal
+from functools import partial
 
 from django.urls import reverse
+
+from kreisintegration.tests import matrix_support
 
 from ..models import Application, Organisation, PaymentRequest, ProofOfUse
 from ..services import make_confirmation_token
@@ -21,17 +24,10 @@ from .factories import (
     member_of,
 )
 
-BASE_ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
 ORGANISATION_ROLES = ["organisation_a", "organisation_b"]
-ROLES = BASE_ROLES + ORGANISATION_ROLES
-
-
-def only(allowed: dict, others=403, anonymous=302):
-    return {**dict.fromkeys(ROLES, others), "anonymous": anonymous, **allowed}
-
-
-def everyone(code):
-    return dict.fromkeys(ROLES, code)
+ROLES = matrix_support.ROLES + ORGANISATION_ROLES
+everyone = partial(matrix_support.everyone, roles=ROLES)
+only = partial(matrix_support.only, roles=ROLES)
 
 
 STAFF_PAGE = {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}

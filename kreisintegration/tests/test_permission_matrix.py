@@ -31,20 +31,7 @@ from volunteers.models import Course, Registration
 from volunteers.services import register_for_course
 from volunteers.tests.factories import make_course, make_volunteer
 
-ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
-
-
-def everyone(code):
-    return dict.fromkeys(ROLES, code)
-
-
-def logged_in(code, anonymous=302):
-    return {**dict.fromkeys(ROLES, code), "anonymous": anonymous}
-
-
-def only(allowed: dict, others=403, anonymous=302):
-    return {**dict.fromkeys(ROLES, others), "anonymous": anonymous, **allowed}
-
+from .matrix_support import ROLES, everyone, logged_in, only
 
 # URL name → (URL kwargs key, {method: {role: status}})
 MATRIX = {
