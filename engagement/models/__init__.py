@@ -14,7 +14,7 @@ from .contracts import (
     PaymentRequest,
 )
 from .organisations import MONEY, AnnualBudget, Organisation, OrganisationMember
-from .proofs import ProofOfUse, Receipt
+from .proofs import ProofOfUse, Receipt, ReceiptFile
 
 __all__ = [
     "DEFAULT_CONTRACT_TERMS",
@@ -31,4 +31,5 @@ __all__ = [
     "PaymentRequest",
     "ProofOfUse",
     "Receipt",
+    "ReceiptFile",
 ]

@@ -11,13 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import (
-    BuildingBlock,
-    CostType,
-    FundingProgramme,
-    Municipality,
-    TargetGroup,
-)
+from municipalities.models import BuildingBlock, CostType, FundingProgramme, Municipality, TargetGroup
 from municipalities.text import SingleLineCharField
 
 from .organisations import MONEY, Organisation
@@ -66,6 +60,9 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    # Set when the retention period has passed: names, free text and bank details are gone, the money
+    # figures and counts stay (services.retention).
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Förderantrag")

@@ -10,9 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import (
-    District,
-)
+from municipalities.models import District
 
 from ..iban import mask_iban
 from .applications import Application

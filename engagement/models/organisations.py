@@ -10,11 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import (
-    District,
-    FundingProgramme,
-    Municipality,
-)
+from municipalities.models import District, FundingProgramme, Municipality
 from municipalities.text import SingleLineCharField
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -101,6 +97,8 @@ class Organisation(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when the retention period of all its grants has passed and no member is left (services.retention).
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Organisation")

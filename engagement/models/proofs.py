@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,12 +12,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import (
-    CostType,
-)
+from municipalities.models import CostType
 
 from .applications import Application
 from .organisations import MONEY
+
+
+def receipt_file_path(instance: ReceiptFile, filename: str) -> str:
+    # Never the uploaded name: a random one per file, with the suffix of the checked kind.
+    return (
+        f"engagement/receipts/{instance.proof.application_id}/"
+        f"{secrets.token_hex(16)}{ReceiptFile.SUFFIXES[instance.kind]}"
+    )
 
 
 class ProofOfUse(models.Model):
@@ -84,3 +91,51 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.payee}: {self.amount}"
+
+
+class ReceiptFile(models.Model):
+    """An uploaded receipt (PDF, JPEG or PNG) of a proof of use.
+
+    Stored through Django's storage under a random name, outside any public URL: it is served only
+    by ``views.receipts.ReceiptFileView`` to the organisation's members and the district's KI staff.
+    The kind is what the content turned out to be (``engagement.uploads``), not what the name said.
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    CONTENT_TYPES = {Kind.PDF: "application/pdf", Kind.JPEG: "image/jpeg", Kind.PNG: "image/png"}
+    SUFFIXES = {Kind.PDF: ".pdf", Kind.JPEG: ".jpg", Kind.PNG: ".png"}
+
+    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("Datei"), upload_to=receipt_file_path, max_length=200)
+    kind = models.CharField(_("Dateiart"), max_length=10, choices=Kind.choices)
+    original_name = models.CharField(_("Dateiname"), max_length=200)
+    description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("Größe (Bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Beleg-Datei")
+        verbose_name_plural = _("Beleg-Dateien")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def content_type(self) -> str:
+        return self.CONTENT_TYPES[self.kind]
+
+    @property
+    def download_name(self) -> str:
+        return f"beleg-{self.proof.application_id}-{self.pk}{self.SUFFIXES[self.kind]}"
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.proof.application.organisation.district_id

@@ -4,7 +4,8 @@ contracts, payments and the proof of use.
 Services take keyword-only arguments (the acting person first), run in a transaction, raise
 ``ValidationError`` with German messages per field, and write the mail into the outbox in the
 same transaction. The modules of this package hold one step of the grant each; their public
-names are re-exported here, so ``from engagement import services`` keeps working.
+names are re-exported here, so ``from engagement import services`` keeps working
+(``services.retention`` is the scheduled job's own module).
 """
 
 from .applications import (
@@ -29,6 +30,7 @@ from .organisations import (
     register_organisation,
 )
 from .proofs import ProofData, proof_rule_errors, review_proof, save_proof, submit_proof
+from .receipts import add_receipt_file, remove_receipt_file
 
 __all__ = [
     "CONFIRM_MAX_AGE",
@@ -37,6 +39,7 @@ __all__ = [
     "BudgetExceeded",
     "OrganisationDetails",
     "ProofData",
+    "add_receipt_file",
     "application_rule_errors",
     "approve_payment",
     "cap_for",
@@ -53,6 +56,7 @@ __all__ = [
     "proof_rule_errors",
     "record_advice_meeting",
     "register_organisation",
+    "remove_receipt_file",
     "request_payment",
     "review_proof",
     "save_proof",

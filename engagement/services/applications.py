@@ -12,7 +12,8 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent, User
 from accounts.services import send_templated_mail
 from municipalities.models import BuildingBlock, CostType, District, FundingProgramme, Municipality
 
@@ -201,6 +202,13 @@ def submit_application(*, by: User, application: Application, now=None) -> Appli
     application.status = TRANSITIONS["submit"].target
     application.submitted_at = now or timezone.now()
     application.save(update_fields=["status", "submitted_at", "updated_at"])
+    record_audit_event(
+        actor=by,
+        action=AuditEvent.Action.SUBMITTED_FOR_REVIEW,
+        target=application,
+        district_id=application.organisation.district_id,
+        details={"amount": str(application.requested_amount)},
+    )
     send_templated_mail(
         to=application.organisation.district.ki_email,
         template="engagement_application_submitted",

@@ -68,7 +68,7 @@ def proof_rule_errors(*, application: Application, data: ProofData) -> dict[str,
     return errors
 
 
-def _proof_application(by: User, application: Application) -> Application:
+def proof_application(by: User, application: Application) -> Application:
     application = (
         permissions.applications_editable_by(by)
         .select_for_update(of=("self",))
@@ -83,7 +83,7 @@ def _proof_application(by: User, application: Application) -> Application:
 @transaction.atomic
 def save_proof(*, by: User, application: Application, data: ProofData) -> ProofOfUse:
     """The organisation saves its report and receipts list (a draft, or a returned proof corrected)."""
-    application = _proof_application(by, application)
+    application = proof_application(by, application)
     proof, _created = ProofOfUse.objects.select_for_update().get_or_create(application=application)
     if proof.status not in PROOF_EDITABLE:
         raise ValidationError(_("Ein eingereichter Verwendungsnachweis kann nicht mehr geändert werden."))
@@ -105,7 +105,7 @@ def save_proof(*, by: User, application: Application, data: ProofData) -> ProofO
 
 @transaction.atomic
 def submit_proof(*, by: User, application: Application, now=None) -> ProofOfUse:
-    application = _proof_application(by, application)
+    application = proof_application(by, application)
     proof = ProofOfUse.objects.select_for_update().filter(application=application).first()
     if proof is None or proof.status not in PROOF_TRANSITIONS["submit"].sources:
         raise ValidationError(_("Dieser Verwendungsnachweis kann nicht eingereicht werden."))
@@ -128,6 +128,13 @@ def submit_proof(*, by: User, application: Application, now=None) -> ProofOfUse:
     proof.status = PROOF_TRANSITIONS["submit"].target
     proof.submitted_at = now or timezone.now()
     proof.save(update_fields=["status", "submitted_at", "updated_at"])
+    record_audit_event(
+        actor=by,
+        action=AuditEvent.Action.SUBMITTED_FOR_REVIEW,
+        target=proof,
+        district_id=application.organisation.district_id,
+        details={"receipts": len(receipts), "files": proof.files.count()},
+    )
     send_templated_mail(
         to=application.organisation.district.ki_email,
         template="engagement_proof_submitted",
