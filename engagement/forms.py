@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -306,3 +307,26 @@ class ProofReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Pflicht, wenn Sie den Nachweis zur Korrektur zurückgeben."),
     )
+
+
+class ReceiptFileForm(forms.Form):
+    """One receipt file; the content is checked by ``services.add_receipt_file``."""
+
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    file = forms.FileField(
+        label=_("Datei"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        max_length=200,
+        required=False,
+        help_text=_("Zum Beispiel: Rechnung Schreibwaren vom 12. März."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, JPEG oder PNG, höchstens %(size)s MB.") % {
+            "size": settings.ENGAGEMENT_RECEIPT_MAX_BYTES // (1024 * 1024)
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, contracts, organisation, proofs, staff
+from .views import applications, contracts, organisation, proofs, receipts, staff
 
 app_name = "engagement"
 
@@ -59,6 +59,21 @@ urlpatterns = [
         "initiativen/antraege/<int:pk>/verwendungsnachweis/einreichen/",
         proofs.ProofSubmitView.as_view(),
         name="proof_submit",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/dateien/hochladen/",
+        receipts.ReceiptFileUploadView.as_view(),
+        name="receipt_file_upload",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/dateien/<int:file_pk>/",
+        receipts.ReceiptFileView.as_view(),
+        name="receipt_file",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/dateien/<int:file_pk>/entfernen/",
+        receipts.ReceiptFileDeleteView.as_view(),
+        name="receipt_file_delete",
     ),
     # KI staff
     path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),

@@ -150,6 +150,7 @@ class ProofDetailView(permissions.ApplicationReaderMixin, View):
                 "application": application,
                 "proof": proof,
                 "receipts": proof.receipts.select_related("cost_type") if proof else [],
+                "files": proof.files.all() if proof else [],
                 "statement": selectors.proof_statement(application, proof),
                 "is_member": is_member,
                 "may_edit": is_member and (proof is None or proof.status in PROOF_EDITABLE),
