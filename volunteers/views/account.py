@@ -294,13 +294,25 @@ class OwnDataPdfView(OwnDataMixin, View):
 
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
-class DeleteAccountView(OwnVolunteerMixin, View):
+class DeleteAccountView(LoginRequiredMixin, View):
+    """Deleting one's own account: volunteers, and people with a part in an app to the right
+    (an initiative's contact person) that says on this page what deletion means there."""
+
     template_name = "volunteers/account/delete.html"
-    no_profile_redirect = "accounts:profile"
     no_profile_message = gettext_lazy(
         "Dieses Konto hat kein Ehrenamtsprofil. Wenn Sie es löschen lassen möchten, wenden Sie sich bitte an "
         "das Integrationszentrum."
     )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.volunteer = volunteer_of(request.user)
+        self.summaries = accounts.deletion_summaries(request.user)
+        if self.volunteer is None and not self.summaries:
+            messages.info(request, self.no_profile_message)
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
 
     def _render(self, form):
         return render(
@@ -309,9 +321,14 @@ class DeleteAccountView(OwnVolunteerMixin, View):
             {
                 "form": form,
                 "may_delete": accounts.may_delete_own_account(self.request.user),
+                "volunteer": self.volunteer,
+                "summaries": self.summaries,
                 "open_registrations": self.volunteer.registrations.filter(
                     status__in=accounts.OPEN_STATUSES
-                ).count(),
+                ).count()
+                if self.volunteer
+                else 0,
+                "back_url": reverse("volunteers:profile" if self.volunteer else "accounts:profile"),
             },
         )
 
