@@ -139,3 +139,7 @@ class ReceiptFile(models.Model):
     @property
     def audit_district_id(self) -> int:
         return self.proof.application.organisation.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.proof.application.title  # the project, never the file's (maybe personal) name

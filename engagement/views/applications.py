@@ -17,17 +17,9 @@ from django.views.decorators.cache import never_cache
 from municipalities.permissions import is_ki_staff
 
 from .. import permissions, selectors, services
-from ..forms import (
-    ApplicationForm,
-    CostItemFormSet,
-    PaymentPaidForm,
-)
+from ..forms import ApplicationForm, CostItemFormSet, PaymentPaidForm
 from ..models import Application, CostItem
-from ..workflow import (
-    DECIDABLE,
-    ORGANISATION_EDITABLE,
-    TRANSITIONS,
-)
+from ..workflow import DECIDABLE, ORGANISATION_EDITABLE, TRANSITIONS
 
 
 class ApplicationFormMixin:

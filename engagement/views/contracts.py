@@ -10,10 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .. import documents, permissions, services
-from ..forms import (
-    BankDetailsForm,
-    PaymentRequestForm,
-)
+from ..forms import BankDetailsForm, PaymentRequestForm
 from ..models import Application
 from .applications import ApplicationDetailView
 

@@ -25,10 +25,7 @@ from municipalities.selectors import portal_district, public_municipalities
 from volunteers.accounts import ConfirmationProblem
 
 from .. import permissions, selectors, services
-from ..forms import (
-    OrganisationForm,
-    OrganisationSignupForm,
-)
+from ..forms import OrganisationForm, OrganisationSignupForm
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -14,17 +14,9 @@ from django.views.decorators.cache import never_cache
 from municipalities.permissions import is_ki_staff
 
 from .. import permissions, selectors, services
-from ..forms import (
-    ProofForm,
-    ProofReviewForm,
-    ReceiptFormSet,
-)
+from ..forms import ProofForm, ProofReviewForm, ReceiptFormSet
 from ..models import ProofOfUse
-from ..workflow import (
-    PROOF_EDITABLE,
-    PROOF_REVIEWABLE,
-    PROOF_TRANSITIONS,
-)
+from ..workflow import PROOF_EDITABLE, PROOF_REVIEWABLE, PROOF_TRANSITIONS
 from .contracts import ContractCreateView
 
 
