@@ -58,8 +58,8 @@ def export_own_data(*, user: User) -> dict:
                 "application": item.proof.application.title,
                 "original_name": item.original_name,
                 "description": item.description,
-                "kind": item.kind,
-                "size": item.size,
+                "file_type": item.get_kind_display(),
+                "size_bytes": item.size,
                 "uploaded_at": item.uploaded_at.isoformat(),
             }
             for item in ReceiptFile.objects.filter(uploaded_by=user)

@@ -200,7 +200,14 @@ def test_uploaded_files_are_in_the_uploaders_own_data_export(client, contracted)
 
     [item] = data["receipt_files_uploaded"]
     assert item["original_name"] == "Quittung Ольга.pdf" and item["application"] == contracted.title
-    assert set(item) >= {"description", "kind", "size", "uploaded_at"}
+    assert (item["file_type"], item["size_bytes"], item["description"]) == (
+        "PDF",
+        len(PDF_BYTES),
+        "Rechnung Material",
+    )
+    assert "uploaded_at" in item
+    page = client.get(reverse("volunteers:own_data")).content.decode()
+    assert "Von Ihnen hochgeladene Belege" in page and "Quittung Ольга.pdf" in page
 
 
 def test_submitting_the_proof_is_in_the_audit_log(contracted, django_capture_on_commit_callbacks):
