@@ -276,6 +276,11 @@ class AuditEvent(models.Model):
         EXPORTED_CERTIFICATE = "exported_certificate", _("Teilnahmebescheinigung heruntergeladen")
         EXPORTED_OWN_DATA = "exported_own_data", _("Eigene Daten heruntergeladen")
         REVIEW_DECISION = "review_decision", _("Prüfentscheidung")
+        SUBMITTED_FOR_REVIEW = "submitted_for_review", _("zur Prüfung eingereicht")
+        ANONYMISED_AFTER_RETENTION = (
+            "anonymised_after_retention",
+            _("nach Ablauf der Aufbewahrungsfrist anonymisiert"),
+        )
         EXPORTED_AUDIT_LOG = "exported_audit_log", _("Protokoll exportiert")
 
     timestamp = models.DateTimeField(_("Zeitpunkt"), default=timezone.now, db_index=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -96,17 +97,29 @@ class CostTypeChoiceField(forms.ModelChoiceField):
     }
 
 
-class CostItemForm(forms.Form):
+class LineForm(forms.Form):
+    """One line of a list entered as a formset (cost plan, receipts list); ``columns`` lays the
+    fields out in a row of the KERN grid (field name, width out of 12) for ``_formset_lines.html``."""
+
+    columns: tuple[tuple[str, int], ...] = ()
+
+    def __init__(self, *args, cost_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cost_type"].queryset = cost_types if cost_types is not None else CostType.objects.none()
+
+    def column_fields(self):
+        return [(self[name], width) for name, width in self.columns]
+
+
+class CostItemForm(LineForm):
+    columns = (("cost_type", 4), ("description", 5), ("amount", 3))
+
     cost_type = CostTypeChoiceField(label=_("Kostenart"), queryset=CostType.objects.none())
     description = forms.CharField(label=_("Erläuterung"), max_length=200, required=False)
     amount = forms.DecimalField(
         label=_("Betrag (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"),
         error_messages={"min_value": _("Der Betrag muss größer als 0 € sein.")},
     )  # fmt: skip
-
-    def __init__(self, *args, cost_types=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cost_type"].queryset = cost_types if cost_types is not None else CostType.objects.none()
 
 
 class BaseCostItemFormSet(forms.BaseFormSet):
@@ -249,7 +262,9 @@ class ProofForm(forms.ModelForm):
         widgets = {"report": forms.Textarea(attrs={"rows": 8, "dir": "auto"})}
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(LineForm):
+    columns = (("paid_on", 2), ("cost_type", 3), ("payee", 2), ("purpose", 3), ("amount", 2))
+
     paid_on = forms.DateField(
         label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -260,10 +275,6 @@ class ReceiptForm(forms.Form):
         label=_("Betrag (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0"),
         error_messages={"min_value": _("Der Betrag darf nicht negativ sein.")},
     )  # fmt: skip
-
-    def __init__(self, *args, cost_types=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cost_type"].queryset = cost_types if cost_types is not None else CostType.objects.none()
 
 
 class BaseReceiptFormSet(BaseCostItemFormSet):
@@ -296,3 +307,26 @@ class ProofReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Pflicht, wenn Sie den Nachweis zur Korrektur zurückgeben."),
     )
+
+
+class ReceiptFileForm(forms.Form):
+    """One receipt file; the content is checked by ``services.add_receipt_file``."""
+
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    file = forms.FileField(
+        label=_("Datei"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        max_length=200,
+        required=False,
+        help_text=_("Zum Beispiel: Rechnung Schreibwaren vom 12. März."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, JPEG oder PNG, höchstens %(size)s MB.") % {
+            "size": settings.ENGAGEMENT_RECEIPT_MAX_BYTES // (1024 * 1024)
+        }

@@ -1,15 +1,25 @@
 """Engagement's part of a person's own-data export and of the account deletion (GDPR).
 
 The contact person of an organisation is personal data: their membership (organisation, role,
-phone). The organisation itself, its applications and decisions are the organisation's records
-(funding law keeps them); after deletion they stay without a person attached.
+phone) and what they uploaded (receipt files: name, description, size, time – the receipts
+themselves are the organisation's records). The organisation itself, its applications and
+decisions are the organisation's records (funding law keeps them, ``services.retention``); after
+deletion they stay without a person attached.
+
+When the person leaving is the organisation's last member, nobody can act for it any more:
+its drafts (never sent to anybody) are deleted; an organisation that then has no application left
+is deleted with them (its address may be a private one); otherwise it stays with its grants and
+the KI is told by mail that the initiative has nobody left in the portal.
 """
 
 from __future__ import annotations
 
-from accounts.models import User
+from django.urls import reverse
 
-from .models import ForwardingContract, OrganisationMember
+from accounts.models import User
+from accounts.services import send_templated_mail
+
+from .models import Application, ForwardingContract, Organisation, OrganisationMember, ReceiptFile
 
 
 def export_own_data(*, user: User) -> dict:
@@ -41,11 +51,69 @@ def export_own_data(*, user: User) -> dict:
             for member in OrganisationMember.objects.filter(user=user)
             .select_related("organisation")
             .order_by("pk")
-        ]
+        ],
+        # Receipt files this person uploaded: that they did, and what; the file is the organisation's.
+        "receipt_files_uploaded": [
+            {
+                "application": item.proof.application.title,
+                "original_name": item.original_name,
+                "description": item.description,
+                "file_type": item.get_kind_display(),
+                "size_bytes": item.size,
+                "uploaded_at": item.uploaded_at.isoformat(),
+            }
+            for item in ReceiptFile.objects.filter(uploaded_by=user)
+            .select_related("proof__application")
+            .order_by("uploaded_at", "pk")
+        ],
+    }
+
+
+def organisations_left_without_member(user: User) -> list[Organisation]:
+    """The organisations for which ``user`` is the only member."""
+    return [
+        member.organisation
+        for member in OrganisationMember.objects.filter(user=user).select_related("organisation")
+        if not OrganisationMember.objects.filter(organisation=member.organisation_id)
+        .exclude(user=user)
+        .exists()
+    ]
+
+
+def deletion_summary(*, user: User) -> dict | None:
+    """What deleting the account means for the person's organisations (the confirmation page), or
+    None when the person acts for none."""
+    memberships = list(OrganisationMember.objects.filter(user=user).select_related("organisation"))
+    if not memberships:
+        return None
+    last = organisations_left_without_member(user)
+    return {
+        "template": "engagement/_delete_account.html",
+        "organisations": [member.organisation for member in memberships],
+        "last_member_of": [
+            {
+                "organisation": organisation,
+                "drafts": organisation.applications.filter(status=Application.Status.DRAFT).count(),
+                "kept": organisation.applications.exclude(status=Application.Status.DRAFT).count(),
+            }
+            for organisation in last
+        ],
     }
 
 
 def anonymise_user(*, user: User, now=None) -> int:
     """Remove the person from every organisation they acted for; returns how many memberships went."""
+    for organisation in organisations_left_without_member(user):
+        organisation.applications.filter(status=Application.Status.DRAFT).delete()
+        if not organisation.applications.exists():
+            organisation.delete()  # its membership goes with it
+            continue
+        send_templated_mail(
+            to=organisation.district.ki_email,
+            template="engagement_organisation_orphaned",
+            context={"organisation": organisation, "list_path": reverse("engagement:organisations")},
+            district_id=organisation.district_id,
+            idempotency_key=f"organisation-orphaned:{organisation.pk}:{user.pk}",
+        )
     deleted, _ = OrganisationMember.objects.filter(user=user).delete()
     return deleted

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import organisation, staff
+from .views import applications, contracts, organisation, proofs, receipts, staff
 
 app_name = "engagement"
 
@@ -13,52 +13,67 @@ urlpatterns = [
     ),
     path("initiativen/mein-bereich/", organisation.HomeView.as_view(), name="home"),
     path(
-        "initiativen/antraege/neu/", organisation.ApplicationCreateView.as_view(), name="application_create"
+        "initiativen/antraege/neu/", applications.ApplicationCreateView.as_view(), name="application_create"
     ),
     path(
         "initiativen/antraege/<int:pk>/",
-        organisation.ApplicationDetailView.as_view(),
+        applications.ApplicationDetailView.as_view(),
         name="application_detail",
     ),
     path(
         "initiativen/antraege/<int:pk>/bearbeiten/",
-        organisation.ApplicationUpdateView.as_view(),
+        applications.ApplicationUpdateView.as_view(),
         name="application_update",
     ),
     path(
         "initiativen/antraege/<int:pk>/einreichen/",
-        organisation.ApplicationSubmitView.as_view(),
+        applications.ApplicationSubmitView.as_view(),
         name="application_submit",
     ),
     path(
         "initiativen/antraege/<int:pk>/vertrag/",
-        organisation.ContractCreateView.as_view(),
+        contracts.ContractCreateView.as_view(),
         name="contract_create",
     ),
     path(
         "initiativen/antraege/<int:pk>/weiterleitungsvertrag.pdf",
-        organisation.ContractPdfView.as_view(),
+        contracts.ContractPdfView.as_view(),
         name="contract_pdf",
     ),
     path(
         "initiativen/antraege/<int:pk>/mittelabruf/",
-        organisation.PaymentRequestView.as_view(),
+        contracts.PaymentRequestView.as_view(),
         name="payment_request",
     ),
     path(
         "initiativen/antraege/<int:pk>/verwendungsnachweis/",
-        organisation.ProofDetailView.as_view(),
+        proofs.ProofDetailView.as_view(),
         name="proof_detail",
     ),
     path(
         "initiativen/antraege/<int:pk>/verwendungsnachweis/bearbeiten/",
-        organisation.ProofEditView.as_view(),
+        proofs.ProofEditView.as_view(),
         name="proof_edit",
     ),
     path(
         "initiativen/antraege/<int:pk>/verwendungsnachweis/einreichen/",
-        organisation.ProofSubmitView.as_view(),
+        proofs.ProofSubmitView.as_view(),
         name="proof_submit",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/dateien/hochladen/",
+        receipts.ReceiptFileUploadView.as_view(),
+        name="receipt_file_upload",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/dateien/<int:file_pk>/",
+        receipts.ReceiptFileView.as_view(),
+        name="receipt_file",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/dateien/<int:file_pk>/entfernen/",
+        receipts.ReceiptFileDeleteView.as_view(),
+        name="receipt_file_delete",
     ),
     # KI staff
     path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),

@@ -169,10 +169,12 @@ EVENTS_IMPORT_MAX_UNPACKED_BYTES = env_int("EVENTS_IMPORT_MAX_UNPACKED_BYTES", 5
 # Each worksheet and the shared strings of an XLSX file: 500 rows of events need a few hundred KB;
 # a bigger sheet is mostly empty rows, which openpyxl would walk one by one (events/xlsx_limits.py).
 EVENTS_IMPORT_MAX_SHEET_BYTES = env_int("EVENTS_IMPORT_MAX_SHEET_BYTES", 4 * 1024 * 1024)
-# No upload is kept beyond this size while the body is read (kreisintegration/uploads.py);
-# the event import is the only upload. Below FILE_UPLOAD_MAX_MEMORY_SIZE, so an accepted
-# upload never touches the disk. Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
-FILE_UPLOAD_MAX_BYTES = EVENTS_IMPORT_MAX_BYTES
+# Receipts (Belege) an initiative uploads for its proof of use: PDF, JPEG or PNG up to this size.
+ENGAGEMENT_RECEIPT_MAX_BYTES = env_int("ENGAGEMENT_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)
+# No upload is kept beyond this size while the body is read (kreisintegration/uploads.py): the
+# larger of the event import's and the receipts' limits. Below FILE_UPLOAD_MAX_MEMORY_SIZE, so an
+# accepted upload never touches the disk. Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_BYTES = max(EVENTS_IMPORT_MAX_BYTES, ENGAGEMENT_RECEIPT_MAX_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = max(10 * 1024 * 1024, FILE_UPLOAD_MAX_BYTES + 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
@@ -225,7 +227,14 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "engagement.organisationmember", "include_fields": ["organisation", "user", "is_contact"]},
     {
         "model": "engagement.application",
-        "include_fields": ["status", "requested_amount", "approved_amount", "decided_at", "decided_by"],
+        "include_fields": [
+            "status",
+            "requested_amount",
+            "approved_amount",
+            "decided_at",
+            "decided_by",
+            "anonymised_at",
+        ],
     },
     {"model": "engagement.advicemeeting", "include_fields": ["application", "held_on", "recorded_by"]},
     # The contract's bank details are never copied into the history; only that a contract exists.
@@ -234,6 +243,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "include_fields": ["application", "proof_due_on", "created_by"],
     },
     {"model": "engagement.paymentrequest", "include_fields": ["application", "amount", "status", "paid_on"]},
+    {
+        "model": "engagement.proofofuse",
+        "include_fields": ["application", "status", "submitted_at", "reviewed_at", "reviewed_by"],
+    },
+    # That a receipt file was added or removed, and by whom; never its name or content.
+    {"model": "engagement.receiptfile", "include_fields": ["proof", "kind", "size", "uploaded_by"]},
     {
         "model": "engagement.annualbudget",
         "include_fields": ["programme", "year", "amount", "cap_per_applicant"],
@@ -273,6 +288,10 @@ OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data", "engagement.perso
 # Apps to the right of volunteers remove their part of a person's data when the account is deleted
 # (volunteers.accounts.delete_volunteer_account calls each with user=…, now=…).
 OWN_DATA_ANONYMISERS = ["engagement.personal_data.anonymise_user"]
+# ... and tell on the deletion page what it means for their part (functions user -> dict with a
+# "template" to include, or None). A person with such a part may delete their account themselves
+# without a volunteer profile (e.g. an initiative's contact person).
+OWN_ACCOUNT_DELETION_SUMMARIES = ["engagement.personal_data.deletion_summary"]
 # Municipal contacts see unpublished entries and advice records: "optional" (default) lets them
 # switch the second factor on in „Mein Konto“ (then asked at every login); "required" makes it
 # compulsory for them as for KI staff (with REQUIRE_TWO_FACTOR on).
@@ -468,6 +487,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.delete_old_audit_entries",
         "schedule": crontab(hour=3, minute=45),
     },
+    "engagement-anonymise-expired-grants": {
+        "task": "engagement.anonymise_expired_grants",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 # Retention (volunteers/retention.py): course participants' personal link is removed after the
 # end of the N-th year after the course year (funding evidence must be kept 5 years); pure
@@ -475,6 +498,10 @@ CELERY_BEAT_SCHEDULE = {
 PARTICIPANT_RETENTION_YEARS = env_int("PARTICIPANT_RETENTION_YEARS", 5)
 VOLUNTEER_INACTIVITY_MONTHS = env_int("VOLUNTEER_INACTIVITY_MONTHS", 24)
 VOLUNTEER_INACTIVITY_WARNING_DAYS = env_int("VOLUNTEER_INACTIVITY_WARNING_DAYS", 30)
+# Small grants to initiatives (engagement/services/retention.py): kept for N years after the end
+# of the funding year (funding law and accounting records: 10), then names, free text, bank
+# details and receipt files are removed; the money figures and counts stay.
+GRANT_RETENTION_YEARS = env_int("GRANT_RETENTION_YEARS", 10)
 # A concept report build touches its heartbeat at every step; a running build without one for
 # this many minutes lost its worker and is shown as failed (with "build again"). Must exceed
 # the longest single step (setting the PDF takes seconds).

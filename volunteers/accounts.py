@@ -652,6 +652,13 @@ def may_delete_own_account(user: User) -> bool:
     return not (user.is_superuser or user.is_staff or roles.staff_district_ids)
 
 
+def deletion_summaries(user: User) -> list[dict]:
+    """What deleting the account means in the apps to the right of this one (engagement: the
+    person's organisations), for the confirmation page; empty when the person has no part there."""
+    summaries = (import_string(path)(user=user) for path in settings.OWN_ACCOUNT_DELETION_SUMMARIES)
+    return [summary for summary in summaries if summary]
+
+
 def _forget_login_records(email: str) -> None:
     """django-axes keeps the typed address with failed (and logged) logins."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -663,6 +670,9 @@ def _forget_login_records(email: str) -> None:
 @transaction.atomic
 def delete_volunteer_account(*, user: User, now=None) -> Volunteer | None:
     """Anonymise one's own account; open registrations are cancelled first.
+
+    Also the account of a person without a volunteer profile who may delete it themselves (an
+    initiative's contact person, see ``deletion_summaries``): the volunteer steps are skipped.
 
     Cancelling goes through ``services.cancel_registration``, so a freed seat
     is offered to the next person waiting. The leaving person gets no more

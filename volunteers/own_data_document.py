@@ -140,6 +140,12 @@ LABELS = {
     "account_holder": gettext_lazy("Kontoinhaber/in"),
     "iban": gettext_lazy("IBAN"),
     "proof_due_on": gettext_lazy("Verwendungsnachweis fällig am"),
+    "receipt_files_uploaded": gettext_lazy("Von Ihnen hochgeladene Belege"),
+    "original_name": gettext_lazy("Dateiname"),
+    "description": gettext_lazy("Beschreibung"),
+    "file_type": gettext_lazy("Dateiart"),
+    "size_bytes": gettext_lazy("Größe (Bytes)"),
+    "uploaded_at": gettext_lazy("Hochgeladen am"),
 }
 
 # Keys left out of the readable form, with the reason: the format marker of the file, row numbers

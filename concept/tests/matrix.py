@@ -8,14 +8,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from concept.models import ConceptMeasure, IndicatorValue
+from kreisintegration.tests.matrix_support import only
 
 from .factories import ConceptMeasureFactory, ConceptVersionFactory, GoalIndicatorFactory
-
-
-def only(allowed: dict, others=403, anonymous=302):
-    roles = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
-    return {**dict.fromkeys(roles, others), "anonymous": anonymous, **allowed}
-
 
 STAFF_FORM = {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}  # empty POST re-renders
 READERS = {"contact_unna": 200, "contact_luenen": 200, "ki_staff": 200}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from municipalities.models import CostType, District, FundingProgramme, Municipality
@@ -21,6 +22,7 @@ from ..models import (
     OrganisationMember,
     ProofOfUse,
     Receipt,
+    ReceiptFile,
 )
 
 YEAR = 2026
@@ -153,3 +155,25 @@ def make_proof(
             amount=Decimal(amount),
         )
     return proof
+
+
+# A minimal PDF (header, one empty page, end marker): what the upload check accepts as PDF.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def make_receipt_file(proof: ProofOfUse, *, content=PDF_BYTES, name="Rechnung Yıldız.pdf") -> ReceiptFile:
+    receipt_file = ReceiptFile(
+        proof=proof,
+        kind=ReceiptFile.Kind.PDF,
+        original_name=name,
+        description="Rechnung Material",
+        size=len(content),
+        uploaded_by=member_of(proof.application.organisation),
+    )
+    receipt_file.file.save("beleg", ContentFile(content), save=True)
+    return receipt_file

@@ -7,8 +7,11 @@ eight roles; the project's matrix runs its six on the same rows.
 """
 
 from decimal import Decimal
+from functools import partial
 
 from django.urls import reverse
+
+from kreisintegration.tests import matrix_support
 
 from ..models import Application, Organisation, PaymentRequest, ProofOfUse
 from ..services import make_confirmation_token
@@ -18,20 +21,14 @@ from .factories import (
     make_contract,
     make_organisation,
     make_proof,
+    make_receipt_file,
     member_of,
 )
 
-BASE_ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
 ORGANISATION_ROLES = ["organisation_a", "organisation_b"]
-ROLES = BASE_ROLES + ORGANISATION_ROLES
-
-
-def only(allowed: dict, others=403, anonymous=302):
-    return {**dict.fromkeys(ROLES, others), "anonymous": anonymous, **allowed}
-
-
-def everyone(code):
-    return dict.fromkeys(ROLES, code)
+ROLES = matrix_support.ROLES + ORGANISATION_ROLES
+everyone = partial(matrix_support.everyone, roles=ROLES)
+only = partial(matrix_support.only, roles=ROLES)
 
 
 STAFF_PAGE = {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}
@@ -122,6 +119,28 @@ ENGAGEMENT_MATRIX = {
             "POST": only({"organisation_a": 302, "organisation_b": 404}),
         },
     ),
+    # receipt files: A uploads and removes them while the proof is editable; A and KI staff download them
+    "engagement:receipt_file_upload": (
+        "engagement_contracted",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
+        },
+    ),
+    "engagement:receipt_file": (
+        "engagement_receipt_file",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+        },
+    ),
+    "engagement:receipt_file_delete": (
+        "engagement_receipt_file_draft",
+        {
+            "GET": only({"organisation_a": 405, "organisation_b": 404}),
+            "POST": only({"organisation_a": 302, "organisation_b": 404}),
+        },
+    ),
     "engagement:proof_review": (
         "engagement_proof_submitted",
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
@@ -168,15 +187,17 @@ def engagement_objects(*, district) -> dict:
     proof_submitted = make_contract(
         make_application(organisation_a, title="Nachweis eingereicht", status=Application.Status.APPROVED)
     ).application
-    make_proof(proof_submitted)
+    receipt_file = make_receipt_file(make_proof(proof_submitted))
     proof_draft = make_contract(
         make_application(organisation_a, title="Nachweis im Entwurf", status=Application.Status.APPROVED)
     ).application
-    make_proof(proof_draft, status=ProofOfUse.Status.DRAFT)
+    receipt_file_draft = make_receipt_file(make_proof(proof_draft, status=ProofOfUse.Status.DRAFT))
     return {
         "engagement_contracted": contracted,
         "engagement_proof_submitted": proof_submitted,
         "engagement_proof_draft": proof_draft,
+        "engagement_receipt_file": receipt_file,
+        "engagement_receipt_file_draft": receipt_file_draft,
         "engagement_payment": PaymentRequest.objects.create(application=contracted, amount=Decimal("300")),
         "engagement_payment_approved": PaymentRequest.objects.create(
             application=contracted, amount=Decimal("200"), status=PaymentRequest.Status.APPROVED
@@ -205,4 +226,7 @@ def engagement_objects(*, district) -> dict:
 def engagement_url(name: str, key: str, objects) -> str:
     if key == "engagement_confirm":
         return reverse(name, kwargs={"token": objects[key]})
+    if key.startswith("engagement_receipt_file"):
+        receipt_file = objects[key]
+        return reverse(name, kwargs={"pk": receipt_file.proof.application_id, "file_pk": receipt_file.pk})
     return reverse(name, kwargs={"pk": objects[key].pk})

@@ -33,22 +33,11 @@ from volunteers.models import Course, Registration
 from volunteers.services import register_for_course
 from volunteers.tests.factories import make_course, make_volunteer
 
-BASE_ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
+from .matrix_support import ROLES as BASE_ROLES
+from .matrix_support import everyone, logged_in, only
+
 # KI staff of another district (Kreis Soest, with its own municipality Werl): see OTHER_DISTRICT_STAFF.
 ROLES = [*BASE_ROLES, "ki_staff_other"]
-
-
-def everyone(code):
-    return dict.fromkeys(BASE_ROLES, code)
-
-
-def logged_in(code, anonymous=302):
-    return {**dict.fromkeys(BASE_ROLES, code), "anonymous": anonymous}
-
-
-def only(allowed: dict, others=403, anonymous=302):
-    return {**dict.fromkeys(BASE_ROLES, others), "anonymous": anonymous, **allowed}
-
 
 # URL name → (URL kwargs key, {method: {role: status}})
 MATRIX = {

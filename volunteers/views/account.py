@@ -279,11 +279,20 @@ class OwnDataPdfView(OwnDataMixin, View):
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class DeleteAccountView(VolunteerRequiredMixin, View):
+    """Deleting one's own account: volunteers, and people with a part in an app to the right
+    (an initiative's contact person) that says on this page what deletion means there."""
+
     template_name = "volunteers/account/delete.html"
     no_profile_message = gettext_lazy(
         "Dieses Konto hat kein Ehrenamtsprofil. Wenn Sie es löschen lassen möchten, wenden Sie sich bitte an "
         "das Integrationszentrum."
     )
+
+    def has_role(self) -> bool:
+        """A volunteer profile, or a part elsewhere whose deletion the page can explain; else 403."""
+        self.volunteer = volunteer_of(self.request.user)
+        self.summaries = accounts.deletion_summaries(self.request.user)
+        return self.volunteer is not None or bool(self.summaries)
 
     def _render(self, form):
         return render(
@@ -292,9 +301,14 @@ class DeleteAccountView(VolunteerRequiredMixin, View):
             {
                 "form": form,
                 "may_delete": accounts.may_delete_own_account(self.request.user),
+                "volunteer": self.volunteer,
+                "summaries": self.summaries,
                 "open_registrations": self.volunteer.registrations.filter(
                     status__in=accounts.OPEN_STATUSES
-                ).count(),
+                ).count()
+                if self.volunteer
+                else 0,
+                "back_url": reverse("volunteers:profile" if self.volunteer else "accounts:profile"),
             },
         )
 

@@ -1,0 +1,81 @@
+"""Receipt files (Belege) of a proof of use: added and removed by the organisation while the proof
+is editable, deleted with the grant's retention period (``retention``)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..models import Application, ProofOfUse, ReceiptFile
+from ..receipt_files import check_receipt_upload, display_name
+from ..workflow import PROOF_EDITABLE
+from .proofs import proof_application
+
+# More files than receipts lines are rare; the cap keeps one proof from filling the storage.
+MAX_FILES_PER_PROOF = 100
+
+
+def _editable_proof(by: User, application: Application) -> ProofOfUse:
+    application = proof_application(by, application)
+    proof, _created = ProofOfUse.objects.select_for_update().get_or_create(application=application)
+    if proof.status not in PROOF_EDITABLE:
+        raise ValidationError(_("Ein eingereichter Verwendungsnachweis kann nicht mehr geändert werden."))
+    return proof
+
+
+@transaction.atomic
+def add_receipt_file(*, by: User, application: Application, upload, description: str = "") -> ReceiptFile:
+    """The organisation uploads a receipt; a draft proof is started if there is none yet."""
+    proof = _editable_proof(by, application)
+    if proof.files.count() >= MAX_FILES_PER_PROOF:
+        raise ValidationError(
+            _("Zu einem Verwendungsnachweis können höchstens %(count)s Dateien hochgeladen werden.")
+            % {"count": MAX_FILES_PER_PROOF}
+        )
+    try:
+        kind, content = check_receipt_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    receipt_file = ReceiptFile(
+        proof=proof,
+        kind=kind,
+        original_name=display_name(upload.name),
+        description=description.strip(),
+        size=len(content),
+        uploaded_by=by,
+    )
+    receipt_file.file.save("beleg", ContentFile(content), save=False)
+    try:
+        receipt_file.save()
+    except Exception:
+        receipt_file.file.storage.delete(receipt_file.file.name)  # no row, so no file either
+        raise
+    return receipt_file
+
+
+def delete_stored_files(files: QuerySet[ReceiptFile]) -> int:
+    """Delete the rows now and their stored files once the transaction has committed."""
+    names = [name for name in files.values_list("file", flat=True) if name]
+    storage = ReceiptFile._meta.get_field("file").storage
+    count, _deleted = files.delete()
+
+    def remove() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+    return count
+
+
+@transaction.atomic
+def remove_receipt_file(*, by: User, application: Application, receipt_file: ReceiptFile) -> None:
+    proof = _editable_proof(by, application)
+    files = ReceiptFile.objects.filter(proof=proof, pk=receipt_file.pk)
+    if not files.exists():
+        raise ReceiptFile.DoesNotExist
+    delete_stored_files(files)
