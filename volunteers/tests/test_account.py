@@ -960,8 +960,8 @@ def test_ki_staff_cannot_delete_their_own_account_here(client, ki_staff, distric
 def test_account_without_volunteer_profile_is_not_deleted_here(client, contact_unna):
     client.force_login(contact_unna)
     response = client.post(DELETE, {"password": PASSWORD})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response.status_code == 403
+    assert "wenden Sie sich bitte an das Integrationszentrum" in response.content.decode()
     contact_unna.refresh_from_db()
     assert contact_unna.is_active
 
@@ -996,17 +996,17 @@ def statuses(anonymous, volunteer, others):
 
 
 # URL name → {method: {role: status}}, with empty POST data. Sign-up pages are open to everybody;
-# logged-in people without a volunteer profile are offered one (sign-up) or sent on (profile, deletion).
+# logged-in people without a volunteer profile are offered one (sign-up) or refused (403: profile, deletion).
 MATRIX = {
     "signup": {"GET": statuses(200, 302, 200), "POST": statuses(200, 302, 200)},
     "signup_done": {"GET": statuses(200, 200, 200), "POST": statuses(405, 405, 405)},
     "confirm_email": {"GET": statuses(200, 200, 200), "POST": statuses(302, 200, 200)},
-    "profile": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
+    "profile": {"GET": statuses(302, 200, 403), "POST": statuses(302, 200, 403)},
     "data_export": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
     "own_data": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
     "own_data_pdf": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
-    "delete_account": {"GET": statuses(302, 200, 302), "POST": statuses(302, 200, 302)},
-    "withdraw_consent": {"GET": statuses(302, 200, 302), "POST": statuses(302, 302, 302)},
+    "delete_account": {"GET": statuses(302, 200, 403), "POST": statuses(302, 200, 403)},
+    "withdraw_consent": {"GET": statuses(302, 200, 403), "POST": statuses(302, 302, 403)},
 }
 
 
