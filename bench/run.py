@@ -6,7 +6,9 @@ Every figure that depends on the machine is also given as a ratio to the
 README, section "Performance".
 
 Environment: BENCH_SCALE (default 40), BENCH_DATABASE (ki_bench), BENCH_REDIS_DB (7),
-BENCH_PORT (8765), BENCH_SECONDS (per scenario, default 6), BENCH_CONCURRENCY (8).
+BENCH_PORT (8765), BENCH_SECONDS (per scenario, default 6), BENCH_CONCURRENCY (8),
+BENCH_ONLY (comma-separated scenario names or prefixes; the baseline always runs, e.g.
+``BENCH_ONLY=calendar,register_burst``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ REDIS_DB = os.environ.get("BENCH_REDIS_DB", "7")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+ONLY = tuple(name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip())
 RUN_DIR = ROOT / "bench" / ".run"
 RESULTS = ROOT / "bench" / "results"
 DB_ROLE = "kreisintegration"
@@ -66,6 +69,11 @@ ENV = {
     "PYTHONPATH": str(ROOT),
 }
 ENV.pop("PORTAL_DISTRICT_SLUG", None)
+
+
+def selected(name: str) -> bool:
+    """BENCH_ONLY: run only these scenarios (and the baseline, which every ratio needs)."""
+    return name == "baseline" or not ONLY or any(name.startswith(prefix) for prefix in ONLY)
 
 
 def log(message: str) -> None:
@@ -216,6 +224,8 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
     results = []
     baseline_rps = None
     for name, requests in pages.items():
+        if not selected(name):
+            continue
         result = client.run(requests, port=PORT, concurrency=CONCURRENCY, seconds=SECONDS)
         if baseline_rps is None:
             baseline_rps = result.rps
@@ -229,6 +239,7 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
             "rps": round(result.rps, 1),
             "p50_ms": round(result.percentile(50), 1),
             "p95_ms": round(result.percentile(95), 1),
+            "p99_ms": round(result.percentile(99), 1),
             "queries": queries,
             "queries_cached": queries_cached,
             "ratio_rps": round(ratio, 3),
@@ -238,14 +249,16 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
         row["ok"] = row["errors"] == 0 and ratio >= TARGETS.get(name, 0)
         print(
             f"BENCH scenario={name} requests={row['requests']} rps={row['rps']} p50_ms={row['p50_ms']} "
-            f"p95_ms={row['p95_ms']} queries={queries} ratio_rps={row['ratio_rps']} errors={row['errors']} "
+            f"p95_ms={row['p95_ms']} p99_ms={row['p99_ms']} queries={queries} ratio_rps={row['ratio_rps']} errors={row['errors']} "
             f"queries_cached={queries_cached}",
             flush=True,
         )
         results.append(row)
 
-    results.append(register_burst(setup, baseline_rps))
-    results.append(report_build(worker))
+    if selected("register_burst"):
+        results.append(register_burst(setup, baseline_rps))
+    if selected("report_build"):
+        results.append(report_build(worker))
     return results
 
 
@@ -273,9 +286,11 @@ def register_burst(setup: dict, baseline_rps: float) -> dict:
     row = {
         "scenario": "register_burst",
         "requests": result.requests,
+        "seconds": round(result.seconds, 2),
         "rps": round(result.rps, 1),
         "p50_ms": round(result.percentile(50), 1),
         "p95_ms": round(result.percentile(95), 1),
+        "p99_ms": round(result.percentile(99), 1),
         "queries": max(result.query_counts) if result.query_counts else -1,
         "ratio_rps": round(result.rps / baseline_rps, 3) if baseline_rps else 0,
         "errors": result.errors,
@@ -285,9 +300,9 @@ def register_burst(setup: dict, baseline_rps: float) -> dict:
         "ok": ok,
     }
     print(
-        f"BENCH scenario=register_burst requests={row['requests']} rps={row['rps']} p50_ms={row['p50_ms']} "
-        f"p95_ms={row['p95_ms']} queries={row['queries']} ratio_rps={row['ratio_rps']} errors={row['errors']} "
-        f"registered={counts['registered']} waitlisted={counts['waitlisted']} server_errors={server_errors} "
+        f"BENCH scenario=register_burst requests={row['requests']} seconds={row['seconds']} rps={row['rps']} p50_ms={row['p50_ms']} "
+        f"p95_ms={row['p95_ms']} p99_ms={row['p99_ms']} queries={row['queries']} ratio_rps={row['ratio_rps']} "
+        f"errors={row['errors']} registered={counts['registered']} waitlisted={counts['waitlisted']} server_errors={server_errors} "
         f"waitlist_positions_ok={counts['waitlist_positions_ok']}",
         flush=True,
     )
