@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import send_templated_mail
 
-from . import permissions
+from . import permissions, registration_notice
 from .models import Attendance, Course, CourseSession, Registration, Volunteer, VolunteerQualification
 
 logger = logging.getLogger(__name__)
@@ -96,6 +96,8 @@ def registration_open(course: Course, *, now=None) -> tuple[bool, str]:
 @transaction.atomic
 def register_for_course(*, volunteer: Volunteer, course: Course) -> Registration:
     """Take a free seat, or join the end of the waiting list."""
+    # Before the lock, which serialises the course's registrations: render the confirmation.
+    prepared = registration_notice.prepare(volunteer=volunteer, course=course)
     course = _lock_course(course)
     if volunteer.anonymised_at or volunteer.user_id is None:
         raise RegistrationError(_("Dieses Konto ist gelöscht."))
@@ -124,7 +126,11 @@ def register_for_course(*, volunteer: Volunteer, course: Course) -> Registration
             )
     except IntegrityError:
         raise RegistrationError(_("Sie sind für diesen Kurs bereits angemeldet.")) from None
-    _mail(registration, "registered" if status == R.REGISTERED else "waitlisted")
+    _mail(
+        registration,
+        "registered" if status == R.REGISTERED else "waitlisted",
+        prepared=registration_notice.completed(prepared, registration),
+    )
     return registration
 
 
@@ -387,24 +393,26 @@ def _calendar_attachment(registration: Registration) -> list[tuple[str, str, str
         return []
 
 
-def _mail(registration: Registration, kind: str, *, extra: dict | None = None) -> None:
+def _mail(registration: Registration, kind: str, *, extra: dict | None = None, prepared=None) -> None:
+    """Store the notice in the outbox; ``prepared``: rendered beforehand (registration_notice)."""
     volunteer = registration.volunteer
     user = volunteer.user
     if user is None or not user.is_active:
         return
-    attachments = []
-    if kind in ("registered", "reminder"):
+    if prepared is not None:
+        attachments = prepared.attachments
+    elif kind in ("registered", "reminder"):
         attachments = _calendar_attachment(registration)
+    else:
+        attachments = []
     send_templated_mail(
         to=user.email,
         template=f"course_{kind}",
-        context={
-            "registration": registration,
-            "course": registration.course,
-            "user": user,
-            "sessions": list(registration.course.sessions.all()),
-            **(extra or {}),
-        },
+        rendered=prepared.rendered if prepared is not None else None,
+        # Not needed (and its session query not made) when the mail was rendered beforehand.
+        context={}
+        if prepared is not None
+        else {**registration_notice.context_for(registration), **(extra or {})},
         language=user.preferred_language,
         reply_to=registration.course.district.ki_email,
         attachments=attachments,
