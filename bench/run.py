@@ -221,6 +221,7 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
         "dashboard": [Request("/kreisuebersicht/", headers=staff)],
         "goals_overview": [Request(f"/konzept/{setup['concept_version']}/zieluebersicht/", headers=staff)],
     }
+    pages.update(cold_pages(setup))
     results = []
     baseline_rps = None
     for name, requests in pages.items():
@@ -260,6 +261,44 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
     if selected("report_build"):
         results.append(report_build(worker))
     return results
+
+
+def cold_pages(setup: dict) -> dict[str, list[Request]]:
+    """Public pages on a cache miss: every request asks for another window, filter, page or feed
+    (more distinct URLs than a scenario sends), so each one is rendered. Target: p95 <= 50 ms."""
+    year = int(setup["month"][:4])
+    months = [f"{y}-{m:02d}-01" for y in range(year - 5, year + 5) for m in range(1, 13)]
+    places = setup["cold_municipalities"]
+    fields = setup["cold_fields"]
+    combos = [(m, p, f) for m in months for p in places for f in fields]
+    days = [
+        f"{y}-{m:02d}-{d:02d}" for y in range(year - 3, year + 3) for m in range(1, 13) for d in range(1, 29)
+    ]
+
+    def calendar(query: dict) -> Request:
+        return Request("/veranstaltungen/?" + urlencode(query))
+
+    return {
+        "calendar_month_cold": [
+            calendar({"view": "month", "start": m, "municipality": p, "field_of_action": f})
+            for m, p, f in combos
+        ],
+        "calendar_filtered_cold": [
+            calendar({"municipality": p, "field_of_action": f, "q": "Sprachcafé", "start": m})
+            for m, p, f in combos
+        ],
+        "event_detail_cold": [Request(f"/veranstaltungen/{pk}/") for pk in setup["cold_event_ids"]],
+        "api_events_cold": [
+            Request("/api/events/?" + urlencode({"start": day, "municipality": p}))
+            for day in days
+            for p in places
+        ],
+        "ics_municipality_cold": [
+            Request(f"/events/feed/{ags}.ics?" + urlencode({"field_of_action": f}))
+            for f in fields
+            for ags in setup["cold_all_municipalities"]
+        ],
+    }
 
 
 def register_burst(setup: dict, baseline_rps: float) -> dict:
