@@ -59,6 +59,7 @@ def send_templated_mail(
     attachments: list[tuple[str, str | bytes, str]] | None = None,
     idempotency_key: str = "",
     district_id: int | None = None,
+    rendered: tuple[str, str, str] | None = None,
 ) -> OutboxMail | None:
     """Render a message now and store it in the outbox, in the caller's transaction.
 
@@ -67,15 +68,16 @@ def send_templated_mail(
     (or a worker coming back) sends it later. ``idempotency_key`` names the occasion
     (e.g. ``"course-registered:<registration id>"``): a second call with the same key stores
     nothing and returns None; without a key every call is a new mail. ``district_id`` scopes the
-    mail on the KI's status page. Returns the stored row, or None when nothing was stored
-    (suppressed or a duplicate).
+    mail on the KI's status page. ``rendered``: (subject, text, html) already rendered by the
+    caller from the same template and context (e.g. before it took a lock). Returns the stored
+    row, or None when nothing was stored (suppressed or a duplicate).
     """
     if getattr(_state, "suppressed", False):
         return None
     if idempotency_key and OutboxMail.objects.filter(idempotency_key=idempotency_key).exists():
         return None  # already stored (queued or sent): do not even render it again
     recipients = [to] if isinstance(to, str) else list(to)
-    subject, text, html = render_mail(template=template, context=context, language=language)
+    subject, text, html = rendered or render_mail(template=template, context=context, language=language)
     fields = {
         "template": template,
         "recipients": recipients,

@@ -83,11 +83,19 @@ def run(
     max_requests: int = 5000,
     warmup: int = 16,
     ok_statuses: tuple = (200,),
+    warm_each: bool = True,
 ) -> Result:
-    """Send the requests round-robin from ``concurrency`` threads until a bound is reached."""
+    """Send the requests round-robin from ``concurrency`` threads until a bound is reached.
+
+    The warm-up visits every URL once (``warm_each``), or only the last ``warmup`` ones (lists of
+    URLs that must each be new to the cache when measured).
+    """
     warm = _Connection(host, port)
     cold_query_counts: set[int] = set()
-    for request in itertools.islice(itertools.cycle(requests), max(warmup, len(requests))):
+    warming = itertools.islice(itertools.cycle(requests), max(warmup, len(requests)))
+    if not warm_each:
+        warming = requests[-warmup:]
+    for request in warming:
         _status, headers = warm.send(request)
         if "x-query-count" in headers:
             cold_query_counts.add(int(headers["x-query-count"]))

@@ -39,7 +39,7 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from accounts.models import User  # noqa: E402
 from concept.scale import scale_version_of  # noqa: E402
 from events.models import Event, EventOccurrence  # noqa: E402
-from municipalities.models import District, Language, Municipality  # noqa: E402
+from municipalities.models import District, FieldOfAction, Language, Municipality  # noqa: E402
 from municipalities.scale import NRW_DISTRICTS, scale_staff_email  # noqa: E402
 from overview.models import ConceptReport  # noqa: E402
 from overview.services import request_report  # noqa: E402
@@ -150,6 +150,7 @@ def prepare() -> None:
         raise SystemExit(f"only {len(volunteers)} volunteers in {district}; seed with --scale first")
     csrf = get_random_string(32)
     concept_version = scale_version_of(district)
+    cold = _cold_inputs(district)
     _out(
         {
             "district": district.slug,
@@ -163,8 +164,27 @@ def prepare() -> None:
             "event_ids": event_ids,
             "year": timezone.localdate().year,
             "concept_version": concept_version.pk if concept_version else None,
+            **cold,
         }
     )
+
+
+def _cold_inputs(district: District) -> dict:
+    """What the ``*_cold`` scenarios vary, so that no two requests share a cache entry."""
+    return {
+        "cold_event_ids": list(
+            Event.objects.filter(municipality__district=district, status=Event.Status.APPROVED)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:3000]
+        ),
+        "cold_municipalities": list(
+            Municipality.objects.filter(district=district).order_by("ags").values_list("slug", flat=True)
+        ),
+        "cold_all_municipalities": list(Municipality.objects.order_by("ags").values_list("ags", flat=True)),
+        "cold_fields": list(
+            FieldOfAction.objects.filter(district=district).order_by("pk").values_list("slug", flat=True)
+        ),
+    }
 
 
 def burst(course_id: int) -> None:

@@ -122,10 +122,37 @@ def invalidate(*namespaces: str, keys: Iterable[str] = (), using: str | None = N
     transaction.on_commit(_AfterCommit(changes), using=using, robust=True)
 
 
-def _cache_key(request, namespace: str) -> str:
+def page_key(request) -> str:
+    """Where the answer for this URL and language is kept (the entry names its version)."""
     # Scheme and host are part of the key: the API's links are built from the request's host.
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"public-page:{namespace}:{version(namespace)}:{get_language()}:{digest}"
+    return f"public-page:{get_language()}:{digest}"
+
+
+def lookup(key: str, namespace: str) -> tuple[int, tuple | None]:
+    """The current version of ``namespace`` and the entry under ``key`` if it is of that version,
+    in one cache round trip.
+
+    An entry is ``(namespace, version, content, headers, complete)``: ``complete`` when its
+    headers include those the inner middleware adds (see ``public_fast_path``).
+    """
+    version_key = _version_key(namespace)
+    found = cache.get_many([key, version_key])
+    current = found.get(version_key) or version(namespace)
+    entry = found.get(key)
+    if entry is None or entry[0] != namespace or entry[1] != current:
+        return current, None
+    return current, entry
+
+
+def etag_for(key: str, namespace: str, current: int) -> str:
+    """A strong validator from what the answer depends on: namespace version, language and URL."""
+    return '"' + hashlib.sha256(f"{namespace}:{current}:{key}".encode()).hexdigest()[:32] + '"'
+
+
+# Set on the request by the fast path: the decorator hands its entry over instead of storing it,
+# so that the fast path stores it with the inner middleware's headers.
+HAND_OVER = "_public_cache_hand_over"
 
 
 def _cacheable(request, *, anonymous_only: bool) -> bool:
@@ -142,6 +169,10 @@ def _cacheable(request, *, anonymous_only: bool) -> bool:
 
 def _from_cache(request, entry: tuple) -> HttpResponse:
     status, content, headers = entry
+    return from_content(request, content, headers, status=status)
+
+
+def from_content(request, content: bytes, headers, *, status: int = 200) -> HttpResponse:
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     response = HttpResponse(content, status=status)
@@ -154,11 +185,6 @@ def _from_cache(request, entry: tuple) -> HttpResponse:
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Access-Control-Allow-Origin")
 
 
-def _etag(cache_key: str) -> str:
-    """A strong validator from what the cache key holds: namespace version, language and URL."""
-    return '"' + hashlib.sha256(cache_key.encode()).hexdigest()[:32] + '"'
-
-
 def _with_etag(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = etag
     # Other websites read the API and feeds from scripts; let them see the validator.
@@ -167,7 +193,7 @@ def _with_etag(response: HttpResponse, etag: str) -> HttpResponse:
     return response
 
 
-def _not_modified(response: HttpResponse, etag: str, *, cross_origin: bool) -> HttpResponse:
+def not_modified(response: HttpResponse, etag: str, *, cross_origin: bool) -> HttpResponse:
     response["ETag"] = etag
     if cross_origin:  # feeds and the API are read by other websites' scripts too
         response["Access-Control-Allow-Origin"] = "*"
@@ -188,16 +214,18 @@ def public_cache(namespace: str, *, anonymous_only: bool = True, timeout: int = 
         def wrapped(request, *args, **kwargs):
             if not _cacheable(request, anonymous_only=anonymous_only):
                 return view(request, *args, **kwargs)
-            key = _cache_key(request, namespace)
-            etag = _etag(key)
-            entry = cache.get(key)
+            key = page_key(request)
+            current, entry = lookup(key, namespace)
+            etag = etag_for(key, namespace, current)
             if entry is not None:
                 # A stored entry proves the current version answers 200: the client's copy (same
                 # ETag) is current, so it gets 304 without rendering.
-                not_modified = get_conditional_response(request, etag=etag)
-                if not_modified is not None:
-                    return _not_modified(not_modified, etag, cross_origin=not anonymous_only)
-                return _with_etag(_from_cache(request, entry), etag)
+                conditional = get_conditional_response(request, etag=etag)
+                if conditional is not None:
+                    return not_modified(conditional, etag, cross_origin=not anonymous_only)
+                if hasattr(request, HAND_OVER) and not entry[4]:
+                    setattr(request, HAND_OVER, (key, entry, timeout))
+                return _with_etag(from_content(request, entry[2], entry[3]), etag)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or getattr(response, "streaming", False):
                 return response
@@ -207,14 +235,20 @@ def public_cache(namespace: str, *, anonymous_only: bool = True, timeout: int = 
                 response.render()
             content = response.content
             headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-            cache.set(key, (200, content, headers), timeout)
-            not_modified = get_conditional_response(request, etag=etag)
-            if not_modified is not None:  # e.g. the cache was empty (Redis restarted or down)
-                return _not_modified(not_modified, etag, cross_origin=not anonymous_only)
+            entry = (namespace, current, content, headers, False)
+            if hasattr(request, HAND_OVER):
+                setattr(request, HAND_OVER, (key, entry, timeout))
+            else:
+                cache.set(key, entry, timeout)
+            conditional = get_conditional_response(request, etag=etag)
+            if conditional is not None:  # e.g. the cache was empty (Redis restarted or down)
+                return not_modified(conditional, etag, cross_origin=not anonymous_only)
             if CSRF_PLACEHOLDER.encode() in content:
                 response.content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
             return response
 
+        # The fast path (public_fast_path) answers for views marked so, before the session is read.
+        wrapped.public_cache = (namespace, anonymous_only)
         return wrapped
 
     return decorator

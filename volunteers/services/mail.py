@@ -31,24 +31,30 @@ def calendar_attachment(registration: Registration) -> list[tuple[str, str, str]
         return []
 
 
-def mail_registration(registration: Registration, kind: str, *, extra: dict | None = None) -> None:
+def mail_registration(
+    registration: Registration, kind: str, *, extra: dict | None = None, prepared=None
+) -> None:
+    """Store the notice in the outbox; ``prepared``: rendered beforehand (``registration_notice``)."""
+    from .. import registration_notice
+
     volunteer = registration.volunteer
     user = volunteer.user
     if user is None or not user.is_active:
         return
-    attachments = []
-    if kind in ("registered", "reminder"):
+    if prepared is not None:
+        attachments = prepared.attachments
+    elif kind in ("registered", "reminder"):
         attachments = calendar_attachment(registration)
+    else:
+        attachments = []
     send_templated_mail(
         to=user.email,
         template=f"course_{kind}",
-        context={
-            "registration": registration,
-            "course": registration.course,
-            "user": user,
-            "sessions": list(registration.course.sessions.all()),
-            **(extra or {}),
-        },
+        rendered=prepared.rendered if prepared is not None else None,
+        # Not needed (and its session query not made) when the mail was rendered beforehand.
+        context={}
+        if prepared is not None
+        else {**registration_notice.context_for(registration), **(extra or {})},
         language=user.preferred_language,
         reply_to=registration.course.district.ki_email,
         attachments=attachments,

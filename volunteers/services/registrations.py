@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .. import registration_notice
 from ..models import Course, CourseSession, Registration, Volunteer
 from ..workflow import REGISTRATION
 from .mail import mail_registration
@@ -68,6 +69,8 @@ def registration_open(course: Course, *, now=None) -> tuple[bool, str]:
 @transaction.atomic
 def register_for_course(*, volunteer: Volunteer, course: Course) -> Registration:
     """Take a free seat, or join the end of the waiting list."""
+    # Before the lock, which serialises the course's registrations: render the confirmation.
+    prepared = registration_notice.prepare(volunteer=volunteer, course=course)
     course = lock_course(course)
     if volunteer.anonymised_at or volunteer.user_id is None:
         raise RegistrationError(_("Dieses Konto ist gelöscht."))
@@ -96,7 +99,11 @@ def register_for_course(*, volunteer: Volunteer, course: Course) -> Registration
             )
     except IntegrityError:
         raise RegistrationError(_("Sie sind für diesen Kurs bereits angemeldet.")) from None
-    mail_registration(registration, "registered" if status == R.REGISTERED else "waitlisted")
+    mail_registration(
+        registration,
+        "registered" if status == R.REGISTERED else "waitlisted",
+        prepared=registration_notice.completed(prepared, registration),
+    )
     return registration
 
 
