@@ -78,7 +78,7 @@ def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
     violations += axe_violations(initiative)
     year = date.today().year
     initiative.get_by_label(label("Maßnahmenbereich")).select_option(
-        label="5: Demokratiebildung und Prävention"
+        label="4: Maßnahmen zur Förderung von Demokratiebildung"
     )
     initiative.get_by_label(label("Titel des Vorhabens")).fill("Demokratiewerkstatt für Jugendliche")
     initiative.get_by_label(label("Beschreibung")).fill(
