@@ -296,3 +296,19 @@ class ProofReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Pflicht, wenn Sie den Nachweis zur Korrektur zurückgeben."),
     )
+
+
+# --- annual budget ----------------------------------------------------------------
+
+
+class AnnualBudgetForm(forms.Form):
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    amount = forms.DecimalField(
+        label=_("Budget (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0"),
+        help_text=_("Nicht weniger als die schon bewilligten Mittel des Jahres."),
+    )  # fmt: skip
+    cap_per_applicant = forms.DecimalField(
+        label=_("Höchstbetrag je Antragsteller (€)"), max_digits=10, decimal_places=2, required=False,
+        help_text=_("Leer: der Höchstbetrag des Förderprogramms."),
+    )  # fmt: skip

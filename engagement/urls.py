@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import organisation, staff
+from .views import budget, organisation, staff
 
 app_name = "engagement"
 
@@ -88,4 +88,5 @@ urlpatterns = [
     ),
     path("foerderung/budget/", staff.BudgetView.as_view(), name="budget"),
     path("foerderung/budget.xlsx", staff.BudgetXlsxView.as_view(), name="budget_xlsx"),
+    path("foerderung/budget/<int:year>/festlegen/", budget.BudgetEditView.as_view(), name="budget_edit"),
 ]

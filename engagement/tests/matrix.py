@@ -13,6 +13,7 @@ from django.urls import reverse
 from ..models import Application, Organisation, PaymentRequest, ProofOfUse
 from ..services import make_confirmation_token
 from .factories import (
+    YEAR,
     make_application,
     make_budget,
     make_contract,
@@ -147,6 +148,7 @@ ENGAGEMENT_MATRIX = {
     "engagement:proofs": (None, STAFF_PAGE),
     "engagement:budget": (None, STAFF_PAGE),
     "engagement:budget_xlsx": (None, STAFF_PAGE),
+    "engagement:budget_edit": ("engagement_budget_year", STAFF_FORM),
 }
 
 
@@ -195,6 +197,7 @@ def engagement_objects(*, district) -> dict:
             status=Organisation.Status.PENDING,
         ),
         "engagement_confirm": make_confirmation_token(unconfirmed.members.get()),
+        "engagement_budget_year": YEAR,
         "engagement_users": {
             "organisation_a": member_of(organisation_a),
             "organisation_b": member_of(organisation_b),
@@ -205,4 +208,6 @@ def engagement_objects(*, district) -> dict:
 def engagement_url(name: str, key: str, objects) -> str:
     if key == "engagement_confirm":
         return reverse(name, kwargs={"token": objects[key]})
+    if key == "engagement_budget_year":
+        return reverse(name, kwargs={"year": objects[key]})
     return reverse(name, kwargs={"pk": objects[key].pk})
