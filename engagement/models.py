@@ -460,3 +460,7 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.payee}: {self.amount}"
+
+
+# Volunteer placements live in their own module; importing them here registers the models with the app.
+from .placement_models import Placement, PlacementInterest  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import budget, organisation, staff
+from .views import budget, organisation, placements, staff
 
 app_name = "engagement"
 
@@ -59,6 +59,38 @@ urlpatterns = [
         "initiativen/antraege/<int:pk>/verwendungsnachweis/einreichen/",
         organisation.ProofSubmitView.as_view(),
         name="proof_submit",
+    ),
+    # volunteer placements: volunteers find them, organisations and KI staff manage them
+    path("ehrenamt/einsatzstellen/", placements.PlacementListView.as_view(), name="placements"),
+    path(
+        "ehrenamt/einsatzstellen/<int:pk>/", placements.PlacementDetailView.as_view(), name="placement_detail"
+    ),
+    path(
+        "ehrenamt/einsatzstellen/<int:pk>/interesse-zurueckziehen/",
+        placements.InterestWithdrawView.as_view(),
+        name="interest_withdraw",
+    ),
+    path("einsatzstellen/verwalten/", placements.ManageListView.as_view(), name="placement_manage_list"),
+    path("einsatzstellen/verwalten/neu/", placements.PlacementCreateView.as_view(), name="placement_create"),
+    path(
+        "einsatzstellen/verwalten/<int:pk>/",
+        placements.PlacementManageView.as_view(),
+        name="placement_manage",
+    ),
+    path(
+        "einsatzstellen/verwalten/<int:pk>/bearbeiten/",
+        placements.PlacementUpdateView.as_view(),
+        name="placement_update",
+    ),
+    path(
+        "einsatzstellen/verwalten/<int:pk>/beenden/",
+        placements.PlacementCloseView.as_view(),
+        name="placement_close",
+    ),
+    path(
+        "einsatzstellen/interessen/<int:pk>/vermittelt/",
+        placements.InterestPlacedView.as_view(),
+        name="interest_placed",
     ),
     # KI staff
     path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),

@@ -140,6 +140,15 @@ LABELS = {
     "account_holder": gettext_lazy("Kontoinhaber/in"),
     "iban": gettext_lazy("IBAN"),
     "proof_due_on": gettext_lazy("Verwendungsnachweis fällig am"),
+    "placement_interests": gettext_lazy("Ihr Interesse an Einsatzstellen"),
+    "placement": gettext_lazy("Einsatzstelle"),
+    "offered_by": gettext_lazy("Angeboten von"),
+    "shared_languages": gettext_lazy("Mitgeteilte Sprachen"),
+    "contact_consent_at": gettext_lazy("Kontaktdaten freigegeben am"),
+    "contact_consent_version": gettext_lazy("Fassung der Einwilligung"),
+    "placed_at": gettext_lazy("Vermittelt am"),
+    "placements_created": gettext_lazy("Von Ihnen ausgeschriebene Einsatzstellen"),
+    "contact": gettext_lazy("Kontakt"),
 }
 
 # Keys left out of the readable form, with the reason: the format marker of the file, row numbers
