@@ -177,7 +177,8 @@ ENGAGEMENT_MATRIX = {
         "engagement_placement",
         {
             "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
-            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+            # read-only page: a POST is refused before any lookup, whoever owns the placement
+            "POST": only({"organisation_a": 405, "organisation_b": 405, "ki_staff": 405}),
         },
     ),
     "engagement:placement_update": (
