@@ -63,6 +63,9 @@ KI_STAFF_PAGES = [
     "/veranstaltungen/neu/",
     "/veranstaltungen/import/",
     "/kreis/e-mails/",
+    "/foerderung/budget/",
+    "/einsatzstellen/verwalten/",
+    "/einsatzstellen/verwalten/neu/",
 ]
 CONTACT_UNNA_PAGES = [
     "/veranstaltungen/meine/",
@@ -78,7 +81,7 @@ ROLE_PAGES = {
     "contact_unna": ("/kommunen/unna/intern/", CONTACT_UNNA_PAGES),
     "contact_luenen": ("/kommunen/luenen/intern/", []),
     "trainer": ("/mein-bereich/", []),
-    "volunteer": ("/mein-bereich/", []),
+    "volunteer": ("/mein-bereich/", ["/ehrenamt/einsatzstellen/"]),
 }
 
 
