@@ -126,7 +126,7 @@ def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
     staff.get_by_role("button", name="Entscheidung speichern").click()
     expect(staff.get_by_role("status").first).to_contain_text("Die Entscheidung ist gespeichert")
     staff.goto("/foerderung/budget/")
-    expect(staff.get_by_role("table")).to_contain_text("900,00 €")
+    expect(staff.get_by_role("table", name=re.compile("je Maßnahmenbereich"))).to_contain_text("900,00 €")
     violations += axe_violations(staff)
     save_screenshot(staff, "ki_staff/foerderung/budget/")
 
