@@ -65,6 +65,9 @@ KI_STAFF_PAGES = [
     "/kreis/e-mails/",
     "/kreis/gebaerdensprache/",
     "/kreis/gebaerdensprache/neu/",
+    "/foerderung/budget/",
+    "/einsatzstellen/verwalten/",
+    "/einsatzstellen/verwalten/neu/",
 ]
 CONTACT_UNNA_PAGES = [
     "/veranstaltungen/meine/",
@@ -80,7 +83,7 @@ ROLE_PAGES = {
     "contact_unna": ("/kommunen/unna/intern/", CONTACT_UNNA_PAGES),
     "contact_luenen": ("/kommunen/luenen/intern/", []),
     "trainer": ("/mein-bereich/", []),
-    "volunteer": ("/mein-bereich/", []),
+    "volunteer": ("/mein-bereich/", ["/ehrenamt/einsatzstellen/"]),
 }
 
 

@@ -78,7 +78,7 @@ def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
     violations += axe_violations(initiative)
     year = date.today().year
     initiative.get_by_label(label("Maßnahmenbereich")).select_option(
-        label="5: Demokratiebildung und Prävention"
+        label="4: Maßnahmen zur Förderung von Demokratiebildung"
     )
     initiative.get_by_label(label("Titel des Vorhabens")).fill("Demokratiewerkstatt für Jugendliche")
     initiative.get_by_label(label("Beschreibung")).fill(
@@ -126,7 +126,7 @@ def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
     staff.get_by_role("button", name="Entscheidung speichern").click()
     expect(staff.get_by_role("status").first).to_contain_text("Die Entscheidung ist gespeichert")
     staff.goto("/foerderung/budget/")
-    expect(staff.get_by_role("table")).to_contain_text("900,00 €")
+    expect(staff.get_by_role("table", name=re.compile("je Maßnahmenbereich"))).to_contain_text("900,00 €")
     violations += axe_violations(staff)
     save_screenshot(staff, "ki_staff/foerderung/budget/")
 
@@ -198,3 +198,49 @@ def test_initiative_registers_applies_and_ki_approves_after_advice_meeting(
     amounts = sorted(row[6] for row in receipts.iter_rows(min_row=2, max_row=3, values_only=True))
     assert amounts == [250, 600]
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_volunteer_with_arabic_sees_the_matching_placement_first_and_expresses_interest(
+    new_context, live_server, grants, volunteer, unna, luenen
+):
+    from engagement.models.placements import Placement, PlacementInterest
+    from engagement.tests.factories import make_organisation
+    from municipalities.models import Language
+    from volunteers.models import VolunteerLanguage
+
+    arabic = Language.objects.get(code="ar")
+    VolunteerLanguage.objects.create(volunteer=volunteer.volunteer, language=arabic)
+    organisation = make_organisation(
+        unna.district, name="Syrischer Kulturverein Unna", full_name="Rami Haddad"
+    )
+    common = {
+        "district": unna.district,
+        "organisation": organisation,
+        "description": "Begleitung.",
+        "contact": "02303 1",
+    }
+    Placement.objects.create(municipality=luenen, title="Fahrdienst zur Tafel", schedule="freitags", **common)
+    matching = Placement.objects.create(
+        municipality=unna, title="Sprachmittlung beim Kinderarzt", schedule="nach Absprache", **common
+    )
+    matching.languages.set([arabic])
+    page = new_context().new_page()
+    login(page, live_server, volunteer.email, PASSWORD)
+
+    page.goto("/ehrenamt/einsatzstellen/")
+    first = page.locator("article").first
+    expect(first.get_by_role("heading")).to_have_text("Sprachmittlung beim Kinderarzt")
+    expect(first).to_contain_text("passt zu Ihren Sprachen")
+    violations = axe_violations(page)
+    first.get_by_role("link", name="Sprachmittlung beim Kinderarzt").click()
+    page.get_by_role("checkbox", name=re.compile("Arabisch")).check()
+    page.get_by_role("checkbox", name=re.compile("E-Mail-Adresse und Telefonnummer")).check()
+    violations += axe_violations(page)
+    page.get_by_role("button", name="Interesse bekunden").click()
+    expect(page.get_by_role("status").first).to_contain_text("Ihr Interesse ist gespeichert")
+
+    interest = PlacementInterest.objects.get(placement=matching)
+    assert interest.shares_contact and list(interest.shared_languages.values_list("code", flat=True)) == [
+        "ar"
+    ]
+    assert violations == []

@@ -40,12 +40,12 @@ DEMO_LOGINS = [
 APPLICATIONS = [
     # title, measure area, status, requested, approved, comment, advice meeting
     ("Sprachcafé mit Kinderbetreuung", "2", Application.Status.APPROVED, "1200.00", "1000.00", "Verpflegung gekürzt.", True),
-    ("Patenschaften für Familien aus der Ukraine", "3", Application.Status.SUBMITTED, "800.00", None, "", True),
-    ("Demokratiewerkstatt für Jugendliche", "5", Application.Status.CHANGES_REQUESTED, "1500.00", None,
+    ("Patenschaften für Familien aus der Ukraine", "2", Application.Status.SUBMITTED, "800.00", None, "", True),
+    ("Demokratiewerkstatt für Jugendliche", "4", Application.Status.CHANGES_REQUESTED, "1500.00", None,
      "Bitte die Honorare nach Terminen aufschlüsseln.", True),
     ("Ausflug ins Bergbaumuseum", "2", Application.Status.REJECTED, "600.00", None,
      "Reine Freizeitfahrt ohne Bezug zu den Maßnahmenbereichen.", True),
-    ("Nähwerkstatt für Frauen", "4", Application.Status.DRAFT, "450.00", None, "", False),
+    ("Nähwerkstatt für Frauen", "1", Application.Status.DRAFT, "450.00", None, "", False),
 ]  # fmt: skip
 
 

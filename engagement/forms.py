@@ -330,3 +330,19 @@ class ReceiptFileForm(forms.Form):
         self.fields["file"].help_text = _("PDF, JPEG oder PNG, höchstens %(size)s MB.") % {
             "size": settings.ENGAGEMENT_RECEIPT_MAX_BYTES // (1024 * 1024)
         }
+
+
+# --- annual budget ----------------------------------------------------------------
+
+
+class AnnualBudgetForm(forms.Form):
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    amount = forms.DecimalField(
+        label=_("Budget (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0"),
+        help_text=_("Nicht weniger als die schon bewilligten Mittel des Jahres."),
+    )  # fmt: skip
+    cap_per_applicant = forms.DecimalField(
+        label=_("Höchstbetrag je Antragsteller (€)"), max_digits=10, decimal_places=2, required=False,
+        help_text=_("Leer: der Höchstbetrag des Förderprogramms."),
+    )  # fmt: skip

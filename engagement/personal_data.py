@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.services import send_templated_mail
 
 from .models import Application, ForwardingContract, Organisation, OrganisationMember, ReceiptFile
+from .models.placements import Placement, PlacementInterest
 
 
 def export_own_data(*, user: User) -> dict:
@@ -66,6 +67,33 @@ def export_own_data(*, user: User) -> dict:
             .select_related("proof__application")
             .order_by("uploaded_at", "pk")
         ],
+        # A volunteer's interest in placements: what they shared with whom, and their consent.
+        "placement_interests": [
+            {
+                "placement": interest.placement.title,
+                "offered_by": interest.placement.organisation.name if interest.placement.organisation else "",
+                "shared_languages": [language.name for language in interest.shared_languages.all()],
+                "status": interest.status,
+                "status_display": interest.get_status_display(),
+                "contact_consent_at": _iso(interest.contact_consent_at),
+                "contact_consent_version": interest.contact_consent_version,
+                "created_at": interest.created_at.isoformat(),
+                "placed_at": _iso(interest.placed_at),
+            }
+            for interest in PlacementInterest.objects.filter(user=user)
+            .select_related("placement__organisation")
+            .prefetch_related("shared_languages")
+            .order_by("pk")
+        ],
+        # Placements the person published: the contact given for them may name the person.
+        "placements_created": [
+            {
+                "placement": placement.title,
+                "contact": placement.contact,
+                "created_at": placement.created_at.isoformat(),
+            }
+            for placement in Placement.objects.filter(created_by=user).order_by("pk")
+        ],
     }
 
 
@@ -101,6 +129,10 @@ def deletion_summary(*, user: User) -> dict | None:
     }
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def anonymise_user(*, user: User, now=None) -> int:
     """Remove the person from every organisation they acted for; returns how many memberships went."""
     for organisation in organisations_left_without_member(user):
@@ -116,4 +148,14 @@ def anonymise_user(*, user: User, now=None) -> int:
             idempotency_key=f"organisation-orphaned:{organisation.pk}:{user.pk}",
         )
     deleted, _ = OrganisationMember.objects.filter(user=user).delete()
+    # Interests lose everything the person shared; a placement made stays as an anonymous count
+    # (the account row itself is anonymised), an open interest is withdrawn.
+    interests = PlacementInterest.objects.filter(user=user)
+    PlacementInterest.shared_languages.through.objects.filter(placementinterest__in=interests).delete()
+    interests.update(contact_consent_at=None, contact_consent_version="")
+    interests.filter(status=PlacementInterest.Status.INTERESTED).update(
+        status=PlacementInterest.Status.WITHDRAWN
+    )
+    # The contact they gave for a placement may be their own name or number.
+    Placement.objects.filter(created_by=user).update(contact="", created_by=None)
     return deleted

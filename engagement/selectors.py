@@ -23,6 +23,10 @@ class AreaLine:
     applications: int
     paid: Decimal = Decimal("0")
 
+    @property
+    def not_yet_paid(self) -> Decimal:
+        return self.approved - self.paid
+
 
 @dataclass(frozen=True)
 class BudgetOverview:
@@ -36,6 +40,10 @@ class BudgetOverview:
     @property
     def paid(self) -> Decimal:
         return sum((line.paid for line in self.lines), ZERO)
+
+    @property
+    def not_yet_paid(self) -> Decimal:
+        return self.approved - self.paid
 
     @property
     def planned(self) -> Decimal:

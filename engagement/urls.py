@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, contracts, organisation, proofs, receipts, staff
+from .views import applications, budget, contracts, organisation, placements, proofs, receipts, staff
 
 app_name = "engagement"
 
@@ -75,6 +75,38 @@ urlpatterns = [
         receipts.ReceiptFileDeleteView.as_view(),
         name="receipt_file_delete",
     ),
+    # volunteer placements: volunteers find them, organisations and KI staff manage them
+    path("ehrenamt/einsatzstellen/", placements.PlacementListView.as_view(), name="placements"),
+    path(
+        "ehrenamt/einsatzstellen/<int:pk>/", placements.PlacementDetailView.as_view(), name="placement_detail"
+    ),
+    path(
+        "ehrenamt/einsatzstellen/<int:pk>/interesse-zurueckziehen/",
+        placements.InterestWithdrawView.as_view(),
+        name="interest_withdraw",
+    ),
+    path("einsatzstellen/verwalten/", placements.ManageListView.as_view(), name="placement_manage_list"),
+    path("einsatzstellen/verwalten/neu/", placements.PlacementCreateView.as_view(), name="placement_create"),
+    path(
+        "einsatzstellen/verwalten/<int:pk>/",
+        placements.PlacementManageView.as_view(),
+        name="placement_manage",
+    ),
+    path(
+        "einsatzstellen/verwalten/<int:pk>/bearbeiten/",
+        placements.PlacementUpdateView.as_view(),
+        name="placement_update",
+    ),
+    path(
+        "einsatzstellen/verwalten/<int:pk>/beenden/",
+        placements.PlacementCloseView.as_view(),
+        name="placement_close",
+    ),
+    path(
+        "einsatzstellen/interessen/<int:pk>/vermittelt/",
+        placements.InterestPlacedView.as_view(),
+        name="interest_placed",
+    ),
     # KI staff
     path("foerderung/initiativen/", staff.OrganisationListView.as_view(), name="organisations"),
     path(
@@ -103,4 +135,5 @@ urlpatterns = [
     ),
     path("foerderung/budget/", staff.BudgetView.as_view(), name="budget"),
     path("foerderung/budget.xlsx", staff.BudgetXlsxView.as_view(), name="budget_xlsx"),
+    path("foerderung/budget/<int:year>/festlegen/", budget.BudgetEditView.as_view(), name="budget_edit"),
 ]

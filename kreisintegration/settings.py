@@ -256,6 +256,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "model": "engagement.annualbudget",
         "include_fields": ["programme", "year", "amount", "cap_per_applicant"],
     },
+    {"model": "engagement.placement", "include_fields": ["organisation", "municipality", "title", "status"]},
+    # Who showed interest and whether contact data was released; never the data itself.
+    {
+        "model": "engagement.placementinterest",
+        "include_fields": ["placement", "user", "status", "contact_consent_at"],
+    },
 )
 
 # Login throttling (django-axes): lock a user name from an address after

@@ -316,15 +316,15 @@ DEFAULT_LANGUAGES = [
 ]
 
 
-# The successor of KOMM-AN (KI funding guideline of 3 April 2025). Its measure areas and cost types
-# are editable data; these are the defaults a fresh installation starts with.
+# The successor of KOMM-AN (KI funding guideline of 3 April 2025). Its measure areas (in the guideline's
+# wording and order) and cost types are editable data; these are the defaults a fresh installation starts with.
 SUCCESSOR_PROGRAMME_CODE = "ehrenamt-integration-praevention"
 SUCCESSOR_MEASURE_AREAS = [
-    ("1", "Gewinnung und Qualifizierung von Ehrenamtlichen"),
-    ("2", "Begegnung und Ankommen"),
-    ("3", "Begleitung und Sprachmittlung"),
-    ("4", "Vernetzung und Stärkung von Migrantenorganisationen"),
-    ("5", "Demokratiebildung und Prävention"),
+    ("1", "Betrieb von Bildungs- und Begegnungsstätten für Geflüchtete und Neueingewanderte"),
+    ("2", "Maßnahmen des Zusammenkommens, der Orientierung und Begleitung"),
+    ("3", "Maßnahmen zur Informations- und Wissensvermittlung"),
+    ("4", "Maßnahmen zur Förderung von Demokratiebildung"),
+    ("5", "Maßnahmen zur Qualifizierung von ehrenamtlich Tätigen und zur Begleitung ihrer Arbeit"),
 ]
 # Material costs only: personnel costs are listed as not eligible, so a plan that names them is refused.
 SUCCESSOR_COST_TYPES = [

@@ -46,6 +46,7 @@ from .counting import (
     subquery_count,
     subquery_sum,
 )
+from .engagement_figures import engagement_figures
 
 FIGURES_VERSION = 1
 DISTRICT_KEY = "_district"
@@ -470,6 +471,7 @@ def compute_figures(
         },
         "trend": _trend(municipality_totals, previous_totals, district_totals, previous_district),
         "komm_an": _komm_an(district, year),
+        "engagement": engagement_figures(district=district, year=year),
         "data_quality": _data_quality(scope, now),
         "measures_by_field": _measures_by_field(scope, fields),
     }

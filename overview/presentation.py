@@ -110,6 +110,30 @@ def komm_an_rows(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def engagement_rows(figures: dict[str, Any]) -> dict[str, Any] | None:
+    """Grants and placements per municipality; None for figures computed before they were counted."""
+    engagement = figures.get("engagement")
+    if engagement is None:
+        return None
+    municipalities = _names(figures["municipalities"])
+    empty = {"grants": 0, "approved": 0}
+    return {
+        **engagement,
+        "municipality_rows": [
+            {
+                "name": name,
+                **engagement["by_municipality"].get(slug, empty),
+                "placed": engagement["placed_by_municipality"].get(slug, 0),
+            }
+            for slug, name in municipalities.items()
+        ],
+        # Newcomers who became volunteers: the portal's volunteers (with consent) plus those the
+        # funded initiatives report in their accepted proofs of use.
+        "newcomer_volunteers_total": figures["komm_an"]["newcomer_volunteers"]
+        + engagement["newcomer_volunteers"],
+    }
+
+
 def data_quality(figures: dict[str, Any]) -> dict[str, Any]:
     quality = figures["data_quality"]
     municipalities = _names(figures["municipalities"])
@@ -151,6 +175,7 @@ def dashboard_context(figures: dict[str, Any]) -> dict[str, Any]:
         "trend_rows": trend_rows(figures),
         "gaps": gap_lists(figures),
         "komm_an": komm_an_rows(figures),
+        "engagement": engagement_rows(figures),
         "quality": data_quality(figures),
         "chart": offers_chart(figures),
     }

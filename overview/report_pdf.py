@@ -427,6 +427,7 @@ def _data_quality(figures: Mapping) -> dict:
 def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> dict[str, Any]:
     """Everything ``overview/pdf/report.html`` shows, formatted; ``report`` gives title and number."""
     from .report_concept import concept_context
+    from .report_engagement import engagement_chapter
 
     gaps = figures.get("gaps", {})
     gap_cells = {tuple(cell) for cell in gaps.get("cells", [])}
@@ -480,6 +481,7 @@ def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> di
         "field_sections": _field_sections(figures, charts, gap_cells),
         "municipality_pages": _municipality_pages(figures, gap_cells),
         "komm_an": _komm_an(figures, charts),
+        "engagement": engagement_chapter(figures),
         "data_quality": _data_quality(figures),
         "gap_mark": GAP,
         "concept": concept_context(figures, charts),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.spreadsheets import Cell, Column, Sheet, write_xlsx
 
+from .report_engagement import engagement_sheets
 from .report_pdf import as_date, as_datetime, count_of, measure_status, total_labels
 
 INTEGER = "#,##0"
@@ -519,6 +520,7 @@ def render_report_xlsx(*, report, figures: Mapping) -> bytes:
             _gaps_sheet(figures),
             _measures_sheet(figures),
             *_komm_an_sheets(figures),
+            *engagement_sheets(figures),
             _texts_sheet(figures),
             _quality_sheet(figures),
             *_concept_sheets(figures),

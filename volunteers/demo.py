@@ -119,7 +119,7 @@ def seed(*, with_users: bool, stdout=None) -> None:
     )
     programme = FundingProgramme.objects.get(code="ehrenamt-integration-praevention")
     old_programme = FundingProgramme.objects.get(code="komm-an-nrw-2")
-    block = BuildingBlock.objects.get(programme=programme, code="1")
+    block = BuildingBlock.objects.get(programme=programme, code="5")  # Qualifizierung
     german = Language.objects.filter(code="de").first()
     volunteers = [_volunteer(district, *spec) for spec in VOLUNTEERS]
     if demo_volunteer_user:

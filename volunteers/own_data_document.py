@@ -146,6 +146,15 @@ LABELS = {
     "file_type": gettext_lazy("Dateiart"),
     "size_bytes": gettext_lazy("Größe (Bytes)"),
     "uploaded_at": gettext_lazy("Hochgeladen am"),
+    "placement_interests": gettext_lazy("Ihr Interesse an Einsatzstellen"),
+    "placement": gettext_lazy("Einsatzstelle"),
+    "offered_by": gettext_lazy("Angeboten von"),
+    "shared_languages": gettext_lazy("Mitgeteilte Sprachen"),
+    "contact_consent_at": gettext_lazy("Kontaktdaten freigegeben am"),
+    "contact_consent_version": gettext_lazy("Fassung der Einwilligung"),
+    "placed_at": gettext_lazy("Vermittelt am"),
+    "placements_created": gettext_lazy("Von Ihnen ausgeschriebene Einsatzstellen"),
+    "contact": gettext_lazy("Kontakt"),
 }
 
 # Keys left out of the readable form, with the reason: the format marker of the file, row numbers

@@ -78,7 +78,7 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
     languages = {lang.code: lang for lang in Language.objects.filter(code__in=LANGUAGE_CODES)}
     codes = [code for code in LANGUAGE_CODES if code in languages]
     programme = FundingProgramme.objects.get(code="ehrenamt-integration-praevention")
-    block = BuildingBlock.objects.get(programme=programme, code="1")
+    block = BuildingBlock.objects.get(programme=programme, code="5")  # Qualifizierung
 
     trainers = _users(rng, district, "trainer", TRAINERS_PER_DISTRICT)
     people = _users(rng, district, "ehrenamt", VOLUNTEERS_PER_DISTRICT)

@@ -33,3 +33,8 @@ __all__ = [
     "Receipt",
     "ReceiptFile",
 ]
+
+# Volunteer placements have their own module; importing them registers the models with the app.
+from .placements import Placement, PlacementInterest
+
+__all__ += ["Placement", "PlacementInterest"]

@@ -10,12 +10,14 @@ from decimal import Decimal
 from functools import partial
 
 from django.urls import reverse
+from django.utils import timezone
 
 from kreisintegration.tests import matrix_support
 
-from ..models import Application, Organisation, PaymentRequest, ProofOfUse
+from ..models import Application, Organisation, PaymentRequest, Placement, PlacementInterest, ProofOfUse
 from ..services import make_confirmation_token
 from .factories import (
+    YEAR,
     make_application,
     make_budget,
     make_contract,
@@ -166,6 +168,59 @@ ENGAGEMENT_MATRIX = {
     "engagement:proofs": (None, STAFF_PAGE),
     "engagement:budget": (None, STAFF_PAGE),
     "engagement:budget_xlsx": (None, STAFF_PAGE),
+    "engagement:budget_edit": ("engagement_budget_year", STAFF_FORM),
+    # volunteer placements: volunteers of the district find them and answer (an empty POST says
+    # "interested, nothing shared"; withdrawing without an interest is refused with a message)
+    "engagement:placements": (None, {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 405})}),
+    "engagement:placement_detail": (
+        "engagement_placement",
+        {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 302})},
+    ),
+    "engagement:interest_withdraw": (
+        "engagement_placement",
+        {"GET": only({"volunteer": 405}), "POST": only({"volunteer": 302})},
+    ),
+    # organisation A's placement: A and KI staff manage it, B is told it does not exist
+    "engagement:placement_manage_list": (
+        None,
+        {
+            "GET": only({**MEMBERS, "ki_staff": 200}),
+            "POST": only({**dict.fromkeys(MEMBERS, 405), "ki_staff": 405}),
+        },
+    ),
+    "engagement:placement_create": (
+        None,
+        {"GET": only({**MEMBERS, "ki_staff": 200}), "POST": only({**MEMBERS, "ki_staff": 200})},
+    ),
+    "engagement:placement_manage": (
+        "engagement_placement",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+            # read-only page: a POST is refused before any lookup, whoever owns the placement
+            "POST": only({"organisation_a": 405, "organisation_b": 405, "ki_staff": 405}),
+        },
+    ),
+    "engagement:placement_update": (
+        "engagement_placement",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+        },
+    ),
+    "engagement:placement_close": (
+        "engagement_placement",
+        {
+            "GET": only({"organisation_a": 405, "organisation_b": 405, "ki_staff": 405}),
+            "POST": only({"organisation_a": 302, "organisation_b": 404, "ki_staff": 302}),
+        },
+    ),
+    "engagement:interest_placed": (
+        "engagement_interest",
+        {
+            "GET": only({"organisation_a": 405, "organisation_b": 405, "ki_staff": 405}),
+            "POST": only({"organisation_a": 302, "organisation_b": 404, "ki_staff": 302}),
+        },
+    ),
 }
 
 
@@ -216,11 +271,37 @@ def engagement_objects(*, district) -> dict:
             status=Organisation.Status.PENDING,
         ),
         "engagement_confirm": make_confirmation_token(unconfirmed.members.get()),
+        "engagement_budget_year": YEAR,
+        **placement_objects(district=district, organisation=organisation_a),
         "engagement_users": {
             "organisation_a": member_of(organisation_a),
             "organisation_b": member_of(organisation_b),
         },
     }
+
+
+def placement_objects(*, district, organisation) -> dict:
+    """Organisation A's placement in Unna, and a volunteer's interest in it with contact data released."""
+    from municipalities.models import Municipality
+    from volunteers.tests.factories import make_volunteer
+
+    placement = Placement.objects.create(
+        district=district,
+        organisation=organisation,
+        municipality=Municipality.objects.get(district=district, slug="unna"),
+        title="Sprachmittlung im Familienzentrum",
+        description="Begleitung zu Elterngesprächen.",
+        schedule="dienstags 15–17 Uhr",
+        contact="02303 123456",
+    )
+    interested = make_volunteer(district, full_name="Rasha Al-Khatib", email="rasha@example.org")
+    interest = PlacementInterest.objects.create(
+        placement=placement,
+        user=interested.user,
+        contact_consent_at=timezone.now(),
+        contact_consent_version="2026-12",
+    )
+    return {"engagement_placement": placement, "engagement_interest": interest}
 
 
 def engagement_url(name: str, key: str, objects) -> str:
@@ -229,4 +310,6 @@ def engagement_url(name: str, key: str, objects) -> str:
     if key.startswith("engagement_receipt_file"):
         receipt_file = objects[key]
         return reverse(name, kwargs={"pk": receipt_file.proof.application_id, "file_pk": receipt_file.pk})
+    if key == "engagement_budget_year":
+        return reverse(name, kwargs={"year": objects[key]})
     return reverse(name, kwargs={"pk": objects[key].pk})

@@ -179,8 +179,8 @@ def test_course_page_names_its_programme_and_measure_area_without_placeholder_la
     course.save()
     page = client.get(course.get_absolute_url()).content.decode()
     assert (
-        "Ehrenamt im Kontext (Integration und) Prävention, Maßnahmenbereich 3: Begleitung und Sprachmittlung"
-        in page
+        "Ehrenamt im Kontext (Integration und) Prävention, Maßnahmenbereich 3: "
+        "Maßnahmen zur Informations- und Wissensvermittlung" in page
     )
     assert "Beispiel" not in page
 

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
 from municipalities.spreadsheets import XLSX_CONTENT_TYPE
 
-from .. import exports, permissions, selectors, services
+from .. import budgets, exports, permissions, selectors, services
 from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm, ProofReviewForm
 from ..models import Application, OrganisationMember, PaymentRequest, ProofOfUse
 from ..workflow import DECIDABLE
@@ -163,11 +163,7 @@ class BudgetView(KIStaffRequiredMixin, View):
             if programme and district
             else None
         )
-        years = (
-            range(programme.valid_from.year, programme.valid_to.year + 1)
-            if programme and programme.valid_to
-            else []
-        )
+        years = budgets.programme_years(programme) if programme else []
         return render(
             request,
             "engagement/staff/budget.html",
@@ -176,6 +172,9 @@ class BudgetView(KIStaffRequiredMixin, View):
                 "programme": programme,
                 "year": year,
                 "years": years,
+                "budget_years": (
+                    budgets.budget_years(district=district, programme=programme) if overview else []
+                ),
                 "district": district,
             },
         )

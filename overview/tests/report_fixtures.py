@@ -160,6 +160,42 @@ def sample_figures(district, *, year: int = YEAR) -> dict:
                 },
             ],
         },
+        "engagement": {
+            "grants": 3,
+            "initiatives": 2,
+            "approved": 3500.0,
+            "paid": 1200.0,
+            "by_area": [
+                {
+                    "code": "2",
+                    "name": "Maßnahmen des Zusammenkommens, der Orientierung und Begleitung",
+                    "programme": "Ehrenamt im Kontext (Integration und) Prävention",
+                    "grants": 2,
+                    "approved": 2500.0,
+                    "paid": 1200.0,
+                },
+                {
+                    "code": "4",
+                    "name": "Maßnahmen zur Förderung von Demokratiebildung",
+                    "programme": "Ehrenamt im Kontext (Integration und) Prävention",
+                    "grants": 1,
+                    "approved": 1000.0,
+                    "paid": 0.0,
+                },
+            ],
+            "by_municipality": {
+                "unna": {"grants": 2, "approved": 2500.0},
+                "luenen": {"grants": 1, "approved": 1000.0},
+            },
+            "proofs_accepted": 1,
+            "volunteers_reached": 12,
+            "newcomers_reached": 40,
+            "newcomer_volunteers": 3,
+            "placements_published": 5,
+            "placement_interests": 8,
+            "placements_filled": 2,
+            "placed_by_municipality": {"unna": 2},
+        },
         "data_quality": {
             "events_without_participants": [
                 {
