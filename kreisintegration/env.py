@@ -7,6 +7,7 @@ the default.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -81,3 +82,19 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
+
+
+def env_hosts(name: str, default: str = "") -> list[str]:
+    """Comma-separated host names such as ``videos.kreis-unna.de`` (no scheme, port, path or ``*``)."""
+    hosts = []
+    for item in env_list(name, default):
+        host = item.lower()
+        if not _HOSTNAME.match(host):
+            raise _refuse(name, item, "comma-separated host names such as videos.example.org")
+        hosts.append(host)
+    return hosts
