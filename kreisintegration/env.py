@@ -8,6 +8,7 @@ the default.
 
 import json
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -96,3 +97,19 @@ def env_json_object(name: str) -> dict:
     if not isinstance(parsed, dict):
         raise _refuse(name, value, "a JSON object")
     return parsed
+
+
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
+
+
+def env_hosts(name: str, default: str = "") -> list[str]:
+    """Comma-separated host names such as ``videos.kreis-unna.de`` (no scheme, port, path or ``*``)."""
+    hosts = []
+    for item in env_list(name, default):
+        host = item.lower()
+        if not _HOSTNAME.match(host):
+            raise _refuse(name, item, "comma-separated host names such as videos.example.org")
+        hosts.append(host)
+    return hosts

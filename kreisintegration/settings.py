@@ -14,7 +14,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kreisintegration.env import env_bool, env_choice, env_float, env_int, env_json_object, env_list, env_str
+from kreisintegration.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_hosts,
+    env_int,
+    env_json_object,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -557,6 +566,10 @@ DGS_CAPTIONS = env_str("DGS_CAPTIONS", "")
 # read (kreisintegration/uploads.py), never stored.
 SIGN_LANGUAGE_VIDEO_MAX_BYTES = env_int("SIGN_LANGUAGE_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
 SIGN_LANGUAGE_CAPTIONS_MAX_BYTES = env_int("SIGN_LANGUAGE_CAPTIONS_MAX_BYTES", 512 * 1024)
+# Instead of an upload, a video may be a https link to the district's own video server: only to
+# these hosts (comma-separated names), which the Content-Security-Policy allows as media-src.
+# Empty = no links, uploads only.
+SIGN_LANGUAGE_VIDEO_HOSTS = env_hosts("SIGN_LANGUAGE_VIDEO_HOSTS")
 # DCAT-AP.de "dcatde:contributorID" of the open-data catalogue: the data portal that passes the
 # catalogue on to GovData (for NRW's municipalities Open.NRW).
 OPENDATA_CONTRIBUTOR_ID = os.environ.get(
@@ -592,6 +605,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
+        "media-src": [SELF, *(f"https://{host}" for host in SIGN_LANGUAGE_VIDEO_HOSTS)],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

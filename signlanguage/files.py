@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -98,3 +99,29 @@ def captions_upload_to(instance, filename: str) -> str:
 
 def content_type_of_video(name: str) -> str | None:
     return VIDEO_TYPES.get(suffix_of(name))
+
+
+def validate_video_link(url: str) -> None:
+    """A https address on one of ``SIGN_LANGUAGE_VIDEO_HOSTS``: the KI's own video server only."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https":
+        raise ValidationError(_("Der Link muss mit https:// beginnen."), code="video_link_scheme")
+    allowed = settings.SIGN_LANGUAGE_VIDEO_HOSTS
+    if not allowed:
+        raise ValidationError(
+            _("Links zu Videos sind nicht eingerichtet. Bitte laden Sie das Video hoch."),
+            code="video_link_off",
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    host = (parts.hostname or "").lower()
+    if parts.username or parts.password or port not in (None, 443) or host not in allowed:
+        raise ValidationError(
+            _("Videos dürfen nur von diesen Servern verlinkt werden: %(hosts)s.")
+            % {"hosts": ", ".join(allowed)},
+            code="video_link_host",
+        )

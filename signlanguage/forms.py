@@ -18,6 +18,14 @@ class SignLanguageVideoForm(forms.Form):
         validators=[files.validate_video],
         widget=forms.FileInput(attrs={"accept": ".mp4,.webm,video/mp4,video/webm"}),
     )
+    video_link = forms.URLField(
+        label=_("oder Link zum Video auf dem eigenen Server"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[files.validate_video_link],
+        help_text=_("Eine https-Adresse einer MP4- oder WebM-Datei. Statt einer hochgeladenen Datei."),
+    )
     captions = forms.FileField(
         label=_("Untertitel (WebVTT-Datei)"),
         validators=[files.validate_captions],
@@ -44,13 +52,22 @@ class SignLanguageVideoForm(forms.Form):
     ):
         if entry is not None:
             kwargs.setdefault(
-                "initial", {"title": entry.title, "transcript": entry.transcript, "position": entry.position}
+                "initial",
+                {
+                    "title": entry.title,
+                    "video_link": entry.video_link,
+                    "transcript": entry.transcript,
+                    "position": entry.position,
+                },
             )
         super().__init__(*args, **kwargs)
+        self.entry = entry
+        self.fields["video"].required = False  # a video file or a link, checked in clean()
         self.fields["video"].help_text = _("Höchstens %(size)s.") % {"size": filesizeformat(max_video_bytes)}
         if entry is not None:
             # A video does not move to another district; empty file fields keep the stored files.
             del self.fields["district"]
+            self.fields["video_link"].help_text = _("Ein Link ersetzt ein hochgeladenes Video.")
             for name, label in (
                 ("video", _("Neues Video (MP4 oder WebM, ersetzt das bisherige)")),
                 ("captions", _("Neue Untertitel (WebVTT, ersetzen die bisherigen)")),
@@ -69,4 +86,16 @@ class SignLanguageVideoForm(forms.Form):
         cleaned = super().clean()
         if getattr(self, "only_district", None) is not None:
             cleaned["district"] = self.only_district
+        video, link = cleaned.get("video"), cleaned.get("video_link")
+        if video and link:
+            self.add_error(
+                "video_link", _("Bitte geben Sie entweder ein Video oder einen Link an, nicht beides.")
+            )
+        elif (
+            not video
+            and not link
+            and "video_link" not in self.errors
+            and (self.entry is None or not self.entry.video)
+        ):
+            self.add_error("video", _("Bitte laden Sie ein Video hoch oder geben Sie einen Link an."))
         return cleaned

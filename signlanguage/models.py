@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,18 @@ class SignLanguageVideo(models.Model):
     )
     title = SingleLineCharField(_("Titel"), max_length=200)
     video = models.FileField(
-        _("Video"), upload_to=files.video_upload_to, max_length=200, validators=[files.validate_video]
+        _("Video"),
+        upload_to=files.video_upload_to,
+        max_length=200,
+        blank=True,
+        validators=[files.validate_video],
+    )
+    # Instead of an uploaded file: a https link to the KI's own video server (SIGN_LANGUAGE_VIDEO_HOSTS).
+    video_link = models.URLField(
+        _("Link zum Video"),
+        max_length=500,
+        blank=True,
+        validators=[files.validate_video_link],
     )
     captions = models.FileField(
         _("Untertitel (WebVTT)"),
@@ -45,6 +58,12 @@ class SignLanguageVideo(models.Model):
         verbose_name = _("Video in Gebärdensprache")
         verbose_name_plural = _("Videos in Gebärdensprache")
         ordering = ["district", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(video="") & ~Q(video_link="")) | (~Q(video="") & Q(video_link="")),
+                name="signlanguage_video_file_or_link",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -58,11 +77,21 @@ class SignLanguageVideo(models.Model):
     def audit_label(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        if bool(self.video) == bool(self.video_link):
+            raise ValidationError(
+                _("Bitte laden Sie ein Video hoch oder geben Sie einen Link an – eines von beiden.")
+            )
+
     @property
     def video_content_type(self) -> str:
-        return files.content_type_of_video(self.video.name) or "application/octet-stream"
+        name = self.video.name if self.video else self.video_link.split("?", 1)[0]
+        return files.content_type_of_video(name) or ""
 
     def get_video_url(self) -> str:
+        if self.video_link:
+            return self.video_link
         # The file name is part of the address: a replaced video is never served from a stale cache.
         return reverse(
             "signlanguage:video", kwargs={"pk": self.pk, "name": self.video.name.rsplit("/", 1)[-1]}

@@ -30,10 +30,21 @@ def _delete_after_commit(*names: str) -> None:
 
 @transaction.atomic
 def add_sign_language_video(
-    *, by: User, district: District, title: str, video, captions, transcript: str = "", position: int = 1
+    *,
+    by: User,
+    district: District,
+    title: str,
+    captions,
+    video=None,
+    video_link: str = "",
+    transcript: str = "",
+    position: int = 1,
 ) -> SignLanguageVideo:
+    """A video file or a https ``video_link`` to the KI's own server (one of the two)."""
     _require_ki_staff(by, district)
-    entry = SignLanguageVideo(district=district, title=title, transcript=transcript, position=position)
+    entry = SignLanguageVideo(
+        district=district, title=title, video_link=video_link, transcript=transcript, position=position
+    )
     entry.video = video
     entry.captions = captions
     entry.full_clean()
@@ -49,10 +60,15 @@ def update_sign_language_video(
     title: str,
     transcript: str,
     position: int,
+    video_link: str | None = None,
     new_video=None,
     new_captions=None,
 ) -> SignLanguageVideo:
-    """Change the texts; ``new_video``/``new_captions`` replace the stored files when given."""
+    """Change the texts; ``new_video``/``new_captions`` replace the stored files when given.
+
+    A ``video_link`` replaces an uploaded video (its file is deleted); a new video file replaces a
+    link. ``None`` keeps the link as it is.
+    """
     _require_ki_staff(by, entry.district)
     entry = SignLanguageVideo.objects.select_for_update().get(pk=entry.pk)
     replaced = []
@@ -60,6 +76,12 @@ def update_sign_language_video(
     if new_video is not None:
         replaced.append(entry.video.name)
         entry.video = new_video
+        entry.video_link = ""
+    elif video_link:
+        replaced.append(entry.video.name)
+        entry.video, entry.video_link = "", video_link
+    elif video_link is not None:
+        entry.video_link = ""
     if new_captions is not None:
         replaced.append(entry.captions.name)
         entry.captions = new_captions
@@ -72,6 +94,6 @@ def update_sign_language_video(
 @transaction.atomic
 def remove_sign_language_video(*, by: User, entry: SignLanguageVideo) -> None:
     _require_ki_staff(by, entry.district)
-    names = (entry.video.name, entry.captions.name)
+    names = (entry.video.name if entry.video else "", entry.captions.name)
     entry.delete()
     _delete_after_commit(*names)

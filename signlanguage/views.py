@@ -82,6 +82,7 @@ class CreateView(_FormView):
             district=data["district"],
             title=data["title"],
             video=data["video"],
+            video_link=data["video_link"],
             captions=data["captions"],
             transcript=data["transcript"],
             position=data["position"],
@@ -104,6 +105,7 @@ class UpdateView(_FormView):
             title=data["title"],
             transcript=data["transcript"],
             position=data["position"],
+            video_link=data["video_link"],
             new_video=data["video"] or None,
             new_captions=data["captions"] or None,
         )

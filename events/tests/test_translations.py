@@ -309,3 +309,23 @@ def test_posting_translations_of_a_cancelled_event_shows_why_nothing_was_saved(c
     assert response.status_code == 200
     assert "können nicht mehr geändert werden" in response.content.decode()
     assert not EventTranslation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "start"),
+    [
+        ("de", "<li>Samstag, 14. März 2026, 18:00–20:00 Uhr"),
+        ("en", "<li>Saturday, 14 March 2026, 18:00–20:00 h"),
+        ("tr", "<li>14 Mart 2026 Cumartesi, 18:00–20:00"),
+        ("ru", "<li>Суббота, 14 марта 2026, 18:00–20:00"),
+    ],
+)
+def test_event_page_writes_dates_in_the_visitors_convention(client, published, code, start):
+    page = (
+        in_language(client, code).get(reverse("events:detail", kwargs={"pk": published.pk})).content.decode()
+    )
+
+    assert start in page
+    if code != "de":
+        assert "Samstag" not in page
+        assert "14. " not in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,6 +172,11 @@ def test_series_summary_shows_first_and_last_date_count_and_excluded_dates(clien
     assert "Termine der Serie" in html
     assert "4 Termine, vom Di, 03.03.2026 bis Di, 31.03.2026" in html
     assert "ausgenommen: 17.03.2026" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _html(client.get(reverse("events:manage", kwargs={"pk": event.pk})))
+    assert "4 dates, from Tue, 3 Mar 2026 to Tue, 31 Mar 2026" in english
+    assert "17 Mar 2026" in english and "17.03.2026" not in english
+    assert "Tuesday, 3 Mar 2026, 18:00" in english  # the facts' start, „l, d.m.Y, H:i“ in German
 
 
 def test_review_tasks_flag_a_series_as_past_only_after_its_last_date(contact_unna, unna, ki_staff):
