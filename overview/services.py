@@ -42,12 +42,12 @@ from municipalities.models import District, FieldOfAction
 from municipalities.permissions import is_ki_staff
 
 from . import texts
+from .figures import FIGURES_VERSION
 from .models import ConceptReport, FieldOfActionText
 
 logger = logging.getLogger(__name__)
 
 S = ConceptReport.State
-FIGURES_VERSION = 1
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # A report the queue never delivered (broker lost the message) is given up after this long.
 QUEUED_MAX_AGE = timedelta(hours=24)
