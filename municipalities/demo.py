@@ -33,7 +33,7 @@ KREIS_UNNA = {
     "primary_colour": "#004B87",
 }
 
-# Rounded figures from PRODUCT.md; real deployments replace them with IT.NRW's.
+# Rounded population figures for the demo; real deployments replace them with IT.NRW's.
 POPULATION_YEAR = 2023
 POPULATION_SOURCE = "IT.NRW (gerundete Demodaten)"
 MUNICIPALITIES = [
