@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district
 
-from .. import opendata
+from .. import opendata, opendata_catalogue
 
 OPEN_DATA_CACHE_SECONDS = 3600
 
@@ -43,7 +43,7 @@ def _year_or_404(district, year: int) -> int:
 @require_safe
 @public_cache("events", anonymous_only=False)
 def catalogue(request):
-    body = json.dumps(opendata.catalogue(district=_district_or_404()), ensure_ascii=False, indent=1)
+    body = json.dumps(opendata_catalogue.catalogue(district=_district_or_404()), ensure_ascii=False, indent=1)
     return _open(
         HttpResponse(body, content_type="application/ld+json; charset=utf-8"), filename="catalog.jsonld"
     )
@@ -107,7 +107,7 @@ def indicators_dataset(request):
 def datasets_page(request):
     """The datasets for people: what each contains, with its download links and the licence."""
     district = _district_or_404()
-    catalogue = opendata.catalogue(district=district)
+    catalogue = opendata_catalogue.catalogue(district=district)
     datasets = [
         {
             "title": dataset["dct:title"],
@@ -122,5 +122,5 @@ def datasets_page(request):
     return render(
         request,
         "overview/opendata.html",
-        {"catalogue": catalogue, "datasets": datasets, "licence_name": opendata.LICENCE_NAME},
+        {"catalogue": catalogue, "datasets": datasets, "licence_name": opendata_catalogue.LICENCE_NAME},
     )
