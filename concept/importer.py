@@ -67,13 +67,13 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if not data.strip():
         raise ImportFileError(_("Die Datei ist leer."))
     if data.startswith(b"PK\x03\x04"):
-        raw = event_importer._xlsx_rows(data)
+        raw = event_importer.xlsx_rows(data, max_rows=MAX_ROWS)
     else:
-        for signature, description in event_importer._FOREIGN_SIGNATURES:
+        for signature, description in event_importer.FOREIGN_SIGNATURES:
             if data.startswith(signature):
-                raise event_importer._wrong_type(str(description))
-        text, _encoding = event_importer._decode_text(data)
-        raw = event_importer._csv_rows(text)
+                raise event_importer.wrong_type(str(description))
+        text, _encoding = event_importer.decode_text(data)
+        raw = event_importer.csv_rows(text)
     iterator = iter(raw)
     header = [event_importer.normalise_header(cell) for cell in (next(iterator, None) or [])]
     missing = [name for name in REQUIRED if name not in header]
@@ -84,7 +84,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
         )
     rows = []
     for number, cells in enumerate(iterator, start=2):
-        texts = [event_importer._cell_text(cell).strip() for cell in cells]
+        texts = [event_importer.cell_text(cell).strip() for cell in cells]
         if not any(texts):
             continue
         if len(rows) >= MAX_ROWS:

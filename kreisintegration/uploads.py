@@ -6,7 +6,7 @@ before any form could refuse it. This handler runs first: once a file passes
 ``settings.FILE_UPLOAD_MAX_BYTES`` it swallows the rest (nothing more is kept anywhere)
 and hands the form a stand-in that only knows its name and size, so the form answers
 with its usual, German "too large" message. Uploaded files are never written under the
-name the user gave; they are read in memory and discarded (see events/importer.py).
+name the user gave; they are read in memory and discarded (see events/importer/).
 
 A view that takes larger files (the sign-language videos) names the setting of its limit in an
 ``upload_max_bytes_setting`` attribute (of the view function or class); the handler reads it from

@@ -490,7 +490,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(unna_client, unna, s
     def must_not_read(*args, **kwargs):
         raise AssertionError("the file must not be parsed")
 
-    monkeypatch.setattr(importer, "read_table", must_not_read)
+    monkeypatch.setattr(importer.reading, "read_table", must_not_read)
     message = file_error(post_file(unna_client, unna, csv_bytes([GOOD_CAFE, GOOD_WORKSHOP])))
     assert "zu groß" in message
     assert not Event.objects.exists()
@@ -602,7 +602,7 @@ def test_headers_are_forgiving_about_case_stars_and_spaces(reference, unna):
 
 def test_languages_match_code_german_and_native_name(reference, unna):
     lookups = importer.Lookups.for_municipality(unna)
-    found, message = importer._resolve_list("TR; persisch (farsi/dari); Русский", lookups.languages, kind="")
+    found, message = importer.resolve_list("TR; persisch (farsi/dari); Русский", lookups.languages, kind="")
     assert not message
     assert [language.code for language in found] == ["tr", "fa", "ru"]
     assert Language.objects.filter(code__in=["tr", "fa", "ru"]).count() == 3

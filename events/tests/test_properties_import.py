@@ -1,4 +1,4 @@
-"""Property-based tests of the CSV/XLSX import (events/importer.py).
+"""Property-based tests of the CSV/XLSX import (events/importer/).
 
 Arbitrary bytes, and arbitrary text in the cells of real CSV and XLSX files: the
 import answers with a file error, a list of row errors, or valid events – never any
