@@ -553,7 +553,9 @@ OTHER_DISTRICT_STAFF = {
     "concept:follow_up_done": ACTION_NOT_FOUND,
 }
 # URL keys that name no object of Unna's (a format, a year, a kind of consent, a token).
-KEYS_NAMING_NO_OBJECT = {None, "", "csv", "year", "consent", "reset", "confirm", "token", "opendata_year_csv"}
+KEYS_NAMING_NO_OBJECT = {
+    None, "", "csv", "year", "consent", "reset", "confirm", "token", "opendata_year_csv", "concept_template",
+}  # fmt: skip
 
 
 def with_other_district_staff(matrix: dict) -> dict:
