@@ -403,7 +403,7 @@ def test_a_saved_change_makes_the_stored_figures_stale(year2025, this_year):
     )  # fmt: skip
     # A draft changes no number, but it is a change: checking is cheaper than proving it irrelevant.
     event_services.submit_event(by=year2025.staff, event=event)
-    event_services.decide_event(by=year2025.staff, event=Event.objects.get(pk=event.pk, decision="approve"))
+    event_services.decide_event(by=year2025.staff, event=Event.objects.get(pk=event.pk), decision="approve")
     figures = selectors.dashboard_figures(district=year2025.district, year=this_year)
     assert figures["district_totals"]["events"] == 2
     stored.refresh_from_db()
