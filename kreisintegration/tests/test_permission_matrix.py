@@ -550,10 +550,19 @@ OTHER_DISTRICT_STAFF = {
     "concept:advice_create": NOT_FOUND,
     "concept:advice_detail": NOT_FOUND,
     "concept:follow_up_done": ACTION_NOT_FOUND,
+    "concept:version_outline": NOT_FOUND,
+    "signlanguage:update": NOT_FOUND,
+    "signlanguage:remove": NOT_FOUND,
+    "engagement:receipt_file": NOT_FOUND,
+    "engagement:placement_manage": READ_NOT_FOUND,
+    "engagement:placement_update": NOT_FOUND,
+    "engagement:placement_close": ACTION_NOT_FOUND,
+    "engagement:interest_placed": ACTION_NOT_FOUND,
 }
 # URL keys that name no object of Unna's (a format, a year, a kind of consent, a token).
 KEYS_NAMING_NO_OBJECT = {
     None, "", "csv", "year", "consent", "reset", "confirm", "token", "opendata_year_csv", "concept_template",
+    "engagement_budget_year",  # a programme year: staff of another district set their own district's budget
 }  # fmt: skip
 
 
