@@ -339,10 +339,10 @@ def add_current_events(year2025, count: int) -> None:
         measure.fields_of_action.set([year2025.fields["sprache"]])
 
 
-# session, user, the second factor's device (django-otp), roles (2), the district list of the filter,
-# the stored figures with their freshness check, the portal's district (context processor), the field
-# and target group choices
-DASHBOARD_QUERIES = 10
+# session, user, the second factor's device (django-otp), roles (district roles and memberships in one
+# query), the district list of the filter, the stored figures with their freshness check, the portal's
+# district (context processor), the field and target group choices
+DASHBOARD_QUERIES = 9
 
 
 def test_dashboard_from_stored_figures_takes_a_fixed_number_of_queries(
@@ -365,7 +365,7 @@ def test_dashboard_from_stored_figures_takes_a_fixed_number_of_queries(
 
 
 # The page as above, the figures (33 queries) and storing them (update_or_create in a savepoint).
-COMPUTED_DASHBOARD_QUERIES = 49
+COMPUTED_DASHBOARD_QUERIES = 48
 
 
 def test_dashboard_computing_stale_figures_takes_a_fixed_number_of_queries(client, ki_staff, year2025):
@@ -382,9 +382,9 @@ def test_dashboard_computing_stale_figures_takes_a_fixed_number_of_queries(clien
     assert counts == [COMPUTED_DASHBOARD_QUERIES, COMPUTED_DASHBOARD_QUERIES]
 
 
-# session, user, the second factor's device, roles (2), municipality, field of action, measures, cell
-# totals, page count, page, the portal's district, target group choices
-CELL_QUERIES = 13
+# session, user, the second factor's device, roles (one query), municipality, field of action, measures,
+# cell totals, page count, page, the portal's district, target group choices
+CELL_QUERIES = 12
 
 
 def test_cell_view_takes_a_fixed_number_of_queries(client, ki_staff, year2025, django_assert_max_num_queries):
