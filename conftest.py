@@ -265,12 +265,22 @@ def wait_for_files(directory: Path, timeout: float = 60) -> list[Path]:
     return []
 
 
-def read_mail_file(path: Path):
-    """The message a file-based mail backend wrote (one message per file)."""
+def read_mail_messages(path: Path) -> list:
+    """Every message a file-based mail backend wrote into one file (one connection may send several)."""
     import email
     from email import policy
 
-    return email.message_from_bytes(path.read_bytes().split(b"\n" + b"-" * 79)[0], policy=policy.default)
+    parts = path.read_bytes().split(b"\n" + b"-" * 79)
+    return [
+        email.message_from_bytes(part.lstrip(b"\n"), policy=policy.default) for part in parts if part.strip()
+    ]
+
+
+def read_mail_file(path: Path):
+    """The single message of a mail file; a file holding several messages is an error here."""
+    messages = read_mail_messages(path)
+    assert len(messages) == 1, f"{path.name} holds {len(messages)} messages"
+    return messages[0]
 
 
 def wait_for_mail(directory: Path, matches, timeout: float = 60):
@@ -278,8 +288,8 @@ def wait_for_mail(directory: Path, matches, timeout: float = 60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for path in complete_mail_files(directory):
-            message = read_mail_file(path)
-            if matches(message):
-                return message
+            for message in read_mail_messages(path):
+                if matches(message):
+                    return message
         time.sleep(0.2)
     return None
