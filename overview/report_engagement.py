@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from municipalities.spreadsheets import Column, Sheet
+from kreisintegration.spreadsheets import Column, Sheet
 
 from .report_pdf import number
 

@@ -1,6 +1,6 @@
 """The concept report as XLSX workbook: one sheet per table, from the snapshot's stored figures.
 
-Written with the shared writers of ``municipalities.spreadsheets`` (bold, frozen header row,
+Written with the shared writers of ``kreisintegration.spreadsheets`` (bold, frozen header row,
 typed cells, text never as formula). Numbers stay numbers, so they can be summed in Excel.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from municipalities.spreadsheets import Cell, Column, Sheet, write_xlsx
+from kreisintegration.spreadsheets import Cell, Column, Sheet, write_xlsx
 
 from .report_engagement import engagement_sheets
 from .report_pdf import as_date, as_datetime, count_of, measure_status, total_labels
