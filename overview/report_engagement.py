@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kreisintegration.spreadsheets import Column, Sheet
 
-from .report_pdf import number
+from .report_format import number
 
 INTEGER = "#,##0"
 EURO = '#,##0.00 "€"'
