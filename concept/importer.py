@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from events import importer as event_importer
 from events.importer import ImportFileError, ImportValidationError, RowError
+from kreisintegration.spreadsheets import Column, Sheet, write_csv, write_xlsx
 from municipalities.models import District, Municipality
-from municipalities.spreadsheets import Column, Sheet, write_csv, write_xlsx
 
 from . import permissions, values
 from .models import Indicator, IndicatorValue

@@ -4,7 +4,7 @@ events and measures it counts (portal indicators) and the volunteers it counts a
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from municipalities import public_cache
+from kreisintegration import public_cache
 
 from .models import (
     ConceptMeasure,

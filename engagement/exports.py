@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from kreisintegration.spreadsheets import Column, Sheet, write_xlsx
 from municipalities.models import District, FundingProgramme
-from municipalities.spreadsheets import Column, Sheet, write_xlsx
 
 from .models import Application, PaymentRequest, ProofOfUse, Receipt
 from .selectors import BudgetOverview

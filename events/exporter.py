@@ -17,9 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from municipalities import permissions
-from municipalities.models import FieldOfAction, Language, Municipality, TargetGroup
-from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
+from kreisintegration.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     Column,
@@ -27,7 +25,9 @@ from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the vi
     neutralise,
     write_csv,
 )
-from municipalities.spreadsheets import write_xlsx as shared_write_xlsx
+from kreisintegration.spreadsheets import write_xlsx as shared_write_xlsx
+from municipalities import permissions
+from municipalities.models import FieldOfAction, Language, Municipality, TargetGroup
 
 from .filters import FilterError
 from .importer import COLUMNS

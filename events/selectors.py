@@ -24,7 +24,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from municipalities import permissions, public_cache
+from kreisintegration import public_cache
+from municipalities import permissions
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
 from .models import Event, EventOccurrence

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from municipalities import public_cache
+from kreisintegration import public_cache
 
 from . import selectors
 from .models import Event, EventOccurrence, EventTranslation

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # Cached public pages for visitors without a session, before the session and user are read
     # (after the language and the CSRF cookie: the key and the page need both).
-    "municipalities.public_fast_path.PublicCacheFastPathMiddleware",
+    "kreisintegration.public_fast_path.PublicCacheFastPathMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): did this session pass the second factor?
     "django_otp.middleware.OTPMiddleware",

@@ -5,7 +5,8 @@ cached public page. The caches are invalidated after the writing transaction com
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import public_cache
+from kreisintegration import public_cache
+
 from .models import District, FieldOfAction, Language, Measure, Municipality, TargetGroup
 from .selectors import PORTAL_DISTRICT_CACHE_KEY
 

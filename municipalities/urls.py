@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import audit_views, identity_views, views
+from kreisintegration.audit_log import views as audit_views
+
+from . import identity_views, views
 
 app_name = "municipalities"
 

@@ -25,17 +25,15 @@ What counts as an event, a measure and a period is defined in ``overview.countin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from events.models import Event, EventOccurrence
+from events.models import Event
 from municipalities.models import District, FieldOfAction, Measure, Municipality, TargetGroup
-from volunteers import figures as volunteer_figures
-from volunteers.models import Course, CourseSession, Registration
 
 from .counting import (
     Period,
@@ -47,10 +45,13 @@ from .counting import (
     subquery_sum,
 )
 from .engagement_figures import engagement_figures
+from .komm_an_figures import komm_an_figures
+from .quality_figures import DATA_QUALITY_LIMIT, data_quality, quarter_of  # noqa: F401 - re-exported
 
 FIGURES_VERSION = 1
 DISTRICT_KEY = "_district"
-DATA_QUALITY_LIMIT = 100
+
+
 TREND_KEYS = ("events", "occurrences", "measures", "participants")
 COUNT_KEYS = ("events", "occurrences", "measures", "participants", "participants_reported")
 
@@ -297,130 +298,6 @@ def _measures_by_field(scope: _Scope, fields: list[dict]) -> dict[str, list[dict
     return result
 
 
-def quarter_of(day: date) -> tuple[date, date]:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = date(day.year, first_month, 1)
-    end = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
-    return start, end - timedelta(days=1)
-
-
-def _data_quality(scope: _Scope, now: datetime) -> dict[str, Any]:
-    """3 queries: the list (capped), its length, the municipalities without submission."""
-    last_end = (
-        EventOccurrence.objects.filter(event=OuterRef("pk"))
-        .order_by()
-        .values("event")
-        .annotate(last=Max("end"))
-        .values("last")
-    )
-    missing = (
-        scope.events()
-        .filter(actual_participants__isnull=True)
-        .annotate(last_end=Subquery(last_end))
-        .filter(last_end__lt=now)
-    )
-    rows = missing.order_by("last_end", "pk").values("id", "title", "municipality__name", "last_end")[
-        :DATA_QUALITY_LIMIT
-    ]
-    zone = timezone.get_current_timezone()
-    events = [
-        {
-            "id": row["id"],
-            "title": row["title"],
-            "municipality": row["municipality__name"],
-            "end": row["last_end"].astimezone(zone).isoformat(),
-        }
-        for row in rows
-    ]
-    quarter = Period(*quarter_of(min(timezone.localdate(now), scope.period.end)))
-    in_quarter = {"gte": quarter.start_at, "lt": quarter.end_before}
-    submitted_event = Event.objects.filter(municipality=OuterRef("pk")).filter(
-        Q(submitted_at__gte=in_quarter["gte"], submitted_at__lt=in_quarter["lt"])
-        | (
-            Q(created_at__gte=in_quarter["gte"], created_at__lt=in_quarter["lt"])
-            & ~Q(status=Event.Status.DRAFT)
-        )
-    )
-    entered_measure = Measure.objects.filter(
-        municipality=OuterRef("pk"), created_at__gte=in_quarter["gte"], created_at__lt=in_quarter["lt"]
-    )
-    silent = list(
-        Municipality.objects.filter(district=scope.district)
-        .filter(~Exists(submitted_event), ~Exists(entered_measure))
-        .order_by("name")
-        .values_list("slug", flat=True)
-    )
-    return {
-        "events_without_participants": events,
-        "events_without_participants_count": missing.count(),
-        "municipalities_without_submission_this_quarter": silent,
-    }
-
-
-def _komm_an(district: District, year: int) -> dict[str, Any]:
-    """KOMM-AN figures of the year, from ``volunteers.figures`` plus one grouped query per programme."""
-    districts = District.objects.filter(pk=district.pk)
-    result = volunteer_figures.komm_an_figures(districts=districts, year=year)
-    totals = result.totals
-    start, end = volunteer_figures.year_bounds(year)
-    per_course = {
-        "participants": subquery_count(
-            Registration.objects.filter(
-                course=OuterRef("pk"), status__in=volunteer_figures.PARTICIPANT_STATUSES
-            )
-        ),
-        "newcomers": subquery_count(
-            Registration.objects.filter(
-                course=OuterRef("pk"),
-                status__in=volunteer_figures.PARTICIPANT_STATUSES,
-                counts_as_newcomer=True,
-            )
-        ),
-    }
-    first_start = (
-        CourseSession.objects.filter(course=OuterRef("pk"))
-        .order_by()
-        .values("course")
-        .annotate(first=Min("start"))
-        .values("first")
-    )
-    programmes = (
-        Course.objects.filter(district=district, status__in=volunteer_figures.EVIDENCE_COURSE_STATUSES)
-        .annotate(first_start=Subquery(first_start), **per_course)
-        .filter(first_start__gte=start, first_start__lt=end)
-        .values("funding_programme__code", "funding_programme__name")
-        .annotate(
-            courses=Count("pk"),
-            units=Sum("teaching_units"),
-            programme_participants=Sum("participants"),
-            programme_newcomers=Sum("newcomers"),
-        )
-        .order_by("funding_programme__code")
-    )
-    rate = totals["attendance_rate"]
-    return {
-        "courses": totals["courses"],
-        "teaching_units": float(totals["teaching_units"]),
-        "registrations": totals["registrations"],
-        "participants": totals["participants"],
-        "attendance_rate": None if rate is None else float(rate),
-        "qualified_volunteers": result.qualified["qualified"],
-        "newcomer_volunteers": result.newcomers["total"],
-        "qualified_by_municipality": {m.slug: m.qualified for m in result.municipalities},
-        "by_programme": [
-            {
-                "code": row["funding_programme__code"],
-                "name": row["funding_programme__name"],
-                "courses": row["courses"],
-                "teaching_units": float(row["units"] or 0),
-                "participants": row["programme_participants"] or 0,
-                "newcomers": row["programme_newcomers"] or 0,
-            }
-            for row in programmes
-        ],
-    }
-
-
 # --- the whole -----------------------------------------------------------------------------
 
 
@@ -470,8 +347,8 @@ def compute_figures(
             "district_totals": previous_district,
         },
         "trend": _trend(municipality_totals, previous_totals, district_totals, previous_district),
-        "komm_an": _komm_an(district, year),
+        "komm_an": komm_an_figures(district, year),
         "engagement": engagement_figures(district=district, year=year),
-        "data_quality": _data_quality(scope, now),
+        "data_quality": data_quality(scope, now),
         "measures_by_field": _measures_by_field(scope, fields),
     }

@@ -31,8 +31,8 @@ from django.utils import timezone
 from concept.models import ConceptVersion, GoalIndicator, Indicator, IndicatorValue
 from events.models import Event, EventOccurrence
 from events.recurrence import local_zone
+from kreisintegration.spreadsheets import neutralise
 from municipalities.models import District
-from municipalities.spreadsheets import neutralise
 
 from .figures import compute_figures
 

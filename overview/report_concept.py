@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .report_pdf import NONE, number, short_date, short_datetime
+from .report_format import NONE, number, short_date, short_datetime
 
 STATUS_ORDER = ("on_track", "at_risk", "off_track", "no_data")
 

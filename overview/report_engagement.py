@@ -11,9 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from municipalities.spreadsheets import Column, Sheet
+from kreisintegration.spreadsheets import Column, Sheet
 
-from .report_pdf import number
+from .report_format import number
 
 INTEGER = "#,##0"
 EURO = '#,##0.00 "€"'

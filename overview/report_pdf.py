@@ -8,167 +8,35 @@ SVG followed by a table with the same numbers, for readers who cannot see the ch
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from kreisintegration.pdf import html_to_pdf
 from municipalities import identity
 from municipalities.models import Measure
 
-GAP = "—"  # a municipality without any offer in a field of action
-NONE = "–"  # no value
-
-
-# --- German numbers and dates (the active language's formats) ---------------------------
-
-
-def number(value: Any, decimals: int = 0) -> str:
-    """1.234 and 5,0 in German; "–" for a missing value."""
-    if value is None or value == "":
-        return NONE
-    value = float(value) if decimals else round(float(value))
-    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-def signed(value: Any, decimals: int = 0) -> str:
-    if value is None:
-        return NONE
-    if round(float(value), decimals) == 0:
-        return "±" + number(0, decimals)
-    sign = "+" if value > 0 else "−"
-    return sign + number(abs(value), decimals)
-
-
-def percent(value: Any, decimals: int = 1) -> str:
-    return NONE if value is None else f"{number(value, decimals)} %"
-
-
-def percent_change(previous: Any, current: Any) -> str:
-    if not previous or current is None:
-        return NONE
-    return signed((current - previous) / previous * 100, 1) + " %"
-
-
-def as_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, date):
-        return value
-    parsed = parse_datetime(value) if "T" in value else None
-    if parsed is not None:
-        return as_date(parsed)
-    return parse_date(value[:10])
-
-
-def as_datetime(value: Any) -> datetime | None:
-    if value in (None, ""):
-        return None
-    parsed = value if isinstance(value, datetime) else parse_datetime(value)
-    if parsed is None:
-        return None
-    return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
-
-
-def short_date(value: Any) -> str:
-    day = as_date(value)
-    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else NONE
-
-
-def short_datetime(value: Any) -> str:
-    moment = as_datetime(value)
-    return formats.date_format(moment, "SHORT_DATETIME_FORMAT") if moment else NONE
-
-
-# --- charts -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    title: str
-    labels: Sequence[str]
-    values: Sequence[float]
-
-
-def _municipalities(figures: Mapping) -> list[Mapping]:
-    return list(figures.get("municipalities", []))
-
-
-def _cell(figures: Mapping, municipality: str, field: str) -> Mapping:
-    return figures.get("matrix", {}).get(municipality, {}).get(field, {})
-
-
-def chart_specs(figures: Mapping) -> list[Chart]:
-    municipalities = _municipalities(figures)
-    names = [m["name"] for m in municipalities]
-    totals = figures.get("municipality_totals", {})
-    year = figures.get("year")
-    charts = [
-        Chart(
-            "events",
-            _("Veranstaltungen je Kommune %(year)s") % {"year": year},
-            names,
-            [totals.get(m["slug"], {}).get("events", 0) or 0 for m in municipalities],
-        ),
-        Chart(
-            "offers-per-10k",
-            _("Angebote je 10.000 Einwohner*innen %(year)s") % {"year": year},
-            names,
-            [totals.get(m["slug"], {}).get("offers_per_10k") or 0 for m in municipalities],
-        ),
-    ]
-    for item in figures.get("fields_of_action", []):
-        charts.append(
-            Chart(
-                f"field-{item['slug']}",
-                _("%(field)s: Veranstaltungen je Kommune") % {"field": item["name"]},
-                names,
-                [_cell(figures, m["slug"], item["slug"]).get("events", 0) or 0 for m in municipalities],
-            )
-        )
-    programmes = (figures.get("komm_an") or {}).get("by_programme") or []
-    if programmes:
-        charts.append(
-            Chart(
-                "komm-an",
-                _("KOMM-AN: Teilnehmende je Förderprogramm"),
-                [p["name"] for p in programmes],
-                [p.get("participants", 0) or 0 for p in programmes],
-            )
-        )
-    # A chart of nothing but zeros says nothing the table does not; leave it out.
-    return [chart for chart in charts if any(value for value in chart.values)]
-
-
-def inline_svg(svg: str) -> str:
-    """The ``<svg>`` element alone: the XML prolog and doctype may not stand inside HTML."""
-    start = svg.find("<svg")
-    if start < 0:
-        raise ValueError(_("Das Diagramm ist kein SVG."))
-    return svg[start:]
-
-
-def render_charts(figures: Mapping) -> dict[str, str]:
-    """Every chart of the report, each drawn once (the template places each once)."""
-    from .charts import render_bar_chart_svg
-    from .report_concept import concept_chart_specs
-
-    charts = {
-        chart.key: inline_svg(render_bar_chart_svg(list(chart.labels), list(chart.values), chart.title))
-        for chart in chart_specs(figures)
-    }
-    for key, title, labels, values, description in concept_chart_specs(figures.get("concept")):
-        charts[key] = inline_svg(render_bar_chart_svg(labels, values, title, description=description))
-    return charts
-
+from .report_charts import (  # noqa: F401 - render_charts and chart_specs re-exported: callers use report_pdf.<name>
+    Chart,
+    chart_specs,
+    inline_svg,
+    matrix_cell,
+    municipalities_of,
+    render_charts,
+)
+from .report_format import (  # noqa: F401 - re-exported for the report's other modules and tests
+    GAP,
+    NONE,
+    as_date,
+    as_datetime,
+    number,
+    percent,
+    percent_change,
+    short_date,
+    short_datetime,
+    signed,
+)
 
 # --- what the template shows ----------------------------------------------------------------
 
@@ -212,7 +80,7 @@ def measure_status(value: str) -> str:
 
 
 def _field_sections(figures: Mapping, charts: Mapping[str, str], gap_cells: set) -> list[dict]:
-    municipalities = _municipalities(figures)
+    municipalities = municipalities_of(figures)
     names = {m["slug"]: m["name"] for m in municipalities}
     texts = figures.get("concept_texts", {})
     measures = figures.get("measures_by_field", {})
@@ -221,7 +89,7 @@ def _field_sections(figures: Mapping, charts: Mapping[str, str], gap_cells: set)
         slug = item["slug"]
         rows = []
         for municipality in municipalities:
-            cell = _cell(figures, municipality["slug"], slug)
+            cell = matrix_cell(figures, municipality["slug"], slug)
             rows.append(
                 {
                     "name": municipality["name"],
@@ -266,12 +134,12 @@ def _municipality_pages(figures: Mapping, gap_cells: set) -> list[dict]:
     missing_groups = figures.get("gaps", {}).get("target_groups_without_offer", {})
     qualified = (figures.get("komm_an") or {}).get("qualified_by_municipality", {})
     pages = []
-    for municipality in _municipalities(figures):
+    for municipality in municipalities_of(figures):
         slug = municipality["slug"]
         own = totals.get(slug, {})
         field_rows = []
         for item in figures.get("fields_of_action", []):
-            cell = _cell(figures, slug, item["slug"])
+            cell = matrix_cell(figures, slug, item["slug"])
             field_rows.append(
                 {
                     "name": item["name"],
@@ -321,7 +189,7 @@ def _matrix_tables(figures: Mapping, gap_cells: set) -> list[dict]:
 
     The district column ("Kreis") closes the last part, so every part reads left to right.
     """
-    municipalities = _municipalities(figures)
+    municipalities = municipalities_of(figures)
     totals = figures.get("municipality_totals", {})
     district_totals = figures.get("district_totals", {})
     groups = column_groups(municipalities)
@@ -335,7 +203,7 @@ def _matrix_tables(figures: Mapping, gap_cells: set) -> list[dict]:
             rows = []
             for item in figures.get("fields_of_action", []):
                 all_values = [
-                    _cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0 for m in municipalities
+                    matrix_cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0 for m in municipalities
                 ]
                 rows.append(
                     {
@@ -343,7 +211,7 @@ def _matrix_tables(figures: Mapping, gap_cells: set) -> list[dict]:
                         "cells": [
                             GAP
                             if (m["slug"], item["slug"]) in gap_cells
-                            else number(_cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0)
+                            else number(matrix_cell(figures, m["slug"], item["slug"]).get(metric, 0) or 0)
                             for m in group
                         ],
                         "total": number(sum(all_values)) if last else None,
@@ -368,7 +236,7 @@ def _matrix_tables(figures: Mapping, gap_cells: set) -> list[dict]:
 
 def _komm_an(figures: Mapping, charts: Mapping[str, str]) -> dict:
     komm_an = figures.get("komm_an") or {}
-    names = {m["slug"]: m["name"] for m in _municipalities(figures)}
+    names = {m["slug"]: m["name"] for m in municipalities_of(figures)}
     return {
         "rows": [
             (_("Kurse"), number(komm_an.get("courses"))),
@@ -405,7 +273,7 @@ def _komm_an(figures: Mapping, charts: Mapping[str, str]) -> dict:
 
 def _data_quality(figures: Mapping) -> dict:
     quality = figures.get("data_quality") or {}
-    names = {m["slug"]: m["name"] for m in _municipalities(figures)}
+    names = {m["slug"]: m["name"] for m in municipalities_of(figures)}
     events = quality.get("events_without_participants") or []
     return {
         "count": number(quality.get("events_without_participants_count", len(events))),
@@ -432,7 +300,7 @@ def report_context(*, report, figures: Mapping, charts: Mapping[str, str]) -> di
     gaps = figures.get("gaps", {})
     gap_cells = {tuple(cell) for cell in gaps.get("cells", [])}
     field_names = {f["slug"]: f["name"] for f in figures.get("fields_of_action", [])}
-    municipalities = _municipalities(figures)
+    municipalities = municipalities_of(figures)
     district_totals = figures.get("district_totals", {})
     previous = figures.get("previous_year") or {}
     period = figures.get("period") or {}

@@ -38,7 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from municipalities import permissions, public_cache
+from kreisintegration import public_cache
+from municipalities import permissions
 from municipalities.models import District, FieldOfAction, Measure, Municipality, TargetGroup
 from volunteers.models import Attendance, Course, Registration, Volunteer, VolunteerQualification
 

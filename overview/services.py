@@ -17,9 +17,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -30,49 +30,39 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
-from municipalities.models import District, FieldOfAction
+from municipalities.models import District
 from municipalities.permissions import is_ki_staff
 
 from . import texts
+from .field_texts import (  # noqa: F401 - re-exported: callers use services.<name>
+    TEXT_FIELDS,
+    field_texts_snapshot,
+    fields_with_texts,
+    save_field_texts,
+)
 from .figures import FIGURES_VERSION
-from .models import ConceptReport, FieldOfActionText
+from .models import ConceptReport
+from .report_compare import COMPARED_TOTALS, compare_goals, compare_reports  # noqa: F401 - re-exported
+from .report_status import (  # noqa: F401 - re-exported: callers use services.<name>
+    QUEUED_MAX_AGE,
+    STEPS,
+    mark_stale_reports,
+    report_with_stale_state,
+    stale_after,
+    stale_message,
+    status_payload,
+    step_label,
+)
 
 logger = logging.getLogger(__name__)
 
 S = ConceptReport.State
 MIN_YEAR, MAX_YEAR = 2000, 2100
-# A report the queue never delivered (broker lost the message) is given up after this long.
-QUEUED_MAX_AGE = timedelta(hours=24)
-TEXT_FIELDS = ("situation", "goals", "recommendations")
-
-# step key → (progress when the step starts, what the page shows)
-STEPS: dict[str, tuple[int, Any]] = {
-    "queued": (0, gettext_lazy("wartet auf einen freien Hintergrundprozess")),
-    "figures": (5, gettext_lazy("Kennzahlen zusammenstellen")),
-    "charts": (30, gettext_lazy("Diagramme zeichnen")),
-    "pdf": (45, gettext_lazy("PDF setzen")),
-    "xlsx": (85, gettext_lazy("Excel-Arbeitsmappe schreiben")),
-    "done": (100, gettext_lazy("fertig")),
-}
-
-
-def step_label(step: str) -> str:
-    """The current step in the reader's language ("" before anything happened)."""
-    if not step:
-        return str(STEPS["queued"][1])
-    return str(STEPS[step][1]) if step in STEPS else step
-
-
-def stale_after() -> timedelta:
-    return timedelta(minutes=settings.OVERVIEW_REPORT_STALE_MINUTES)
 
 
 def report_title(*, district: District, year: int, kind: str = ConceptReport.Kind.OVERVIEW) -> str:
@@ -105,7 +95,7 @@ def rebuild_dashboard(*, district_id: int, year: int) -> bool:
 # --- requesting a snapshot --------------------------------------------------------------
 
 
-def _validate_year(year: int) -> None:
+def validate_year(year: int) -> None:
     if not MIN_YEAR <= int(year) <= MAX_YEAR:
         raise ValidationError(
             _("Bitte ein Jahr zwischen %(min)s und %(max)s angeben.") % {"min": MIN_YEAR, "max": MAX_YEAR}
@@ -135,7 +125,7 @@ def create_report(
     *, by: User | None, district: District, year: int, kind: str = ConceptReport.Kind.OVERVIEW
 ) -> ConceptReport:
     """A new queued snapshot row; nothing is built yet (see ``request_report``)."""
-    _validate_year(year)
+    validate_year(year)
     _validate_kind(district=district, year=year, kind=kind)
     return ConceptReport.objects.create(
         district=district,
@@ -406,229 +396,3 @@ def _file_name(report: ConceptReport, claim: datetime, extension: str) -> str:
 
 def download_name(report: ConceptReport, extension: str) -> str:
     return f"konzeptbericht-{report.district.slug}-{report.year}-{report.pk}.{extension}"
-
-
-# --- stale builds -----------------------------------------------------------------------
-
-
-def _silent_running(reports: QuerySet[ConceptReport], *, since: datetime) -> QuerySet[ConceptReport]:
-    """Running builds without a sign of life since ``since`` (reports from before heartbeats: their start)."""
-    return (
-        reports.filter(state=S.RUNNING)
-        .annotate(last_sign_of_life=Coalesce("heartbeat_at", "started_at"))
-        .filter(last_sign_of_life__lt=since)
-    )
-
-
-def stale_message(*, minutes: int) -> str:
-    return ngettext(
-        "Abgebrochen (Worker beendet?): Der Bericht hat seit mehr als %(minutes)s Minute kein "
-        "Lebenszeichen gegeben. Bitte starten Sie die Erstellung erneut.",
-        "Abgebrochen (Worker beendet?): Der Bericht hat seit mehr als %(minutes)s Minuten kein "
-        "Lebenszeichen gegeben. Bitte starten Sie die Erstellung erneut.",
-        minutes,
-    ) % {"minutes": minutes}
-
-
-def mark_stale_reports(
-    *, older_than: timedelta | None = None, districts: Iterable[District] | QuerySet | None = None
-) -> int:
-    """Builds whose worker died end as failed instead of running forever; returns how many.
-
-    A running build touches ``heartbeat_at`` at every step; none for ``older_than``
-    (default ``OVERVIEW_REPORT_STALE_MINUTES``) means the worker is gone. Queued for a day
-    means the broker lost the task.
-    """
-    now = timezone.now()
-    older_than = stale_after() if older_than is None else older_than
-    reports = ConceptReport.objects.all()
-    if districts is not None:
-        reports = reports.filter(district__in=districts)
-    silent = _silent_running(reports, since=now - older_than).values("pk")
-    with translation.override(settings.LANGUAGE_CODE):
-        running = ConceptReport.objects.filter(pk__in=silent, state=S.RUNNING).update(
-            state=S.FAILED,
-            finished_at=now,
-            error=stale_message(minutes=int(older_than.total_seconds() // 60)),
-        )
-        queued = reports.filter(state=S.QUEUED, created_at__lt=now - QUEUED_MAX_AGE).update(
-            state=S.FAILED,
-            finished_at=now,
-            error=_(
-                "Nicht gestartet: Kein Hintergrundprozess hat den Auftrag angenommen. Bitte erneut starten."
-            ),
-        )
-    if running or queued:
-        logger.warning("Marked %s running and %s queued concept reports as failed", running, queued)
-    return running + queued
-
-
-def report_with_stale_state(*, report: ConceptReport) -> ConceptReport:
-    """The report as its page should show it: a silent running build is failed (and can be retried)."""
-    if report.state != S.RUNNING:
-        return report
-    if mark_stale_reports(districts=[report.district_id]):
-        report.refresh_from_db()
-    return report
-
-
-def status_payload(report: ConceptReport) -> dict[str, Any]:
-    """What the progress page polls (``state``, ``progress``, ``step``, ``error`` and the file links)."""
-    done = report.state == S.DONE
-    return {
-        "state": report.state,
-        "state_label": report.get_state_display(),
-        "progress": report.progress,
-        "step": step_label(report.step),
-        "error": report.error if report.state == S.FAILED else "",
-        "pdf_url": reverse("overview:report_file", kwargs={"pk": report.pk, "fmt": "pdf"})
-        if done and report.pdf
-        else None,
-        "xlsx_url": reverse("overview:report_file", kwargs={"pk": report.pk, "fmt": "xlsx"})
-        if done and report.xlsx
-        else None,
-    }
-
-
-# --- comparing two snapshots ------------------------------------------------------------
-
-COMPARED_TOTALS = ("events", "occurrences", "measures", "participants", "offers", "offers_per_10k")
-
-
-def compare_reports(*, a: ConceptReport, b: ConceptReport) -> dict[str, Any]:
-    """Two snapshots side by side: district totals and per municipality, with the change from a to b."""
-
-    def change(first, second):
-        if first is None or second is None:
-            return None
-        return second - first
-
-    def totals_rows(first: Mapping, second: Mapping) -> list[dict]:
-        return [
-            {
-                "key": key,
-                "a": first.get(key),
-                "b": second.get(key),
-                "change": change(first.get(key), second.get(key)),
-            }
-            for key in COMPARED_TOTALS
-        ]
-
-    names: dict[str, str] = {}
-    for snapshot in (a.figures, b.figures):
-        for municipality in snapshot.get("municipalities", []):
-            names.setdefault(municipality["slug"], municipality["name"])
-    a_totals = a.figures.get("municipality_totals", {})
-    b_totals = b.figures.get("municipality_totals", {})
-    municipalities = [
-        {
-            "slug": slug,
-            "name": name,
-            "in_a": slug in a_totals,
-            "in_b": slug in b_totals,
-            "rows": totals_rows(a_totals.get(slug, {}), b_totals.get(slug, {})),
-        }
-        for slug, name in sorted(names.items(), key=lambda item: item[1])
-    ]
-    return {
-        "district": totals_rows(a.figures.get("district_totals", {}), b.figures.get("district_totals", {})),
-        "municipalities": municipalities,
-        "goals": compare_goals(a.figures.get("concept"), b.figures.get("concept")),
-    }
-
-
-def compare_goals(a: Mapping | None, b: Mapping | None) -> list[dict[str, Any]]:
-    """The concept's goals of two snapshots side by side: per goal and indicator, the district's
-    latest value and status in A and in B (matched by goal title and indicator name)."""
-
-    def targets(concept: Mapping | None) -> dict[tuple[str, str], Mapping]:
-        if not concept:
-            return {}
-        return {
-            (goal.get("title", ""), target.get("indicator", "")): {
-                **target.get("district", {}),
-                "target": [target.get("target_year"), target.get("target_value")]
-                if target.get("target_year")
-                else None,
-                "unit": target.get("unit", ""),
-            }
-            for item in concept.get("fields", [])
-            for goal in item.get("goals", [])
-            for target in goal.get("targets", [])
-        }
-
-    first, second = targets(a), targets(b)
-    keys = list(first) + [key for key in second if key not in first]
-    return [
-        {
-            "goal": goal,
-            "indicator": indicator,
-            "unit": (second.get((goal, indicator)) or first.get((goal, indicator)))["unit"],
-            "a": first.get((goal, indicator)),
-            "b": second.get((goal, indicator)),
-        }
-        for goal, indicator in keys
-    ]
-
-
-# --- the KI's texts per field of action --------------------------------------------------
-
-
-def fields_with_texts(
-    *, district: District, year: int
-) -> list[tuple[FieldOfAction, FieldOfActionText | None]]:
-    """The district's active fields of action (and retired ones that have a text), with the year's text."""
-    texts = {
-        text.field_of_action_id: text
-        for text in FieldOfActionText.objects.filter(district=district, year=year).select_related(
-            "updated_by"
-        )
-    }
-    fields = FieldOfAction.objects.filter(district=district).order_by("position", "name")
-    return [(item, texts.get(item.pk)) for item in fields if item.is_active or item.pk in texts]
-
-
-def field_texts_snapshot(*, district: District, year: int) -> dict[str, dict[str, str]]:
-    return {
-        text.field_of_action.slug: {name: getattr(text, name) for name in TEXT_FIELDS}
-        for text in FieldOfActionText.objects.filter(district=district, year=year).select_related(
-            "field_of_action"
-        )
-    }
-
-
-def save_field_texts(
-    *, by: User, district: District, year: int, texts: Mapping[FieldOfAction, Mapping[str, str]]
-) -> int:
-    """Save the KI's situation, goals and recommendations per field of action; returns how many changed.
-
-    Only fields of action of ``district`` are accepted. Empty texts create no row.
-    """
-    if not is_ki_staff(by, district):
-        raise PermissionDenied
-    _validate_year(year)
-    if any(item.district_id != district.pk for item in texts):
-        raise ValidationError(_("Ein Handlungsfeld gehört nicht zu diesem Kreis."))
-    changed = 0
-    with transaction.atomic():
-        existing = {
-            text.field_of_action_id: text
-            for text in FieldOfActionText.objects.select_for_update().filter(
-                district=district, year=year, field_of_action__in=list(texts)
-            )
-        }
-        for item, values in texts.items():
-            cleaned = {name: (values.get(name) or "").strip() for name in TEXT_FIELDS}
-            current = existing.get(item.pk)
-            if current is None and not any(cleaned.values()):
-                continue
-            if current is not None and all(getattr(current, name) == cleaned[name] for name in TEXT_FIELDS):
-                continue
-            FieldOfActionText.objects.update_or_create(
-                district=district,
-                field_of_action=item,
-                year=year,
-                defaults={**cleaned, "updated_by": by},
-            )
-            changed += 1
-    return changed

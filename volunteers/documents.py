@@ -1,7 +1,7 @@
 """Files the course office hands out: participant lists, certificates and funding evidence.
 
 PDFs are rendered by WeasyPrint from templates in ``templates/volunteers/pdf/``; CSV and XLSX
-come from the shared writers in ``municipalities.spreadsheets`` (formula-injection safe).
+come from the shared writers in ``kreisintegration.spreadsheets`` (formula-injection safe).
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kreisintegration.pdf import _refuse_fetch, html_to_pdf  # noqa: F401 - _refuse_fetch for tests
-from municipalities import identity
-from municipalities.selectors import portal_district
-from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
+from kreisintegration.spreadsheets import (  # noqa: F401 - re-exported for the views and tests
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     Cell,
@@ -32,6 +30,8 @@ from municipalities.spreadsheets import (  # noqa: F401 - re-exported for the vi
     write_csv,
     write_xlsx,
 )
+from municipalities import identity
+from municipalities.selectors import portal_district
 
 from .figures import PARTICIPANT_STATUSES, CourseEvidence
 from .models import Course, CourseSession, Registration

@@ -3,7 +3,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from municipalities import public_cache
+from kreisintegration import public_cache
 
 from .models import Attendance, Course, CourseSession, Registration, Volunteer, VolunteerQualification
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from municipalities import public_cache
+from kreisintegration import public_cache
 from municipalities.permissions import MunicipalityPermissionMixin, is_ki_staff, roles_of
 
 from .. import permissions, selectors

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from events.importer import ImportFileError, ImportValidationError, read_upload
-from municipalities.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from kreisintegration.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from .. import importer, permissions, values
 from ..forms import CorrectionForm, ImportForm, ValueForm

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from kreisintegration.spreadsheets import XLSX_CONTENT_TYPE
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
-from municipalities.spreadsheets import XLSX_CONTENT_TYPE
 
 from .. import budgets, exports, permissions, selectors, services
 from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm, ProofReviewForm

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from events import services
 from events.models import Event, EventChange, EventTranslation
 from events.tests.factories import berlin, make_event
-from municipalities import public_cache
+from kreisintegration import public_cache
 
 S = Event.Status
 

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from kreisintegration.public_cache import public_cache
 from municipalities.models import Municipality
-from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district
 
 from .. import ics

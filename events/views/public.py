@@ -25,9 +25,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from kreisintegration.public_cache import public_cache
 from municipalities import permissions
 from municipalities.models import District, FieldOfAction, Language, TargetGroup
-from municipalities.public_cache import public_cache
 from municipalities.selectors import portal_district, public_municipalities
 
 from ..filters import FilterError, parse_event_filter

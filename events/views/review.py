@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from municipalities import permissions, public_cache
+from kreisintegration import public_cache
+from municipalities import permissions
 
 from .. import selectors, services
 from ..forms import RejectForm, ReviewForm

@@ -411,7 +411,7 @@ def test_removing_a_contact_through_the_portal_is_recorded_with_the_actor(
 
 
 def test_log_reads_as_german_with_names_labels_and_local_minutes(client, ki_staff, unna, contact_unna):
-    from municipalities.audit_log import audit_entries_visible_to, describe_entries
+    from kreisintegration.audit_log import audit_entries_visible_to, describe_entries
 
     event = _submitted_event(contact_unna, unna)
     client.force_login(ki_staff)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views import View
 
-from municipalities import permissions, public_cache
+from kreisintegration import public_cache
+from municipalities import permissions
 from municipalities.models import FieldOfAction
 from municipalities.permissions import (
     KIStaffRequiredMixin,

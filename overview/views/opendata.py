@@ -10,7 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from municipalities.public_cache import public_cache
+from kreisintegration.public_cache import public_cache
 from municipalities.selectors import portal_district
 
 from .. import opendata, opendata_catalogue

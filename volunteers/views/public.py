@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.ratelimits import rate_limited
-from municipalities.public_cache import public_cache
+from kreisintegration.public_cache import public_cache
 from municipalities.selectors import portal_district
 
 from .. import selectors, services

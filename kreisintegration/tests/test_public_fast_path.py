@@ -1,4 +1,4 @@
-"""The fast path of cached public pages (``municipalities.public_fast_path``).
+"""The fast path of cached public pages (``kreisintegration.public_fast_path``).
 
 A visitor without a session gets a cached public page before the session and the user are read
 (``request.user`` is never set); everybody else takes the full middleware stack. The answer must

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from municipalities import public_cache
+from kreisintegration import public_cache
 
 # Headers of the finished response that are not kept: per request (the cache state, the bench's
 # query count, the length after the CSRF token is put in) or added by the outer middleware again.

@@ -15,9 +15,10 @@ from django.views import View
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
+from municipalities.permissions import KIStaffRequiredMixin, roles_of
 
-from .audit_log import AuditLogFilterForm, actors_in_log_of, audit_entries_visible_to, describe_entries
-from .permissions import KIStaffRequiredMixin, roles_of
+from .descriptions import describe_entries
+from .entries import AuditLogFilterForm, actors_in_log_of, audit_entries_visible_to
 
 CSV_MAX_ROWS = 50_000
 

@@ -23,6 +23,11 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 DATE_FORMAT = "DD.MM.YYYY"
+# Number formats of typed cells (German Excel shows its own separators).
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0"
+CHANGE_FORMAT = "+#,##0;-#,##0;0"
+CHANGE_DECIMAL_FORMAT = "+#,##0.0;-#,##0.0;0.0"
 
 
 def neutralise(value: Any) -> Any:
