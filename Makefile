@@ -73,6 +73,7 @@ test: install-dev frontend services
 		exit 1; }
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
@@ -84,9 +85,12 @@ test: install-dev frontend services
 bench: install-dev frontend services
 	$(PY) bench/run.py
 
+## make lint: ruff, and mypy (with django-stubs) on the services, selectors and permissions
+## (the files are listed in pyproject.toml, [tool.mypy])
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 services:
 	bash scripts/ensure-services.sh

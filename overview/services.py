@@ -431,7 +431,7 @@ def stale_message(*, minutes: int) -> str:
 
 
 def mark_stale_reports(
-    *, older_than: timedelta | None = None, districts: Iterable[District] | QuerySet | None = None
+    *, older_than: timedelta | None = None, districts: Iterable[District | int] | QuerySet | None = None
 ) -> int:
     """Builds whose worker died end as failed instead of running forever; returns how many.
 
@@ -563,7 +563,7 @@ def compare_goals(a: Mapping | None, b: Mapping | None) -> list[dict[str, Any]]:
         {
             "goal": goal,
             "indicator": indicator,
-            "unit": (second.get((goal, indicator)) or first.get((goal, indicator)))["unit"],
+            "unit": (second.get((goal, indicator)) or first[(goal, indicator)])["unit"],
             "a": first.get((goal, indicator)),
             "b": second.get((goal, indicator)),
         }
