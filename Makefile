@@ -11,7 +11,7 @@ export DEBUG ?= 1
 TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 
-.PHONY: install install-dev run migrate seed test lint services worker beat messages clean bench frontend backup restore cluster cluster-test
+.PHONY: install install-dev lock run migrate seed test lint services worker beat messages clean bench frontend backup restore cluster cluster-test
 
 # Front end: KERN UX from npm, pinned by package-lock.json; reinstalled when the lock file changes.
 # The dev dependencies are the test tools (axe-core, HTML_CodeSniffer, vnu-jar). No install scripts
@@ -26,15 +26,32 @@ node_modules/.installed: package.json package-lock.json
 
 frontend: node_modules/.installed
 
+# Python: the dependencies are declared once in pyproject.toml; requirements.txt (runtime) and
+# requirements-dev.txt (runtime + test/lint tools) are the lock files generated from it by `make lock`,
+# every package pinned and every file hashed. pip refuses anything whose hash is not in the lock.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+## make lock: regenerate requirements.txt and requirements-dev.txt from pyproject.toml (hashes of every
+## platform's files, from PyPI). Versions already in the lock files are kept; to move a transitive
+## one: make lock LOCK_ARGS="--upgrade-package NAME". The lock tool (uv) lives in its own venv.
+LOCK_VENV  ?= .venv-lock
+UV_VERSION := 0.13.9
+LOCK_ARGS  ?=
+UV_COMPILE  = $(LOCK_VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11.5 \
+	--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+lock:
+	test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(UV_COMPILE) -o requirements.txt
+	$(UV_COMPILE) --extra dev --constraint requirements.txt -o requirements-dev.txt
 
 install: $(VENV)/.installed
 
@@ -56,6 +73,7 @@ test: install-dev frontend services
 		exit 1; }
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
@@ -67,9 +85,12 @@ test: install-dev frontend services
 bench: install-dev frontend services
 	$(PY) bench/run.py
 
+## make lint: ruff, and mypy (with django-stubs) on the services, selectors and permissions
+## (the files are listed in pyproject.toml, [tool.mypy])
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 services:
 	bash scripts/ensure-services.sh

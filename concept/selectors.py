@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, EventOccurrence
@@ -34,7 +35,7 @@ from .portal import portal_values
 @dataclass(frozen=True)
 class Status:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation
     icon: str  # a shape, so that the status never rests on colour alone
 
 
@@ -144,11 +145,8 @@ class ValueTable:
         self.years = years
 
     def series(self, indicator: Indicator, municipality_id: int | None) -> list[tuple[int, Decimal]]:
-        return [
-            (year, self.values[(indicator.pk, municipality_id, year)])
-            for year in self.years
-            if self.values.get((indicator.pk, municipality_id, year)) is not None
-        ]
+        points = ((year, self.values.get((indicator.pk, municipality_id, year))) for year in self.years)
+        return [(year, value) for year, value in points if value is not None]
 
 
 def years_of(version: ConceptVersion, targets: list[GoalIndicator]) -> list[int]:
@@ -160,8 +158,12 @@ def years_of(version: ConceptVersion, targets: list[GoalIndicator]) -> list[int]
 
 def target_row(target: GoalIndicator, values: ValueTable, municipality_id: int | None) -> TargetRow:
     series = values.series(target.indicator, municipality_id)
+    baseline: tuple[int, Decimal] | None
     if municipality_id is None and target.baseline_year is not None:
-        baseline = (target.baseline_year, target.baseline_value)
+        # clean() keeps year and value together; a year without a value is no baseline.
+        baseline = (
+            (target.baseline_year, target.baseline_value) if target.baseline_value is not None else None
+        )
     else:
         # A municipality's own start: its value in the baseline year, else its first value.
         own = dict(series)
@@ -171,7 +173,11 @@ def target_row(target: GoalIndicator, values: ValueTable, municipality_id: int |
             else (series[0] if series else None)
         )
     latest = series[-1] if series else None
-    goal = (target.target_year, target.target_value) if target.has_target else None
+    goal = (
+        (target.target_year, target.target_value)
+        if target.target_year is not None and target.target_value is not None  # has_target, narrowed
+        else None
+    )
     return TargetRow(
         target=target,
         series=series,
@@ -213,8 +219,8 @@ def goal_overview(
         goals = goals.filter(field_of_action_id=field_of_action_id)
     if priority:
         goals = goals.filter(priority=priority)
-    goals = list(goals)
-    targets = [t for goal in goals for t in goal.targets.all()]
+    goal_list = list(goals)
+    targets = [t for goal in goal_list for t in goal.targets.all()]
     place = municipality.pk if municipality else None
     values = ValueTable(
         version=version,
@@ -224,7 +230,7 @@ def goal_overview(
     )
     return [
         GoalRow(goal=goal, targets=[target_row(t, values, place) for t in goal.targets.all()])
-        for goal in goals
+        for goal in goal_list
     ]
 
 

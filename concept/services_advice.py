@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -109,7 +110,13 @@ def record_advice_meeting(
     )
     meeting.topics.set(topics)
     FollowUp.objects.bulk_create(
-        [FollowUp(meeting=meeting, text=i.text.strip(), owner=i.owner, due_on=i.due_on) for i in follow_ups]
+        [
+            # Every due date was checked above (a follow-up without one is a ValidationError).
+            FollowUp(
+                meeting=meeting, text=i.text.strip(), owner=i.owner, due_on=cast(datetime.date, i.due_on)
+            )
+            for i in follow_ups
+        ]
     )
     return meeting
 

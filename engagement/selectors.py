@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -82,7 +84,7 @@ def budget_overview(*, district: District, programme: FundingProgramme, year: in
     )
     lines = []
     for area in programme.building_blocks.order_by("code"):
-        row = rows.get(area.pk, {})
+        row: Mapping[str, Any] = rows.get(area.pk, {})
         lines.append(
             AreaLine(
                 area=area,

@@ -81,7 +81,7 @@ class SearchVectorMatch(Func):
     def __init__(self, title: F, query: str):
         super().__init__(title, Value(query))
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         title_sql, _title_params = compiler.compile(self.source_expressions[0])
         query_sql, query_params = compiler.compile(self.source_expressions[1])
         vector_sql = title_sql.rsplit(".", 1)[0] + '."search_vector"'
@@ -214,9 +214,9 @@ def coordination_hints(event: Event, *, limit: int = 20) -> list[EventOccurrence
         .distinct()
         .order_by("start")[: limit * 2]
     )
-    hints = list(hints)
-    hints.sort(key=lambda occ: (occ.event.municipality_id != event.municipality_id, occ.start))
-    return hints[:limit]
+    found = list(hints)
+    found.sort(key=lambda occ: (occ.event.municipality_id != event.municipality_id, occ.start))
+    return found[:limit]
 
 
 # --- start pages: what waits for this person ---------------------------------
@@ -279,7 +279,8 @@ def review_tasks(user, *, limit: int = TASK_LIST_LIMIT, now: datetime | None = N
         .order_by("submitted_at", "pk")[:limit]
     )
     for event in oldest:
-        event.is_past = event.last_end is not None and event.last_end < now
+        # A display attribute for the template, not a model field.
+        event.is_past = event.last_end is not None and event.last_end < now  # type: ignore[attr-defined]
     return ReviewTasks(count=counts["count"], past_count=counts["past_count"], oldest=oldest)
 
 
@@ -308,10 +309,12 @@ def contact_tasks(
     if municipalities is not None:
         events = events.filter(municipality__in=municipalities)
     still_running = EventOccurrence.objects.filter(event=OuterRef("pk"), end__gte=now)
-    kinds = {
+    kinds: dict[str, Q] = {
         "returned": Q(status=Event.Status.RETURNED),
         "drafts": Q(status=Event.Status.DRAFT),
-        "missing_participants": Q(status=Event.Status.APPROVED, actual_participants__isnull=True)
+        # Q & Exists is a Q at runtime (Q._combine takes conditional expressions); the stubs'
+        # Q.__and__ takes only Q, so they see Combinable.
+        "missing_participants": Q(status=Event.Status.APPROVED, actual_participants__isnull=True)  # type: ignore[dict-item]
         & ~Exists(still_running),
     }
     counts = events.aggregate(**{name: Count("pk", filter=condition) for name, condition in kinds.items()})

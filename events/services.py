@@ -218,11 +218,9 @@ def save_event_translations(*, by: User, event: Event, translations: dict[str, d
 @transaction.atomic
 def copy_event(*, by: User, event: Event) -> Event:
     _check_may_manage(by, event)
-    lists = {
-        "fields_of_action": list(event.fields_of_action.all()),
-        "target_groups": list(event.target_groups.all()),
-        "languages": list(event.languages.all()),
-    }
+    fields_of_action = list(event.fields_of_action.all())
+    target_groups = list(event.target_groups.all())
+    languages = list(event.languages.all())
     copy = Event.objects.get(pk=event.pk)
     copy.pk = None
     copy.id = None
@@ -231,7 +229,9 @@ def copy_event(*, by: User, event: Event) -> Event:
     copy.review_comment = ""
     copy.submitted_at = copy.reviewed_at = copy.reviewed_by = None
     copy.actual_participants = None
-    return save_event(by=by, event=copy, **lists)
+    return save_event(
+        by=by, event=copy, fields_of_action=fields_of_action, target_groups=target_groups, languages=languages
+    )
 
 
 def _locked(event: Event) -> Event:
@@ -248,7 +248,7 @@ def submit_event(*, by: User, event: Event) -> Event:
         message=_("Nur Entwürfe und zurückgegebene Veranstaltungen können eingereicht werden."),
         error=EventTransitionError,
     )
-    event.status = EVENT["submit"].target
+    event.status = EVENT.target_of("submit")
     event.submitted_at = timezone.now()
     event.save(update_fields=["status", "submitted_at", "updated_at"])
     change = log_change(event=event, actor=by, action=EventChange.Action.SUBMITTED)
@@ -280,7 +280,7 @@ def decide_event(*, by: User, event: Event, decision: str, comment: str = "") ->
         error=EventTransitionError,
     )
     action = DECISION_CHANGES[decision]
-    event.status = EVENT[decision].target
+    event.status = EVENT.target_of(decision)
     event.review_comment = comment
     event.reviewed_at = timezone.now()
     event.reviewed_by = by
@@ -314,7 +314,7 @@ def cancel_event(*, by: User, event: Event, comment: str = "") -> Event:
         message=_("Nur veröffentlichte Veranstaltungen können abgesagt werden."),
         error=EventTransitionError,
     )
-    event.status = EVENT["cancel"].target
+    event.status = EVENT.target_of("cancel")
     event.save(update_fields=["status", "updated_at"])
     log_change(event=event, actor=by, action=EventChange.Action.CANCELLED, comment=comment.strip())
     _record_decision(by=by, event=event, decision=EventChange.Action.CANCELLED)

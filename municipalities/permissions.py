@@ -14,11 +14,12 @@ logged-in users without the right get 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.db.models import CharField, Q, QuerySet, Value
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.models import OutboxMail
@@ -189,6 +190,10 @@ def memberships_visible_to(user) -> QuerySet[Membership]:
 class RoleRequiredMixin(AccessMixin):
     """Base: anonymous → login page; logged in without the right → 403."""
 
+    # Set by Django's View, which comes after the mixin in every view's bases.
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     def has_role(self) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -198,7 +203,8 @@ class RoleRequiredMixin(AccessMixin):
         if not self.has_role():
             self.raise_exception = True
             return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
+        # The View after this mixin in the MRO has dispatch; AccessMixin alone does not.
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class KIStaffRequiredMixin(RoleRequiredMixin):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.functional import Promise
 
 Who = Callable[[Any, Any], bool]  # (user, obj) -> may the user take this step?
 
@@ -57,13 +58,26 @@ class Workflow:
         )
 
     def check(
-        self, action: str, obj, user, *, message: str, error: type[ValidationError] = ValidationError
+        self,
+        action: str,
+        obj,
+        user,
+        *,
+        message: str | Promise,
+        error: type[ValidationError] = ValidationError,
     ) -> None:
         """Raise ``PermissionDenied`` when the user may not take the step, ``error`` when the state forbids it."""
         if not self.permits(action, obj, user):
             raise PermissionDenied
         if not self.is_possible(action, obj):
             raise error(message)
+
+    def target_of(self, action: str) -> str:
+        """The state ``action`` moves to; only for a step that changes the state."""
+        target = self.transitions[action].target
+        if target is None:
+            raise ValueError(f"{action!r} keeps the state")
+        return target
 
     def targets_from(self, state: str, actions) -> tuple[str, ...]:
         """The states reachable from ``state`` by ``actions`` (for a form's status choices)."""

@@ -80,7 +80,7 @@ def compare_goals(a: Mapping | None, b: Mapping | None) -> list[dict[str, Any]]:
         {
             "goal": goal,
             "indicator": indicator,
-            "unit": (second.get((goal, indicator)) or first.get((goal, indicator)))["unit"],
+            "unit": (second.get((goal, indicator)) or first[(goal, indicator)])["unit"],
             "a": first.get((goal, indicator)),
             "b": second.get((goal, indicator)),
         }

@@ -74,7 +74,7 @@ def stale_message(*, minutes: int) -> str:
 
 
 def mark_stale_reports(
-    *, older_than: timedelta | None = None, districts: Iterable[District] | QuerySet | None = None
+    *, older_than: timedelta | None = None, districts: Iterable[District | int] | QuerySet | None = None
 ) -> int:
     """Builds whose worker died end as failed instead of running forever; returns how many.
 

@@ -33,6 +33,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,7 @@ def _changed_since_computed() -> ExpressionWrapper:
         VolunteerQualification.objects.filter(volunteer__district=district, granted_at__gt=computed),
         Volunteer.objects.filter(district=district, created_at__gt=computed),
     ]
-    condition = Q()
+    condition: Q | Combinable = Q()  # Q() | Exists is the Exists itself
     for source in sources:
         condition |= Exists(source)
     return ExpressionWrapper(condition, output_field=BooleanField())

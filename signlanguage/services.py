@@ -6,6 +6,8 @@ change keeps serving the old file, and a committed one leaves nothing behind.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,10 +24,10 @@ def _require_ki_staff(by: User, district: District) -> None:
         raise PermissionDenied
 
 
-def _delete_after_commit(*names: str) -> None:
+def _delete_after_commit(*names: str | None) -> None:
     for name in names:
         if name:
-            transaction.on_commit(lambda name=name: default_storage.delete(name), robust=True)
+            transaction.on_commit(partial(default_storage.delete, name), robust=True)
 
 
 @transaction.atomic

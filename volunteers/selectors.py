@@ -102,9 +102,10 @@ def catalogue_courses(
     # ``__date`` converts to the current time zone (Europe/Berlin): a course whose first
     # session starts at 00:30 local time belongs to that local day.
     if flt.starts_from:
-        queryset = queryset.filter(first_start__date__gte=flt.starts_from)
+        # first_start is annotated by with_seat_counts, which the plugin cannot see through QuerySet[Course].
+        queryset = queryset.filter(first_start__date__gte=flt.starts_from)  # type: ignore[misc]
     if flt.starts_until:
-        queryset = queryset.filter(first_start__date__lte=flt.starts_until)
+        queryset = queryset.filter(first_start__date__lte=flt.starts_until)  # type: ignore[misc]
     ordering = F("first_start").desc(nulls_last=True) if flt.include_past else F("first_start").asc()
     return (
         queryset.select_related("municipality", "language")
@@ -268,7 +269,8 @@ def trainer_sessions(user, *, limit: int = 5, now: datetime | None = None) -> li
         .order_by("start", "pk")[:limit]
     )
     for session in sessions:
-        session.is_today = timezone.localdate(session.start) == today
+        # A display attribute for the template, not a model field.
+        session.is_today = timezone.localdate(session.start) == today  # type: ignore[attr-defined]
     return sessions
 
 

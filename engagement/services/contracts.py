@@ -83,7 +83,8 @@ def request_payment(*, by: User, application: Application, amount: Decimal) -> P
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Der Betrag muss größer als 0 € sein.")})
     called = application.payment_requests.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    left = application.approved_amount - called
+    # Only approved applications get a contract, so approved_amount is set; None would allow nothing.
+    left = (application.approved_amount or Decimal("0")) - called
     if amount > left:
         raise ValidationError(
             {"amount": _("Abrufbar sind noch %(left)s.") % {"left": euro(max(left, Decimal("0")))}}

@@ -53,7 +53,8 @@ def add_receipt_file(*, by: User, application: Application, upload, description:
     try:
         receipt_file.save()
     except Exception:
-        receipt_file.file.storage.delete(receipt_file.file.name)  # no row, so no file either
+        if receipt_file.file.name:  # no row, so no file either
+            receipt_file.file.storage.delete(receipt_file.file.name)
         raise
     return receipt_file
 

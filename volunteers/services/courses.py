@@ -129,7 +129,7 @@ def cancel_course(*, by: User, course: Course, reason: str = "") -> int:
         registration.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
         mail_registration(registration, "course_called_off", extra={"reason": reason})
         affected += 1
-    course.status = COURSE["cancel"].target
+    course.status = COURSE.target_of("cancel")
     course.save(update_fields=["status", "updated_at"])
     return affected
 
@@ -207,6 +207,6 @@ def complete_course(*, by: User, course: Course) -> dict:
     for registration in course.registrations.filter(status=R.OFFERED):
         registration.status = R.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
-    course.status = COURSE["complete"].target
+    course.status = COURSE.target_of("complete")
     course.save(update_fields=["status", "updated_at"])
     return result

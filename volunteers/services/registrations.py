@@ -128,7 +128,7 @@ def offer_free_seats(course: Course) -> list[Registration]:
     if not is_open:
         close_waitlist(course, reason)
         return []
-    offered = []
+    offered: list[Registration] = []
     free = course.capacity - seats_taken(course)
     if free <= 0:
         return offered
