@@ -30,7 +30,7 @@ Two rules, both run daily by Celery beat (``volunteers.apply_retention``) and by
    lies more than ``VOLUNTEER_INACTIVITY_MONTHS`` (24) months back gets a warning mail. If
    ``VOLUNTEER_INACTIVITY_WARNING_DAYS`` (30) days later there was still no activity since the
    warning, the account is anonymised exactly as if the person had deleted it
-   (``accounts.delete_volunteer_account``). Any activity after the warning (logging in is
+   (``selfservice.deletion.delete_volunteer_account``). Any activity after the warning (logging in is
    enough) clears the warning.
 
 Everything is idempotent: a second run on the same day finds nothing left to do.
@@ -54,9 +54,9 @@ from django.utils import timezone
 from accounts.services import send_templated_mail
 from municipalities.models import DistrictRole, Membership
 
-from . import accounts
 from .figures import EVIDENCE_COURSE_STATUSES
 from .models import Course, CourseSession, Registration, RetainedNewcomerCount, Volunteer
+from .selfservice.deletion import delete_volunteer_account
 
 logger = logging.getLogger(__name__)
 
@@ -385,7 +385,7 @@ def apply_retention(*, now: datetime | None = None, dry_run: bool = False) -> Re
             # Checked again right before: a login since the list was read keeps the account.
             if not volunteers_to_anonymise(now=now).filter(pk=volunteer.pk).exists():
                 continue
-            accounts.delete_volunteer_account(user=volunteer.user, now=now)
+            delete_volunteer_account(user=volunteer.user, now=now)
         report.anonymised_volunteers.append(volunteer.pk)
 
     for volunteer in volunteers_to_warn(now=now):

@@ -41,7 +41,7 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 # import: functions user -> dict, merged into the export.
 OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data", "engagement.personal_data.export_own_data"]
 # Apps to the right of volunteers remove their part of a person's data when the account is deleted
-# (volunteers.accounts.delete_volunteer_account calls each with user=…, now=…).
+# (volunteers.selfservice.deletion.delete_volunteer_account calls each with user=…, now=…).
 OWN_DATA_ANONYMISERS = ["engagement.personal_data.anonymise_user"]
 # ... and tell on the deletion page what it means for their part (functions user -> dict with a
 # "template" to include, or None). A person with such a part may delete their account themselves
