@@ -3,7 +3,7 @@
 What a person did in the concept: values they entered or corrected, comments and answers they
 wrote, positions they declared, advice follow-ups they own. Other people appear only by
 municipality or role, never by name. Account deletion anonymises the user row in place
-(``volunteers.accounts``), and every reference here is a nullable foreign key to it, so the
+(``volunteers.selfservice.deletion``), and every reference here is a nullable foreign key to it, so the
 records — official statements of a municipality or the KI — stay without the person's name.
 """
 

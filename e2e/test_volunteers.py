@@ -23,8 +23,9 @@ from e2e.conftest import PASSWORD_LABEL, axe_violations, login, save_screenshot
 from e2e.test_accessibility import horizontal_overflow, visit
 from municipalities.models import FieldOfAction, FundingProgramme, Language
 from municipalities.services import ensure_default_reference_data
-from volunteers import accounts, services
+from volunteers import services
 from volunteers.models import Course, CourseSession, Qualification, Registration, VolunteerLanguage
+from volunteers.selfservice import signup
 from volunteers.tests.factories import make_course, make_volunteer
 
 R = Registration.Status
@@ -492,10 +493,10 @@ def test_public_course_and_sign_up_pages_are_accessible(page, live_server, distr
     save_screenshot(page, "visitor_signup_errors")
 
     # The confirmation page of a fresh sign-up, and a broken link.
-    pending = accounts.sign_up_volunteer(
+    pending = signup.sign_up_volunteer(
         email="neu@example.org", full_name="Ana Souza", password="Zuckerhut-2026!", district=district
     ).user
-    visit(page, live_server, accounts.confirmation_path(pending))
+    visit(page, live_server, signup.confirmation_path(pending))
     expect(page.get_by_role("button", name="E-Mail-Adresse bestätigen")).to_be_visible()
     violations += axe_violations(page)
     save_screenshot(page, "visitor_confirm")

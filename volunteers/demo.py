@@ -25,7 +25,6 @@ from municipalities.models import (
 )
 
 from . import services
-from .accounts import record_profile_consents
 from .models import (
     NEWCOMER_CONSENT_VERSION,
     PRIVACY_NOTICE_VERSION,
@@ -36,6 +35,7 @@ from .models import (
     Volunteer,
     teaching_units_for,
 )
+from .selfservice.consents import record_profile_consents
 
 COURSES = [
     # title, topic, sessions, units, capacity, municipality slug, days from today to first session

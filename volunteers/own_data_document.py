@@ -1,4 +1,4 @@
-"""„Meine Daten“ for people: the own-data export (:func:`volunteers.accounts.export_own_data`) as a
+"""„Meine Daten“ for people: the own-data export (:func:`volunteers.selfservice.export.export_own_data`) as a
 readable page and PDF in plain German.
 
 The page and the PDF are built from the very dictionary the JSON download contains, by one walk

@@ -18,9 +18,9 @@ def send_reminders() -> int:
 @shared_task(name="volunteers.delete_unconfirmed_signups")
 def delete_unconfirmed_signups() -> int:
     """Daily: sign-ups never confirmed within 30 days are removed (data minimisation)."""
-    from . import accounts
+    from .selfservice import signup
 
-    return accounts.delete_unconfirmed_signups()
+    return signup.delete_unconfirmed_signups()
 
 
 @shared_task(name="volunteers.apply_retention")

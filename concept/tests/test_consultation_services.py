@@ -276,7 +276,8 @@ def test_status_changes_and_positions_are_in_the_districts_audit_log(
 
 
 def test_own_data_export_and_account_deletion_cover_comments_and_positions(consulting, unna, contact_unna):
-    from volunteers.accounts import delete_volunteer_account, export_own_data
+    from volunteers.selfservice.deletion import delete_volunteer_account
+    from volunteers.selfservice.export import export_own_data
 
     services.add_comment(by=contact_unna, version=consulting, municipality=unna, text="Mehr Abendkurse")
     services.declare_position(

@@ -4,7 +4,8 @@ import pytest
 
 from concept import values
 from concept.models import IndicatorValue
-from volunteers.accounts import delete_volunteer_account, export_own_data
+from volunteers.selfservice.deletion import delete_volunteer_account
+from volunteers.selfservice.export import export_own_data
 
 from .factories import ConceptVersionFactory, IndicatorFactory
 

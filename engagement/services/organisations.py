@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.services import find_user_by_email, send_templated_mail
 from municipalities.models import District, Municipality
 from municipalities.permissions import is_ki_staff
-from volunteers.accounts import ConfirmationProblem, _signup_mail_allowed
+from volunteers.selfservice.signup import ConfirmationProblem, signup_mail_allowed
 
 from ..models import Organisation, OrganisationMember
 
@@ -129,7 +129,7 @@ def register_organisation(
     member = OrganisationMember.objects.create(
         organisation=organisation, user=account, is_contact=True, phone=phone
     )
-    if _signup_mail_allowed(email):
+    if signup_mail_allowed(email):
         send_templated_mail(
             to=email,
             template="engagement_confirm_email",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import OutboxMail, User
 from municipalities.tests.factories import UserFactory
-from volunteers.accounts import delete_volunteer_account
+from volunteers.selfservice.deletion import delete_volunteer_account
 from volunteers.tests.factories import make_volunteer
 
 from ..models import Application, Organisation, OrganisationMember

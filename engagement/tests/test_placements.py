@@ -8,8 +8,8 @@ from accounts.models import AuditEvent, OutboxMail
 from municipalities.models import DistrictRole, Language, Municipality
 from municipalities.services import ensure_default_languages
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
-from volunteers.accounts import delete_volunteer_account
 from volunteers.models import Qualification, VolunteerLanguage, VolunteerQualification
+from volunteers.selfservice.deletion import delete_volunteer_account
 from volunteers.tests.factories import make_volunteer
 
 from .. import placements

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent, OutboxMail, User
 from municipalities.models import BuildingBlock, FundingProgramme
-from volunteers.accounts import ConfirmationProblem
+from volunteers.selfservice.signup import ConfirmationProblem
 
 from .. import services
 from ..models import AdviceMeeting, Application, Organisation

@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
-from volunteers.accounts import ConfirmationProblem
+from volunteers.selfservice.signup import ConfirmationProblem
 
 from .. import permissions, selectors, services
 from ..forms import OrganisationForm, OrganisationSignupForm

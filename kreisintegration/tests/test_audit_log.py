@@ -381,7 +381,7 @@ def test_staff_downloading_a_certificate_is_logged_but_the_owner_is_not(
 
 
 def test_anonymised_actor_keeps_the_entry_without_the_name(client, ki_staff, volunteer):
-    from volunteers.accounts import delete_volunteer_account
+    from volunteers.selfservice.deletion import delete_volunteer_account
 
     client.force_login(volunteer)
     client.get(reverse("volunteers:data_export"))

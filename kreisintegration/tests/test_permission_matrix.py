@@ -28,8 +28,8 @@ from municipalities.models import DistrictRole, FieldOfAction, Invitation, Measu
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
 from overview.models import ConceptReport
 from signlanguage.services import add_sign_language_video
-from volunteers.accounts import make_confirmation_token
 from volunteers.models import Course, Registration
+from volunteers.selfservice.signup import make_confirmation_token
 from volunteers.services import register_for_course
 from volunteers.tests.factories import make_course, make_volunteer
 

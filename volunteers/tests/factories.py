@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import ConsentRecord
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import UserFactory
-from volunteers.accounts import record_profile_consents
 from volunteers.models import Course, CourseSession, Volunteer
+from volunteers.selfservice.consents import record_profile_consents
 
 
 def make_volunteer(

@@ -28,7 +28,7 @@ from municipalities.models import (
     Membership,
     Municipality,
 )
-from volunteers import accounts, services
+from volunteers import services
 from volunteers.models import (
     NEWCOMER_CONSENT_VERSION,
     PRIVACY_NOTICE_VERSION,
@@ -39,6 +39,8 @@ from volunteers.models import (
     VolunteerLanguage,
     VolunteerQualification,
 )
+from volunteers.selfservice import signup
+from volunteers.selfservice.consents import record_profile_consents
 from volunteers.tests.factories import make_course, make_volunteer
 
 R = Registration.Status
@@ -65,11 +67,11 @@ def signup_data(**overrides):
 
 
 def confirm_url(user) -> str:
-    return reverse("volunteers:confirm_email", kwargs={"token": accounts.make_confirmation_token(user)})
+    return reverse("volunteers:confirm_email", kwargs={"token": signup.make_confirmation_token(user)})
 
 
 def pending_signup(district, *, email="neu@example.org", full_name="Ольга Петрова") -> User:
-    result = accounts.sign_up_volunteer(
+    result = signup.sign_up_volunteer(
         email=email, full_name=full_name, password=NEW_PASSWORD, district=district
     )
     return result.user
@@ -155,7 +157,7 @@ def test_signup_creates_inactive_account_and_sends_confirmation_link(
     assert match, message.body
     link, token = match.groups()
     assert link.startswith(settings.SITE_URL)
-    assert accounts.user_for_confirmation_token(token) == user
+    assert signup.user_for_confirmation_token(token) == user
     html = message.alternatives[0][0]
     assert f'href="{link}"' in html
     assert name in html
@@ -252,7 +254,7 @@ def test_signing_up_again_before_confirming_sends_a_new_link(
     client, district, django_capture_on_commit_callbacks
 ):
     user = pending_signup(district, email="wartend@example.org")
-    accounts.cache.clear()  # the mail throttle of the first sign-up
+    signup.cache.clear()  # the mail throttle of the first sign-up
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(SIGNUP, signup_data(email="wartend@example.org"))
     assert response["Location"] == reverse("volunteers:signup_done")
@@ -277,9 +279,9 @@ def test_two_signups_for_one_address_in_the_same_moment_create_one_account(
     district, volunteer, monkeypatch, django_capture_on_commit_callbacks
 ):
     # The other request created the account between our look-up and our insert.
-    monkeypatch.setattr(accounts, "find_user_by_email", lambda email: None)
+    monkeypatch.setattr(signup, "find_user_by_email", lambda email: None)
     with django_capture_on_commit_callbacks(execute=True):
-        result = accounts.sign_up_volunteer(
+        result = signup.sign_up_volunteer(
             email=volunteer.email, full_name="Jemand", password=NEW_PASSWORD, district=district
         )
     assert result.user is None
@@ -373,7 +375,7 @@ def test_expired_link_explains_and_offers_to_register_again(client, district):
         def timestamp(self):
             return signing.b62_encode(int(time.time()) - 4 * 24 * 3600)
 
-    token = FourDaysAgo(salt=accounts.CONFIRM_SALT).sign(str(user.pk))
+    token = FourDaysAgo(salt=signup.CONFIRM_SALT).sign(str(user.pk))
     url = reverse("volunteers:confirm_email", kwargs={"token": token})
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 200
@@ -421,7 +423,7 @@ def test_unconfirmed_signups_are_removed_after_thirty_days(district):
     confirmed = make_volunteer(district, email="bestaetigt@example.org", full_name="Jürgen Böhm")
     Volunteer.objects.filter(pk=confirmed.pk).update(created_at=timezone.now() - timedelta(days=400))
 
-    assert accounts.delete_unconfirmed_signups() == 1
+    assert signup.delete_unconfirmed_signups() == 1
     assert not User.objects.filter(pk=old.pk).exists()
     assert not Volunteer.objects.filter(user_id=old.pk).exists()
     assert User.objects.filter(pk=fresh.pk).exists()
@@ -638,7 +640,7 @@ def rich_volunteer(volunteer, district, unna, trainer):
     profile.newcomer_consent_version = NEWCOMER_CONSENT_VERSION
     profile.inactivity_warning_sent_at = timezone.now()
     profile.save()
-    accounts.record_profile_consents(profile, source=ConsentRecord.Source.PROFILE)
+    record_profile_consents(profile, source=ConsentRecord.Source.PROFILE)
     profile.interests.add(FieldOfAction.objects.create(district=district, name="Wohnen", slug="wohnen"))
     VolunteerLanguage.objects.create(volunteer=profile, language=language("ar", "Arabisch"), level="native")
     qualification = Qualification.objects.create(district=district, name="Grundqualifizierung", slug="grund")
@@ -1029,7 +1031,7 @@ def test_permission_matrix(client, request, district, unna, luenen, name, method
         client.force_login(request.getfixturevalue(role))
     kwargs = {}
     if name == "confirm_email":
-        kwargs["token"] = accounts.make_confirmation_token(pending_signup(district))
+        kwargs["token"] = signup.make_confirmation_token(pending_signup(district))
     if name == "withdraw_consent":
         kwargs["kind"] = "neuzugewandert"
     url = reverse(f"volunteers:{name}", kwargs=kwargs)

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from kreisintegration.tests.pdf_checks import assert_accessible_pdf
-from volunteers.accounts import export_own_data
 from volunteers.own_data_document import (
     DISPLAY_SUFFIX,
     HIDDEN_KEYS,
@@ -20,6 +19,7 @@ from volunteers.own_data_document import (
     readable_own_data,
     readable_value,
 )
+from volunteers.selfservice.export import export_own_data
 from volunteers.tests.test_account import rich_volunteer  # noqa: F401 - fixture
 
 PAGE = reverse("volunteers:own_data")

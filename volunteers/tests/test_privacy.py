@@ -18,8 +18,8 @@ from accounts import consents
 from accounts.models import ConsentRecord, User
 from municipalities.models import District, DistrictRole, Membership
 from overview.figures import compute_figures
-from volunteers import accounts, retention, tasks
 from volunteers import figures as volunteer_figures
+from volunteers import retention, tasks
 from volunteers.models import (
     NEWCOMER_CONSENT_VERSION,
     PRIVACY_NOTICE_VERSION,
@@ -32,6 +32,9 @@ from volunteers.models import (
     Volunteer,
     VolunteerQualification,
 )
+from volunteers.selfservice import signup
+from volunteers.selfservice.deletion import DELETED_NAME, delete_volunteer_account
+from volunteers.selfservice.profile import save_volunteer_profile
 from volunteers.tests.factories import make_course, make_volunteer
 
 R = Registration.Status
@@ -50,7 +53,7 @@ def newcomer(district, **fields) -> Volunteer:
 
 def test_signup_records_the_privacy_notice_consent_with_version(district, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        result = accounts.sign_up_volunteer(
+        result = signup.sign_up_volunteer(
             email="sengul@example.org",
             full_name="Şengül Yıldız",
             password="x-Ü9!lang-genug",
@@ -148,7 +151,7 @@ def test_withdrawing_the_newcomer_consent_removes_the_flag_everywhere(client, di
 
 def test_unticking_in_the_profile_also_closes_the_record(client, district):
     profile = newcomer(district, email="neu@example.org", full_name="Ahmad Al-Hassan")
-    accounts.save_volunteer_profile(
+    save_volunteer_profile(
         user=profile.user,
         full_name="Ahmad Al-Hassan",
         municipality=None,
@@ -187,10 +190,10 @@ def test_unknown_consent_kind_is_not_found(client, volunteer):
 def test_deleting_the_account_keeps_the_consent_records_without_the_person(district):
     profile = newcomer(district, email="neu@example.org", full_name="Ahmad Al-Hassan")
     user = profile.user
-    accounts.delete_volunteer_account(user=user)
+    delete_volunteer_account(user=user)
     records = {record.kind: record for record in ConsentRecord.objects.filter(user=user)}
     user.refresh_from_db()
-    assert user.full_name == accounts.DELETED_NAME and user.email.endswith("@invalid")
+    assert user.full_name == DELETED_NAME and user.email.endswith("@invalid")
     assert records["privacy_notice"].withdrawn_at is not None
     # The anonymous newcomer count stays (as before) and so does the evidence of its consent.
     assert records["newcomer_status"].is_current

@@ -10,8 +10,8 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
 from accounts.models import User
-from volunteers import accounts
 from volunteers.models import Volunteer
+from volunteers.selfservice import signup
 
 SIGNUP = reverse("volunteers:signup")
 NEW_PASSWORD = "Sonnenblume-im-Garten-77"
@@ -59,10 +59,10 @@ def hasher_calls_for(client, email: str) -> list[str]:
 
 
 def test_new_and_known_addresses_cost_the_same_hashing(client, counting_hasher, district, contact_unna):
-    pending = accounts.sign_up_volunteer(
+    pending = signup.sign_up_volunteer(
         email="wartend@example.org", full_name="Ahmad Al-Hassan", password=NEW_PASSWORD, district=district
     ).user
-    accounts.cache.clear()  # the mail throttle of that sign-up: the known paths send mail too
+    signup.cache.clear()  # the mail throttle of that sign-up: the known paths send mail too
 
     new = hasher_calls_for(client, "ganz-neu@example.org")
     active_account = hasher_calls_for(client, "UNNA-Test@example.org")

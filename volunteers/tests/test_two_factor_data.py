@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
-from volunteers.accounts import delete_volunteer_account
+from volunteers.selfservice.deletion import delete_volunteer_account
 
 
 def test_export_says_that_a_second_factor_exists_but_never_the_secret(client, volunteer):

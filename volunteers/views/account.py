@@ -1,6 +1,6 @@
 """A volunteer's own account: sign-up, e-mail confirmation, profile, data export, deletion.
 
-Thin views: forms parse, ``volunteers.accounts`` does the work.
+Thin views: forms parse, ``volunteers.selfservice`` does the work.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from accounts.models import AuditEvent
 from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
 
-from .. import accounts, documents
+from .. import documents
 from ..forms import (
     DeleteAccountForm,
     LanguageSkillFormSet,
@@ -38,6 +38,20 @@ from ..forms import (
 )
 from ..own_data_document import readable_own_data
 from ..permissions import VolunteerRequiredMixin, volunteer_of
+from ..selfservice import OPEN_STATUSES, AccountError
+from ..selfservice.consents import withdraw_newcomer_consent
+from ..selfservice.deletion import delete_volunteer_account, deletion_summaries, may_delete_own_account
+from ..selfservice.export import export_own_data
+from ..selfservice.profile import LanguageSkill, save_volunteer_profile
+from ..selfservice.signup import (
+    CONFIRM_MAX_AGE,
+    SIGNUP_MAIL_INTERVAL,
+    ConfirmationProblem,
+    confirm_volunteer_email,
+    join_as_volunteer,
+    sign_up_volunteer,
+    user_for_confirmation_token,
+)
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -81,11 +95,11 @@ class SignupView(View):
         data = form.cleaned_data
         try:
             if request.user.is_authenticated:
-                accounts.join_as_volunteer(
+                join_as_volunteer(
                     user=request.user, district=self.district, municipality=data["municipality"]
                 )
             else:
-                accounts.sign_up_volunteer(
+                sign_up_volunteer(
                     email=data["email"],
                     full_name=data["full_name"],
                     password=data["password1"],
@@ -93,7 +107,7 @@ class SignupView(View):
                     municipality=data["municipality"],
                     language=translation.get_language() or "",
                 )
-        except accounts.AccountError as error:
+        except AccountError as error:
             form.add_error(None, error)
             return self._render(form)
         if request.user.is_authenticated:
@@ -110,8 +124,8 @@ class SignupDoneView(View):
             request,
             "volunteers/account/signup_done.html",
             {
-                "valid_days": accounts.CONFIRM_MAX_AGE.days,
-                "interval_minutes": accounts.SIGNUP_MAIL_INTERVAL // 60,
+                "valid_days": CONFIRM_MAX_AGE.days,
+                "interval_minutes": SIGNUP_MAIL_INTERVAL // 60,
             },
         )
 
@@ -122,7 +136,7 @@ class ConfirmEmailView(View):
     template_name = "volunteers/account/confirm.html"
     problem_template_name = "volunteers/account/confirm_problem.html"
 
-    def _problem(self, problem: accounts.ConfirmationProblem):
+    def _problem(self, problem: ConfirmationProblem):
         return render(self.request, self.problem_template_name, {"reason": problem.reason})
 
     def _other_account(self, account) -> bool:
@@ -130,18 +144,18 @@ class ConfirmEmailView(View):
 
     def get(self, request, token):
         try:
-            account = accounts.user_for_confirmation_token(token)
-        except accounts.ConfirmationProblem as problem:
+            account = user_for_confirmation_token(token)
+        except ConfirmationProblem as problem:
             return self._problem(problem)
         return render(request, self.template_name, {"other_account": self._other_account(account)})
 
     def post(self, request, token):
         try:
-            account = accounts.user_for_confirmation_token(token)
+            account = user_for_confirmation_token(token)
             if self._other_account(account):
                 return render(request, self.template_name, {"other_account": True})
-            account = accounts.confirm_volunteer_email(token=token)
-        except accounts.ConfirmationProblem as problem:
+            account = confirm_volunteer_email(token=token)
+        except ConfirmationProblem as problem:
             if problem.reason == "already" and request.user.is_authenticated and request.user == problem.user:
                 return redirect("volunteers:my_courses")
             return self._problem(problem)
@@ -196,7 +210,7 @@ class ProfileView(VolunteerRequiredMixin, View):
             return self._render(form, formset)
         data = form.cleaned_data
         try:
-            accounts.save_volunteer_profile(
+            save_volunteer_profile(
                 user=request.user,
                 full_name=data["full_name"],
                 municipality=data["municipality"],
@@ -204,13 +218,12 @@ class ProfileView(VolunteerRequiredMixin, View):
                 availability=data["availability"],
                 interests=list(data["interests"]),
                 languages=[
-                    accounts.LanguageSkill(language=language, level=level)
-                    for language, level in formset.skills()
+                    LanguageSkill(language=language, level=level) for language, level in formset.skills()
                 ],
                 came_as_newcomer=data["came_as_newcomer"],
                 newcomer_consent=data["newcomer_consent"],
             )
-        except accounts.AccountError as error:
+        except AccountError as error:
             form.add_error(None, error)
             return self._render(form, formset)
         messages.success(request, _("Ihr Profil wurde gespeichert."))
@@ -223,7 +236,7 @@ class OwnDataMixin(LoginRequiredMixin):
     audit_format = "json"
 
     def own_data(self) -> dict:
-        data = accounts.export_own_data(user=self.request.user)
+        data = export_own_data(user=self.request.user)
         own_profile = volunteer_of(self.request.user)
         record_audit_event(
             actor=self.request.user,
@@ -291,7 +304,7 @@ class DeleteAccountView(VolunteerRequiredMixin, View):
     def has_role(self) -> bool:
         """A volunteer profile, or a part elsewhere whose deletion the page can explain; else 403."""
         self.volunteer = volunteer_of(self.request.user)
-        self.summaries = accounts.deletion_summaries(self.request.user)
+        self.summaries = deletion_summaries(self.request.user)
         return self.volunteer is not None or bool(self.summaries)
 
     def _render(self, form):
@@ -300,12 +313,10 @@ class DeleteAccountView(VolunteerRequiredMixin, View):
             self.template_name,
             {
                 "form": form,
-                "may_delete": accounts.may_delete_own_account(self.request.user),
+                "may_delete": may_delete_own_account(self.request.user),
                 "volunteer": self.volunteer,
                 "summaries": self.summaries,
-                "open_registrations": self.volunteer.registrations.filter(
-                    status__in=accounts.OPEN_STATUSES
-                ).count()
+                "open_registrations": self.volunteer.registrations.filter(status__in=OPEN_STATUSES).count()
                 if self.volunteer
                 else 0,
                 "back_url": reverse("volunteers:profile" if self.volunteer else "accounts:profile"),
@@ -316,14 +327,14 @@ class DeleteAccountView(VolunteerRequiredMixin, View):
         return self._render(DeleteAccountForm(request=request, user=request.user))
 
     def post(self, request):
-        if not accounts.may_delete_own_account(request.user):
+        if not may_delete_own_account(request.user):
             raise PermissionDenied
         form = DeleteAccountForm(request.POST, request=request, user=request.user)
         if not form.is_valid():
             return self._render(form)
         try:
-            accounts.delete_volunteer_account(user=request.user)
-        except accounts.AccountError as error:
+            delete_volunteer_account(user=request.user)
+        except AccountError as error:
             form.add_error(None, error)
             return self._render(form)
         logout(request)
@@ -362,7 +373,7 @@ class WithdrawConsentView(VolunteerRequiredMixin, View):
                 "kind": self.kind,
                 "is_privacy_notice": self.kind == consents.Kind.PRIVACY_NOTICE,
                 "record": consents.current_consent(user=request.user, kind=self.kind),
-                "may_delete": accounts.may_delete_own_account(request.user),
+                "may_delete": may_delete_own_account(request.user),
             },
         )
 
@@ -376,7 +387,7 @@ class WithdrawConsentView(VolunteerRequiredMixin, View):
         ):
             messages.info(request, _("Diese Einwilligung hatten Sie nicht erteilt oder bereits widerrufen."))
             return redirect("volunteers:profile")
-        accounts.withdraw_newcomer_consent(user=request.user)
+        withdraw_newcomer_consent(user=request.user)
         messages.success(
             request,
             _(
