@@ -198,6 +198,8 @@ FILE_UPLOAD_HANDLERS = [
 # KOMM-AN courses: hours a freed seat stays offered; days before the first session the reminder goes out.
 VOLUNTEERS_OFFER_HOURS = env_int("VOLUNTEERS_OFFER_HOURS", 48)
 VOLUNTEERS_REMINDER_DAYS = env_int("VOLUNTEERS_REMINDER_DAYS", 2)
+# Days before a held qualification (e.g. first aid) expires the reminder mail goes out.
+VOLUNTEERS_QUALIFICATION_REMINDER_DAYS = env_int("VOLUNTEERS_QUALIFICATION_REMINDER_DAYS", 30)
 
 # Invitations for municipal contacts are valid for this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
@@ -479,6 +481,10 @@ if REDIS_URL:
 CELERY_BEAT_SCHEDULE = {
     "volunteers-expire-offers": {"task": "volunteers.expire_offers", "schedule": 15 * 60},
     "volunteers-send-reminders": {"task": "volunteers.send_reminders", "schedule": crontab(minute=5)},
+    "volunteers-send-qualification-expiry-reminders": {
+        "task": "volunteers.send_qualification_expiry_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "volunteers-delete-unconfirmed-signups": {
         "task": "volunteers.delete_unconfirmed_signups",
         "schedule": crontab(hour=3, minute=30),
