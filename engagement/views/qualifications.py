@@ -126,9 +126,11 @@ class ReviewView(KIStaffRequiredMixin, View):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as error:
-                form.add_rule_errors(
-                    error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-                )
+                if not hasattr(error, "error_dict"):  # decided meanwhile: the page shows the decision
+                    for message in error.messages:
+                        messages.error(request, message)
+                    return redirect("engagement:qualification_proof_review", pk=proof.pk)
+                form.add_rule_errors(error.message_dict)
             else:
                 messages.success(
                     request, _("Die Entscheidung ist gespeichert; die Person wird per E-Mail benachrichtigt.")
