@@ -18,6 +18,7 @@ from municipalities.models import DistrictRole
 from municipalities.tests.factories import DistrictFactory, make_district_role
 from volunteers.accounts import delete_volunteer_account, export_own_data
 from volunteers.models import Qualification, VolunteerQualification
+from volunteers.own_data_document import is_labelled
 from volunteers.tests.factories import make_volunteer
 
 from .. import placements, qualification_proofs
@@ -244,6 +245,7 @@ def test_proofs_are_exported_and_deleted_with_the_account(
     assert exported["qualification"] == "Erste Hilfe"
     assert exported["earned_on"] == "2025-06-01"
     assert exported["status"] == "rejected" and exported["rejection_reason"] == "unleserlich"
+    assert all(is_labelled(key) for key in ["qualification_proofs", *exported])  # the readable form
     stored = proof.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
