@@ -153,3 +153,29 @@ def test_own_data_export_holds_the_expiry_of_each_qualification(district, first_
     assert exported["valid_until"] == "2028-03-14"
     assert exported["source"] == "course"
     assert exported["expiry_reminder_sent_at"] is None
+
+
+def test_completing_a_course_grants_its_qualification_with_the_expiry(
+    district, unna, luenen, trainer, first_aid
+):
+    from volunteers.tests.factories import make_course
+    from volunteers.tests.test_attendance import record, register, sessions_in_past
+
+    course = make_course(district, sessions=2, min_attendance_percent=50, trainers=[trainer])
+    course.qualification = first_aid
+    course.save(update_fields=["qualification"])
+    present, absent = (
+        make_volunteer(district, email="da@example.org"),
+        make_volunteer(district, email="weg@example.org"),
+    )
+    registrations = register(course, [present, absent])
+    for session in sessions_in_past(course):
+        record(trainer, session, {registrations[0]: True, registrations[1]: False})
+
+    services.complete_course(by=trainer, course=course)
+
+    held = VolunteerQualification.objects.get()
+    today = timezone.localdate()
+    assert (held.volunteer, held.course, held.source) == (present, course, "course")
+    assert (held.earned_on, held.valid_until) == (today, expiry_date(first_aid, today))
+    assert held.valid_until == add_months(today, 24) - timedelta(days=1)
