@@ -68,6 +68,7 @@ KI_STAFF_PAGES = [
     "/foerderung/budget/",
     "/einsatzstellen/verwalten/",
     "/einsatzstellen/verwalten/neu/",
+    "/foerderung/qualifikationsnachweise/",
 ]
 CONTACT_UNNA_PAGES = [
     "/veranstaltungen/meine/",
@@ -83,7 +84,7 @@ ROLE_PAGES = {
     "contact_unna": ("/kommunen/unna/intern/", CONTACT_UNNA_PAGES),
     "contact_luenen": ("/kommunen/luenen/intern/", []),
     "trainer": ("/mein-bereich/", []),
-    "volunteer": ("/mein-bereich/", ["/ehrenamt/einsatzstellen/"]),
+    "volunteer": ("/mein-bereich/", ["/ehrenamt/einsatzstellen/", "/ehrenamt/qualifikationen/"]),
 }
 
 

@@ -244,3 +244,64 @@ def test_volunteer_with_arabic_sees_the_matching_placement_first_and_expresses_i
         "ar"
     ]
     assert violations == []
+
+
+def test_volunteer_uploads_a_certificate_and_ki_staff_confirm_it(
+    new_context, live_server, grants, volunteer, ki_staff, settings, tmp_path
+):
+    """The proof pages of both sides through axe and at 320 px; the expired qualification is marked."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engagement.tests.factories import PDF_BYTES
+    from volunteers.models import Qualification, VolunteerQualification
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    first_aid = Qualification.objects.create(
+        district=volunteer.volunteer.district, name="Erste Hilfe", slug="erste-hilfe", validity_months=24
+    )
+    child_protection = Qualification.objects.create(
+        district=volunteer.volunteer.district, name="Kinderschutz", slug="kinderschutz", validity_months=36
+    )
+    today = timezone.localdate()
+    VolunteerQualification.objects.create(
+        volunteer=volunteer.volunteer, qualification=child_protection,
+        earned_on=today - timedelta(days=1200), valid_until=today - timedelta(days=5),
+    )  # fmt: skip
+    page = new_context().new_page()
+    login(page, live_server, volunteer.email, PASSWORD)
+
+    page.goto("/ehrenamt/qualifikationen/")
+    expect(page.locator("main")).to_contain_text("abgelaufen am")
+    violations = axe_violations(page)
+    page.get_by_label(label("Qualifikation")).select_option(label="Erste Hilfe")
+    page.get_by_label(label("ausgestellt am")).fill("2025-06-01")
+    page.get_by_label(label("Bescheinigung")).set_input_files(
+        {"name": "Erste-Hilfe-Schein.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    page.get_by_role("button", name="Hochladen").click()
+    expect(page.get_by_role("status").first).to_contain_text("Der Nachweis ist hochgeladen")
+    expect(page.get_by_role("cell", name="wartet auf Prüfung")).to_be_visible()
+    violations += axe_violations(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+    staff = new_context().new_page()
+    login(staff, live_server, ki_staff.email, PASSWORD)
+    staff.goto("/foerderung/qualifikationsnachweise/")
+    violations += axe_violations(staff)
+    staff.get_by_role("link", name=volunteer.full_name).click()
+    expect(staff.locator("main")).to_contain_text("31.05.2027")
+    violations += axe_violations(staff)
+    staff.get_by_role("radio", name="bestätigen").check()
+    staff.get_by_role("button", name="Entscheidung speichern").click()
+    expect(staff.get_by_role("status").first).to_contain_text("Die Entscheidung ist gespeichert")
+    staff.set_viewport_size({"width": 320, "height": 640})
+    assert staff.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+    held = VolunteerQualification.objects.get(volunteer=volunteer.volunteer, qualification=first_aid)
+    assert (held.source, held.valid_until) == ("external", date(2027, 5, 31))
+    page.reload()
+    expect(page.locator("main")).to_contain_text("gültig bis 31.05.2027")
+    assert violations == []

@@ -2,7 +2,8 @@
 
 The contact person of an organisation is personal data: their membership (organisation, role,
 phone) and what they uploaded (receipt files: name, description, size, time – the receipts
-themselves are the organisation's records). The organisation itself, its applications and
+themselves are the organisation's records). A volunteer's proofs of external qualifications are
+theirs: exported, and deleted (rows and files) with the account. The organisation itself, its applications and
 decisions are the organisation's records (funding law keeps them, ``services.retention``); after
 deletion they stay without a person attached.
 
@@ -21,6 +22,8 @@ from accounts.services import send_templated_mail
 
 from .models import Application, ForwardingContract, Organisation, OrganisationMember, ReceiptFile
 from .models.placements import Placement, PlacementInterest
+from .models.qualifications import QualificationProof
+from .qualification_proofs import delete_proof_files
 
 
 def export_own_data(*, user: User) -> dict:
@@ -84,6 +87,25 @@ def export_own_data(*, user: User) -> dict:
             .select_related("placement__organisation")
             .prefetch_related("shared_languages")
             .order_by("pk")
+        ],
+        # Proofs of external qualifications the person uploaded (the files themselves: on the page
+        # „Meine Qualifikationen und Nachweise“, and deleted with the account).
+        "qualification_proofs": [
+            {
+                "qualification": proof.qualification.name,
+                "earned_on": proof.earned_on.isoformat(),
+                "original_name": proof.original_name,
+                "file_type": proof.get_kind_display(),
+                "size_bytes": proof.size,
+                "uploaded_at": proof.uploaded_at.isoformat(),
+                "status": proof.status,
+                "status_display": proof.get_status_display(),
+                "decided_at": _iso(proof.decided_at),
+                "rejection_reason": proof.rejection_reason,
+            }
+            for proof in QualificationProof.objects.filter(uploaded_by=user)
+            .select_related("qualification")
+            .order_by("uploaded_at", "pk")
         ],
         # Placements the person published: the contact given for them may name the person.
         "placements_created": [
@@ -156,6 +178,9 @@ def anonymise_user(*, user: User, now=None) -> int:
     interests.filter(status=PlacementInterest.Status.INTERESTED).update(
         status=PlacementInterest.Status.WITHDRAWN
     )
+    # Certificates of external qualifications name the person: rows and files go. A qualification
+    # they confirmed stays with the anonymous profile, like one from a course.
+    delete_proof_files(QualificationProof.objects.filter(uploaded_by=user))
     # The contact they gave for a placement may be their own name or number.
     Placement.objects.filter(created_by=user).update(contact="", created_by=None)
     return deleted

@@ -20,7 +20,7 @@ from accounts.models import AuditEvent, User
 from accounts.services import send_templated_mail
 from municipalities.models import Language, Municipality
 from municipalities.permissions import districts_administered_by, is_ki_staff, roles_of
-from volunteers.models import Qualification, Volunteer
+from volunteers.models import Qualification, Volunteer, valid_qualifications_q
 from volunteers.permissions import volunteer_of
 
 from .models.placements import CONTACT_CONSENT_VERSION, Placement, PlacementInterest
@@ -58,7 +58,12 @@ def placements_open_to(volunteer: Volunteer) -> QuerySet[Placement]:
 def matching_placements(volunteer: Volunteer) -> QuerySet[Placement]:
     """Open placements, those that fit the profile first (languages, qualifications, municipality)."""
     language_ids = list(volunteer.languages.values_list("language_id", flat=True))
-    held = list(volunteer.qualifications.values_list("qualification_id", flat=True))
+    # An expired qualification (e.g. a first-aid course years ago) does not fit any more.
+    held = list(
+        volunteer.qualifications.filter(valid_qualifications_q(timezone.localdate())).values_list(
+            "qualification_id", flat=True
+        )
+    )
     return (
         placements_open_to(volunteer)
         .select_related("organisation", "municipality")

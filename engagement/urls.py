@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import applications, budget, contracts, organisation, placements, proofs, receipts, staff
+from .views import (
+    applications,
+    budget,
+    contracts,
+    organisation,
+    placements,
+    proofs,
+    qualifications,
+    receipts,
+    staff,
+)
 
 app_name = "engagement"
 
@@ -84,6 +94,23 @@ urlpatterns = [
         "ehrenamt/einsatzstellen/<int:pk>/interesse-zurueckziehen/",
         placements.InterestWithdrawView.as_view(),
         name="interest_withdraw",
+    ),
+    # external qualification proofs: volunteers upload them, KI staff confirm or reject them
+    path("ehrenamt/qualifikationen/", qualifications.MyProofsView.as_view(), name="qualification_proofs"),
+    path(
+        "qualifikationsnachweise/<int:pk>/datei/",
+        qualifications.ProofFileView.as_view(),
+        name="qualification_proof_file",
+    ),
+    path(
+        "foerderung/qualifikationsnachweise/",
+        qualifications.ReviewListView.as_view(),
+        name="qualification_proof_reviews",
+    ),
+    path(
+        "foerderung/qualifikationsnachweise/<int:pk>/",
+        qualifications.ReviewView.as_view(),
+        name="qualification_proof_review",
     ),
     path("einsatzstellen/verwalten/", placements.ManageListView.as_view(), name="placement_manage_list"),
     path("einsatzstellen/verwalten/neu/", placements.PlacementCreateView.as_view(), name="placement_create"),

@@ -7,5 +7,5 @@ from .models import Qualification
 
 @admin.register(Qualification)
 class QualificationAdmin(DistrictScopedAdmin):
-    list_display = ["name", "district"]
+    list_display = ["name", "district", "validity_months"]
     prepopulated_fields = {"slug": ["name"]}

@@ -89,6 +89,9 @@ LABELS = {
     "qualification": gettext_lazy("Qualifikation"),
     "course": gettext_lazy("Kurs"),
     "granted_at": gettext_lazy("Erworben am"),
+    "earned_on": gettext_lazy("Erworben (Tag)"),
+    "valid_until": gettext_lazy("Gültig bis"),
+    "expiry_reminder_sent_at": gettext_lazy("Erinnerung an den Ablauf gesendet am"),
     "registrations": gettext_lazy("Kursanmeldungen"),
     "title": gettext_lazy("Titel"),
     "topic": gettext_lazy("Thema"),
@@ -154,6 +157,9 @@ LABELS = {
     "contact_consent_version": gettext_lazy("Fassung der Einwilligung"),
     "placed_at": gettext_lazy("Vermittelt am"),
     "placements_created": gettext_lazy("Von Ihnen ausgeschriebene Einsatzstellen"),
+    "qualification_proofs": gettext_lazy("Von Ihnen hochgeladene Qualifikationsnachweise"),
+    "decided_at": gettext_lazy("Entschieden am"),
+    "rejection_reason": gettext_lazy("Begründung der Ablehnung"),
     "contact": gettext_lazy("Kontakt"),
 }
 

@@ -35,3 +35,9 @@ def apply_retention() -> dict:
         "warned": len(report.warned),
         "anonymised_volunteers": len(report.anonymised_volunteers),
     }
+
+
+@shared_task(name="volunteers.send_qualification_expiry_reminders")
+def send_qualification_expiry_reminders() -> int:
+    """Daily: a reminder mail before a held qualification expires; sends each reminder once."""
+    return services.send_qualification_expiry_reminders()

@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 # Volunteer placements have their own module; importing them registers the models with the app.
+# External qualification proofs of volunteers likewise.
 from .placements import Placement, PlacementInterest
+from .qualifications import QualificationProof
 
-__all__ += ["Placement", "PlacementInterest"]
+__all__ += ["Placement", "PlacementInterest", "QualificationProof"]

@@ -221,6 +221,18 @@ ENGAGEMENT_MATRIX = {
             "POST": only({"organisation_a": 302, "organisation_b": 404, "ki_staff": 302}),
         },
     ),
+    # external qualification proofs: volunteers upload their own (an empty POST re-renders); the
+    # proof in the URL is another volunteer's, so the volunteer is told it does not exist
+    "engagement:qualification_proofs": (
+        None,
+        {"GET": only({"volunteer": 200}), "POST": only({"volunteer": 200})},
+    ),
+    "engagement:qualification_proof_file": (
+        "engagement_qualification_proof",
+        {"GET": only({"volunteer": 404, "ki_staff": 200}), "POST": only({"volunteer": 405, "ki_staff": 405})},
+    ),
+    "engagement:qualification_proof_reviews": (None, STAFF_PAGE),
+    "engagement:qualification_proof_review": ("engagement_qualification_proof", STAFF_FORM),
 }
 
 
@@ -301,7 +313,31 @@ def placement_objects(*, district, organisation) -> dict:
         contact_consent_at=timezone.now(),
         contact_consent_version="2026-12",
     )
-    return {"engagement_placement": placement, "engagement_interest": interest}
+    return {
+        "engagement_placement": placement,
+        "engagement_interest": interest,
+        "engagement_qualification_proof": qualification_proof(district=district, volunteer=interested),
+    }
+
+
+def qualification_proof(*, district, volunteer):
+    """Rasha's uploaded first-aid certificate, waiting for KI staff."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from volunteers.models import Qualification
+
+    from ..qualification_proofs import upload_qualification_proof
+    from .factories import PDF_BYTES
+
+    first_aid = Qualification.objects.create(
+        district=district, name="Erste Hilfe", slug="erste-hilfe-matrix", validity_months=24
+    )
+    return upload_qualification_proof(
+        by=volunteer.user,
+        qualification=first_aid,
+        earned_on=timezone.localdate(),
+        upload=SimpleUploadedFile("erste-hilfe.pdf", PDF_BYTES),
+    )
 
 
 def engagement_url(name: str, key: str, objects) -> str:

@@ -33,6 +33,8 @@ FILE_UPLOAD_HANDLERS = [
 # KOMM-AN courses: hours a freed seat stays offered; days before the first session the reminder goes out.
 VOLUNTEERS_OFFER_HOURS = env_int("VOLUNTEERS_OFFER_HOURS", 48)
 VOLUNTEERS_REMINDER_DAYS = env_int("VOLUNTEERS_REMINDER_DAYS", 2)
+# Days before a held qualification (e.g. first aid) expires the reminder mail goes out.
+VOLUNTEERS_QUALIFICATION_REMINDER_DAYS = env_int("VOLUNTEERS_QUALIFICATION_REMINDER_DAYS", 30)
 
 # Invitations for municipal contacts are valid for this many days.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)

@@ -74,6 +74,10 @@ if REDIS_URL:
 CELERY_BEAT_SCHEDULE = {
     "volunteers-expire-offers": {"task": "volunteers.expire_offers", "schedule": 15 * 60},
     "volunteers-send-reminders": {"task": "volunteers.send_reminders", "schedule": crontab(minute=5)},
+    "volunteers-send-qualification-expiry-reminders": {
+        "task": "volunteers.send_qualification_expiry_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "volunteers-delete-unconfirmed-signups": {
         "task": "volunteers.delete_unconfirmed_signups",
         "schedule": crontab(hour=3, minute=30),

@@ -558,6 +558,8 @@ OTHER_DISTRICT_STAFF = {
     "engagement:placement_update": NOT_FOUND,
     "engagement:placement_close": ACTION_NOT_FOUND,
     "engagement:interest_placed": ACTION_NOT_FOUND,
+    "engagement:qualification_proof_file": READ_NOT_FOUND,
+    "engagement:qualification_proof_review": NOT_FOUND,
 }
 # URL keys that name no object of Unna's (a format, a year, a kind of consent, a token).
 KEYS_NAMING_NO_OBJECT = {

@@ -80,6 +80,10 @@ def export_qualification(item) -> dict:
         "qualification": item.qualification.name,
         "course": item.course.title if item.course else None,
         "granted_at": _dt(item.granted_at),
+        "source": item.source,
+        "earned_on": item.earned_on.isoformat() if item.earned_on else None,
+        "valid_until": item.valid_until.isoformat() if item.valid_until else None,
+        "expiry_reminder_sent_at": _dt(item.expiry_reminder_sent_at),
     }
 
 

@@ -2,7 +2,8 @@
 
 * ``registrations``: seats, waiting list, offers, reminders (the course's row lock guards every seat);
 * ``courses``: saving a course with its sessions, calling it off, attendance and completion;
-* ``mail``: the notice mails of both.
+* ``mail``: the notice mails of both;
+* ``qualifications``: held qualifications, their expiry and the reminder before it.
 
 The workflows' allowed steps are stated in ``volunteers.workflow``.
 """
@@ -18,6 +19,7 @@ from .courses import (
     record_attendances,
     save_course,
 )
+from .qualifications import grant_qualification, send_qualification_expiry_reminders
 from .registrations import (
     RegistrationError,
     accept_offer,
@@ -47,6 +49,7 @@ __all__ = [
     "decline_offer",
     "expire_offers",
     "first_session_start",
+    "grant_qualification",
     "offer_free_seats",
     "record_attendance",
     "record_attendances",
@@ -54,5 +57,6 @@ __all__ = [
     "registration_open",
     "save_course",
     "seats_taken",
+    "send_qualification_expiry_reminders",
     "send_reminders",
 ]

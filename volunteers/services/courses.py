@@ -20,9 +20,10 @@ from accounts.models import User
 from municipalities.permissions import is_ki_staff
 
 from .. import permissions
-from ..models import Attendance, Course, CourseSession, Registration, VolunteerQualification
+from ..models import Attendance, Course, CourseSession, Registration
 from ..workflow import COURSE, REGISTRATION, course_status_choices
 from .mail import mail_registration
+from .qualifications import grant_qualification
 from .registrations import RegistrationError, close_waitlist, lock_course, offer_free_seats, seats_taken
 
 R = Registration.Status
@@ -198,10 +199,11 @@ def complete_course(*, by: User, course: Course) -> dict:
         registration.save(update_fields=["status", "certificate_code", "updated_at"])
         result["attended" if reached else "no_show"] += 1
         if reached and course.qualification_id:
-            VolunteerQualification.objects.get_or_create(
+            grant_qualification(
                 volunteer=registration.volunteer,
                 qualification=course.qualification,
-                defaults={"course": course},
+                earned_on=timezone.localdate(),
+                course=course,
             )
     close_waitlist(course, _("Der Kurs ist abgeschlossen."))
     for registration in course.registrations.filter(status=R.OFFERED):

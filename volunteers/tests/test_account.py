@@ -732,6 +732,7 @@ NOT_EXPORTED = {
     Volunteer: {
         "id": "internal key",
         "user": "the account is exported as a whole under 'user'",
+        "qualification_proofs": "engagement's top-level section 'qualification_proofs' (checked below)",
     },
     VolunteerLanguage: {"id": "internal key", "volunteer": "nested under the volunteer"},
     VolunteerQualification: {"id": "internal key", "volunteer": "nested under the volunteer"},
@@ -763,6 +764,7 @@ def test_data_export_contains_every_field_of_every_model_about_the_person(client
         DistrictRole: set(data["district_roles"][0]),
         ConsentRecord: set(data["consent_records"][0]),
     }
+    assert "qualification_proofs" in data  # the section that engagement's exporter adds
     for model, exported in sections.items():
         fields = model_field_names(model)
         excluded = set(NOT_EXPORTED[model])

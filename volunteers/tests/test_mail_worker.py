@@ -45,3 +45,48 @@ def test_freed_seat_offer_is_delivered_by_the_worker(district, real_worker):
     assert offer is not None, f"no offer mail; worker log:\n{log_path.read_text()}"
     assert offer["To"] == "zweite@example.org"
     assert "48 Stunden" in offer.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_qualification_expiry_reminder_is_delivered_once_by_the_worker(district, real_worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tasks import send_pending_mail
+    from volunteers import tasks
+    from volunteers.models import Qualification, VolunteerQualification
+
+    mail_dir, log_path = real_worker
+    first_aid = Qualification.objects.create(
+        district=district, name="Erste Hilfe am Kind", slug="erste-hilfe", validity_months=24
+    )
+    volunteer = make_volunteer(district, email="hafsa@example.org", full_name="Hafsa Yılmaz")
+    valid_until = timezone.localdate() + timedelta(days=10)
+    VolunteerQualification.objects.create(
+        volunteer=volunteer, qualification=first_aid, earned_on=valid_until, valid_until=valid_until
+    )
+
+    # The beat tasks, run by the worker in order: the reminder, then the outbox (a mail stored by a
+    # task in the worker is handed to the default queue, which this test's worker does not read).
+    tasks.send_qualification_expiry_reminders.delay()
+    send_pending_mail.delay()
+    reminder = wait_for_mail(mail_dir, lambda m: m["To"] == "hafsa@example.org")
+    assert reminder is not None, f"no reminder; worker log:\n{log_path.read_text()}"
+    # A long non-ASCII subject is folded onto the next line; the parser keeps the fold's space.
+    assert reminder["Subject"].strip() == "Ihre Qualifikation „Erste Hilfe am Kind“ läuft bald ab"
+    text = reminder.get_body(preferencelist=("plain",)).get_content()
+    assert f"noch bis zum {valid_until:%d.%m.%Y} gültig" in text
+    assert "/ehrenamt/qualifikationen/" in text
+
+    # Run again, then once more after a second person's qualification became due: the worker runs
+    # the tasks in order, so when the second person's mail is there, the repeat has run as well.
+    tasks.send_qualification_expiry_reminders.delay()
+    other = make_volunteer(district, email="jonas@example.org", full_name="Jonas Becker")
+    VolunteerQualification.objects.create(
+        volunteer=other, qualification=first_aid, earned_on=valid_until, valid_until=valid_until
+    )
+    tasks.send_qualification_expiry_reminders.delay()
+    send_pending_mail.delay()
+    assert wait_for_mail(mail_dir, lambda m: m["To"] == "jonas@example.org") is not None, log_path.read_text()
+    recipients = [read_mail_file(path)["To"] for path in wait_for_files(mail_dir)]
+    assert sorted(recipients) == ["hafsa@example.org", "jonas@example.org"]  # Hafsa's only once
