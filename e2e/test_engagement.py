@@ -4,19 +4,31 @@ details and downloads the forwarding contract. Every page through axe."""
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from e2e.conftest import axe_violations, login, save_screenshot
-from engagement.models import Application, Organisation
-from engagement.tests.factories import make_budget, successor_programme
+from engagement.models import Application, Organisation, PaymentRequest, ProofOfUse
+from engagement.tests.factories import (
+    make_application,
+    make_budget,
+    make_contract,
+    make_organisation,
+    make_proof,
+    member_of,
+    successor_programme,
+)
+from events.models import Event
+from events.tests.factories import berlin, make_event
 from municipalities.services import ensure_default_reference_data
 
 CONTACT_EMAIL = "senait@eritreische-gemeinde.example"
@@ -305,3 +317,65 @@ def test_volunteer_uploads_a_certificate_and_ki_staff_confirm_it(
     page.reload()
     expect(page.locator("main")).to_contain_text("gültig bis 31.05.2027")
     assert violations == []
+
+
+def test_events_repayment_and_reports_pdf_pages_are_accessible(
+    new_context, live_server, grants, ki_staff, unna, contact_unna
+):
+    """The initiative links a calendar event to its proof; KI staff see it, record a repayment (a
+    wrong amount first, with its message), see it on the budget page and download the reports PDF."""
+    year = date.today().year
+    organisation = make_organisation(unna.district)
+    application = make_contract(
+        make_application(
+            organisation, title="Nähcafé für Frauen", status=Application.Status.APPROVED, municipalities=[unna],
+            starts_on=date(year, 1, 1), ends_on=date(year, 12, 31),
+        )
+    ).application  # fmt: skip
+    PaymentRequest.objects.create(
+        application=application,
+        amount=Decimal("1000"),
+        status=PaymentRequest.Status.PAID,
+        paid_on=date(year, 1, 2),
+    )
+    make_event(by=contact_unna, municipality=unna, title="Offenes Nähcafé", start=berlin(year, 1, 10, 15),
+               status=Event.Status.APPROVED)  # fmt: skip
+    proof = make_proof(application, status=ProofOfUse.Status.DRAFT)
+    violations: list[str] = []
+
+    initiative = new_context().new_page()
+    login(initiative, live_server, member_of(organisation).email, PASSWORD)
+    initiative.goto(f"/initiativen/antraege/{application.pk}/verwendungsnachweis/bearbeiten/")
+    initiative.get_by_role("checkbox", name=re.compile("Offenes Nähcafé")).check()
+    violations += axe_violations(initiative)
+    save_screenshot(initiative, "organisation/verwendungsnachweis-veranstaltungen")
+    initiative.get_by_role("button", name="Entwurf speichern").click()
+    expect(initiative.locator("#veranstaltungen")).to_contain_text("Offenes Nähcafé (Unna)")
+    ProofOfUse.objects.filter(pk=proof.pk).update(
+        status=ProofOfUse.Status.ACCEPTED, reviewed_at=timezone.now()
+    )
+
+    staff = new_context().new_page()
+    login(staff, live_server, ki_staff.email, PASSWORD)
+    staff.goto(f"/initiativen/antraege/{application.pk}/verwendungsnachweis/")
+    expect(staff.locator("#veranstaltungen")).to_contain_text("Offenes Nähcafé (Unna)")
+    violations += axe_violations(staff)
+    staff.get_by_role("link", name="Rückzahlung erfassen").click()
+    expect(staff.locator("#offen")).to_have_text("429,50 €")
+    violations += axe_violations(staff)
+    save_screenshot(staff, "ki_staff/rueckzahlung")
+    staff.get_by_label(label("Zurückgezahlter Betrag (€)")).fill("500")
+    staff.get_by_label(label("Eingegangen am")).fill((date.today() - timedelta(days=1)).isoformat())
+    staff.get_by_role("button", name="Rückzahlung speichern").click()
+    expect(staff.locator("main")).to_contain_text("höchstens 429,50 €")
+    violations += axe_violations(staff)
+    staff.get_by_label(label("Zurückgezahlter Betrag (€)")).fill("429,50")
+    staff.get_by_role("button", name="Rückzahlung speichern").click()
+    expect(staff.get_by_role("status").first).to_contain_text("Die Rückzahlung ist erfasst")
+    staff.goto(f"/foerderung/budget/?jahr={year}")
+    expect(staff.locator("main")).to_contain_text("429,50 €")
+    violations += axe_violations(staff)
+    with staff.expect_download() as download_info:
+        staff.get_by_role("link", name=re.compile("Sachberichte .* als PDF")).click()
+    assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)

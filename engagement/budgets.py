@@ -20,7 +20,7 @@ from accounts.models import User
 from municipalities.models import District, FundingProgramme
 from municipalities.permissions import is_ki_staff
 
-from .models import AnnualBudget, Application, PaymentRequest
+from .models import AnnualBudget, Application, PaymentRequest, Repayment
 
 ZERO = Decimal("0")
 
@@ -35,6 +35,7 @@ class BudgetYear:
     budget: AnnualBudget | None
     approved: Decimal
     paid: Decimal
+    returned: Decimal = ZERO
 
     @property
     def amount(self) -> Decimal | None:
@@ -42,7 +43,7 @@ class BudgetYear:
 
     @property
     def free(self) -> Decimal:
-        return (self.budget.amount if self.budget else ZERO) - self.approved
+        return (self.budget.amount if self.budget else ZERO) - self.approved + self.returned
 
 
 def programme_years(programme: FundingProgramme) -> list[int]:
@@ -52,7 +53,7 @@ def programme_years(programme: FundingProgramme) -> list[int]:
 
 
 def budget_years(*, district: District, programme: FundingProgramme) -> list[BudgetYear]:
-    """Budget, approved, paid and free money for every year of the programme, in three queries."""
+    """Budget, approved, paid, returned and free money for every year of the programme, in four queries."""
     budgets = {
         budget.year: budget
         for budget in AnnualBudget.objects.filter(district=district, programme=programme).select_related(
@@ -77,25 +78,44 @@ def budget_years(*, district: District, programme: FundingProgramme) -> list[Bud
         .annotate(total=Sum("amount"))
         .values_list("application__starts_on__year", "total")
     )
+    returned = dict(
+        Repayment.objects.filter(
+            proof__application__organisation__district=district, proof__application__programme=programme
+        )
+        .values("proof__application__starts_on__year")
+        .annotate(total=Sum("amount"))
+        .values_list("proof__application__starts_on__year", "total")
+    )
     return [
         BudgetYear(
             year=year,
             budget=budgets.get(year),
             approved=approved.get(year) or ZERO,
             paid=paid.get(year) or ZERO,
+            returned=returned.get(year) or ZERO,
         )
         for year in programme_years(programme)
     ]
 
 
 def _approved_in(*, district: District, programme: FundingProgramme, year: int) -> Decimal:
-    return (
+    """The money the year's approvals still hold: approved minus what was paid back."""
+    approved = (
         Application.objects.filter(
             Q(organisation__district=district) & Q(programme=programme) & Q(starts_on__year=year),
             status=Application.Status.APPROVED,
         ).aggregate(total=Sum("approved_amount"))["total"]
         or ZERO
     )
+    returned = (
+        Repayment.objects.filter(
+            proof__application__organisation__district=district,
+            proof__application__programme=programme,
+            proof__application__starts_on__year=year,
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    return approved - returned
 
 
 def set_annual_budget(

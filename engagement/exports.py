@@ -5,13 +5,14 @@ The figures come from ``selectors.budget_overview``, the same numbers as the bud
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kreisintegration.spreadsheets import Column, Sheet, write_xlsx
 from municipalities.models import District, FundingProgramme
 
-from .models import Application, PaymentRequest, ProofOfUse, Receipt
+from .models import Application, PaymentRequest, ProofOfUse, Receipt, Repayment
 from .selectors import BudgetOverview
 
 EURO = '#,##0.00 "€"'
@@ -29,7 +30,15 @@ def forwarded_grants(*, district: District, programme: FundingProgramme, year: i
         .annotate(
             paid=Sum(
                 "payment_requests__amount", filter=Q(payment_requests__status=PaymentRequest.Status.PAID)
-            )
+            ),
+            # a subquery, not a second join: joined with the payments it would be counted per payment
+            returned=Subquery(
+                Repayment.objects.filter(proof__application=OuterRef("pk"))
+                .values("proof__application")
+                .annotate(total=Sum("amount"))
+                .values("total"),
+                output_field=DecimalField(max_digits=10, decimal_places=2),
+            ),
         )
         .order_by("organisation__name", "title", "pk")
     )
@@ -49,6 +58,22 @@ def accepted_receipts(*, district: District, programme: FundingProgramme, year: 
     )
 
 
+def proof_events(*, district: District, programme: FundingProgramme, year: int):
+    """The calendar events linked to the year's submitted and accepted proofs of use."""
+    return (
+        ProofOfUse.events.through.objects.filter(
+            proofofuse__status__in=[ProofOfUse.Status.SUBMITTED, ProofOfUse.Status.ACCEPTED],
+            proofofuse__application__organisation__district=district,
+            proofofuse__application__programme=programme,
+            proofofuse__application__starts_on__year=year,
+        )
+        .select_related("proofofuse__application__organisation", "event__municipality")
+        .order_by(
+            "proofofuse__application__organisation__name", "proofofuse__application__title", "event__start"
+        )
+    )
+
+
 def budget_xlsx(
     *, overview: BudgetOverview, district: District, programme: FundingProgramme, year: int
 ) -> bytes:
@@ -58,6 +83,7 @@ def budget_xlsx(
         Column(_("geplant (eingereicht)"), 18, EURO),
         Column(_("bewilligt"), 16, EURO),
         Column(_("ausgezahlt"), 16, EURO),
+        Column(_("zurückgezahlt"), 16, EURO),
     ]
     budget = overview.budget.amount if overview.budget else None
     grants = [
@@ -69,6 +95,7 @@ def budget_xlsx(
         Column(_("Ende"), 12),
         Column(_("bewilligt"), 16, EURO),
         Column(_("ausgezahlt"), 16, EURO),
+        Column(_("zurückgezahlt"), 16, EURO),
     ]
     receipt_rows = list(accepted_receipts(district=district, programme=programme, year=year))
     receipts = [
@@ -80,19 +107,27 @@ def budget_xlsx(
         Column(_("Zweck"), 40),
         Column(_("Betrag"), 16, EURO),
     ]
+    event_columns = [
+        Column(_("Organisation"), 36),
+        Column(_("Vorhaben"), 40),
+        Column(_("Veranstaltung"), 40),
+        Column(_("Datum"), 12),
+        Column(_("Kommune"), 20),
+        Column(_("Teilnehmende"), 14),
+    ]
     return write_xlsx(
         [
             Sheet(
                 title=_("Mittel je Bereich %(year)s") % {"year": year},
                 columns=money,
                 rows=[
-                    [str(line.area), line.applications, line.planned, line.approved, line.paid]
+                    [str(line.area), line.applications, line.planned, line.approved, line.paid, line.returned]
                     for line in overview.lines
                 ],
                 footer=[
-                    [_("Summe"), None, overview.planned, overview.approved, overview.paid],
-                    [_("Budget"), None, None, budget, None],
-                    [_("frei"), None, None, overview.free, None],
+                    [_("Summe"), None, overview.planned, overview.approved, overview.paid, overview.returned],
+                    [_("Budget"), None, None, budget, None, None],
+                    [_("frei"), None, None, overview.free, None, None],
                 ],
             ),
             Sheet(
@@ -108,6 +143,7 @@ def budget_xlsx(
                         grant.ends_on,
                         grant.approved_amount,
                         grant.paid or 0,
+                        grant.returned or 0,
                     ]
                     for grant in forwarded_grants(district=district, programme=programme, year=year)
                 ],
@@ -128,6 +164,21 @@ def budget_xlsx(
                     for receipt in receipt_rows
                 ],
                 footer=[[_("Summe"), None, None, None, None, None, sum(r.amount for r in receipt_rows)]],
+            ),
+            Sheet(
+                title=_("Veranstaltungen %(year)s") % {"year": year},
+                columns=event_columns,
+                rows=[
+                    [
+                        link.proofofuse.application.organisation.name,
+                        link.proofofuse.application.title,
+                        link.event.title,
+                        timezone.localtime(link.event.start).date(),
+                        link.event.municipality.name,
+                        link.event.actual_participants,
+                    ]
+                    for link in proof_events(district=district, programme=programme, year=year)
+                ],
             ),
         ]
     )

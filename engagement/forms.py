@@ -11,10 +11,12 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ChoosePasswordForm, HoneypotFormMixin
 from accounts.models import User
+from events.models import Event
 from municipalities.models import CostType, FundingProgramme, Municipality, TargetGroup
 
 from .models import AdviceMeeting, Application, Organisation, ProofOfUse
@@ -261,6 +263,23 @@ class ProofForm(forms.ModelForm):
         labels = {"report": _("Sachbericht: Was hat stattgefunden?")}
         widgets = {"report": forms.Textarea(attrs={"rows": 8, "dir": "auto"})}
 
+    events = forms.ModelMultipleChoiceField(
+        label=_("Veranstaltungen im Rahmen der Förderung"), queryset=Event.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Veranstaltungen im Veranstaltungskalender, in den geförderten Kommunen und im geförderten "
+                    "Zeitraum: veröffentlichte und die von Ihrer Initiative eingetragenen."),
+    )  # fmt: skip
+
+    def __init__(self, *args, events=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if events is not None:
+            self.fields["events"].queryset = events
+        self.fields["events"].label_from_instance = lambda event: (
+            f"{timezone.localtime(event.start):%d.%m.%Y} – {event.title} ({event.municipality.name})"
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["events"] = list(self.instance.events.values_list("pk", flat=True))
+
 
 class ReceiptForm(LineForm):
     columns = (("paid_on", 2), ("cost_type", 3), ("payee", 2), ("purpose", 3), ("amount", 2))
@@ -330,6 +349,27 @@ class ReceiptFileForm(forms.Form):
         self.fields["file"].help_text = _("PDF, JPEG oder PNG, höchstens %(size)s MB.") % {
             "size": settings.ENGAGEMENT_RECEIPT_MAX_BYTES // (1024 * 1024)
         }
+
+
+class RepaymentForm(forms.Form):
+    add_rule_errors = DecisionForm.add_rule_errors
+
+    amount = forms.DecimalField(
+        label=_("Zurückgezahlter Betrag (€)"), max_digits=10, decimal_places=2, localize=True,
+        error_messages={"required": _("Bitte geben Sie den zurückgezahlten Betrag an."),
+                        "invalid": _("Bitte geben Sie den Betrag als Zahl an, z. B. 120,50.")},
+        help_text=_("Höchstens ausgezahlt minus ausgegeben, abzüglich schon erfasster Rückzahlungen."),
+    )  # fmt: skip
+    received_on = forms.DateField(
+        label=_("Eingegangen am"),
+        error_messages={"required": _("Bitte geben Sie an, wann das Geld eingegangen ist."),
+                        "invalid": _("Bitte geben Sie ein gültiges Datum an.")},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Vermerk"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wird der Initiative mit der Bestätigung geschickt."),
+    )  # fmt: skip
 
 
 # --- annual budget ----------------------------------------------------------------

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from events.models import Event
 from municipalities.models import BuildingBlock, CostType, District, FundingProgramme
 
-from .models import AnnualBudget, Application, Organisation, PaymentRequest, ProofOfUse
+from .models import AnnualBudget, Application, Organisation, PaymentRequest, ProofOfUse, Repayment
 
 ZERO = Decimal("0")
 
@@ -24,6 +25,7 @@ class AreaLine:
     approved: Decimal
     applications: int
     paid: Decimal = Decimal("0")
+    returned: Decimal = Decimal("0")  # paid back after the proof of use (Repayment)
 
     @property
     def not_yet_paid(self) -> Decimal:
@@ -44,6 +46,10 @@ class BudgetOverview:
         return sum((line.paid for line in self.lines), ZERO)
 
     @property
+    def returned(self) -> Decimal:
+        return sum((line.returned for line in self.lines), ZERO)
+
+    @property
     def not_yet_paid(self) -> Decimal:
         return self.approved - self.paid
 
@@ -53,11 +59,11 @@ class BudgetOverview:
 
     @property
     def free(self) -> Decimal:
-        return (self.budget.amount if self.budget else ZERO) - self.approved
+        return (self.budget.amount if self.budget else ZERO) - self.approved + self.returned
 
 
 def budget_overview(*, district: District, programme: FundingProgramme, year: int) -> BudgetOverview:
-    """Planned, approved and free money per measure area, in one grouped query."""
+    """Planned, approved, paid, returned and free money per measure area, in grouped queries."""
     budget = AnnualBudget.objects.filter(district=district, programme=programme, year=year).first()
     rows = {
         row["measure_area"]: row
@@ -82,6 +88,16 @@ def budget_overview(*, district: District, programme: FundingProgramme, year: in
         .annotate(total=Sum("amount"))
         .values_list("application__measure_area", "total")
     )
+    returned = dict(
+        Repayment.objects.filter(
+            proof__application__organisation__district=district,
+            proof__application__programme=programme,
+            proof__application__starts_on__year=year,
+        )
+        .values("proof__application__measure_area")
+        .annotate(total=Sum("amount"))
+        .values_list("proof__application__measure_area", "total")
+    )
     lines = []
     for area in programme.building_blocks.order_by("code"):
         row: Mapping[str, Any] = rows.get(area.pk, {})
@@ -92,6 +108,7 @@ def budget_overview(*, district: District, programme: FundingProgramme, year: in
                 approved=row.get("approved") or ZERO,
                 applications=row.get("applications") or 0,
                 paid=paid.get(area.pk) or ZERO,
+                returned=returned.get(area.pk) or ZERO,
             )
         )
     return BudgetOverview(budget=budget, lines=lines)
@@ -195,4 +212,41 @@ def proofs_for_staff(applications: QuerySet[Application]) -> QuerySet[ProofOfUse
         .exclude(status=ProofOfUse.Status.DRAFT)
         .select_related("application__organisation", "application__contract")
         .order_by("status", "-submitted_at", "pk")
+    )
+
+
+def reports_of_year(*, district: District, programme: FundingProgramme, year: int) -> QuerySet[ProofOfUse]:
+    """The submitted and accepted proofs of use of a funding year, with their factual reports."""
+    return (
+        ProofOfUse.objects.filter(
+            application__organisation__district=district,
+            application__programme=programme,
+            application__starts_on__year=year,
+            status__in=[ProofOfUse.Status.SUBMITTED, ProofOfUse.Status.ACCEPTED],
+        )
+        .select_related("application__organisation", "application__measure_area")
+        .order_by("application__organisation__name", "application__title", "pk")
+    )
+
+
+def linkable_events(application: Application) -> QuerySet[Event]:
+    """Calendar events an organisation may link to its grant's proof of use.
+
+    Events in one of the grant's municipalities that take place within the funded period, and that
+    are public (published or cancelled) or were entered by one of the organisation's members: an
+    organisation never sees another provider's unpublished events.
+    """
+    members = application.organisation.members.values("user")
+    return (
+        Event.objects.filter(
+            municipality__in=application.municipalities.all(),
+            start__date__lte=application.ends_on,
+            end__date__gte=application.starts_on,
+        )
+        .filter(
+            Q(status__in=Event.PUBLIC_STATUSES)
+            | Q(created_by__in=members, status__in=[Event.Status.SUBMITTED, *Event.PUBLIC_STATUSES])
+        )
+        .select_related("municipality")
+        .order_by("start", "pk")
     )

@@ -160,7 +160,13 @@ urlpatterns = [
         staff.ProofReviewView.as_view(),
         name="proof_review",
     ),
+    path(
+        "foerderung/verwendungsnachweise/<int:pk>/rueckzahlung/",
+        staff.RepaymentView.as_view(),
+        name="repayment",
+    ),
     path("foerderung/budget/", staff.BudgetView.as_view(), name="budget"),
+    path("foerderung/sachberichte.pdf", staff.ReportsPdfView.as_view(), name="reports_pdf"),
     path("foerderung/budget.xlsx", staff.BudgetXlsxView.as_view(), name="budget_xlsx"),
     path("foerderung/budget/<int:year>/festlegen/", budget.BudgetEditView.as_view(), name="budget_edit"),
 ]

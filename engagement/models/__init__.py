@@ -14,7 +14,7 @@ from .contracts import (
     PaymentRequest,
 )
 from .organisations import MONEY, AnnualBudget, Organisation, OrganisationMember
-from .proofs import ProofOfUse, Receipt, ReceiptFile
+from .proofs import ProofOfUse, Receipt, ReceiptFile, Repayment
 
 __all__ = [
     "DEFAULT_CONTRACT_TERMS",
@@ -32,6 +32,7 @@ __all__ = [
     "ProofOfUse",
     "Receipt",
     "ReceiptFile",
+    "Repayment",
 ]
 
 # Volunteer placements have their own module; importing them registers the models with the app.

@@ -42,6 +42,11 @@ class ProofOfUse(models.Model):
     newcomers_became_volunteers = models.PositiveIntegerField(
         _("davon selbst ehrenamtlich aktiv geworden"), default=0
     )
+    # Calendar events the grant paid for (submitted to the calendar as usual, events app); the
+    # choice is limited by ``selectors.linkable_events``.
+    events = models.ManyToManyField(
+        "events.Event", verbose_name=_("Veranstaltungen"), blank=True, related_name="+"
+    )
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
     review_comment = models.TextField(_("Hinweis des Integrationszentrums"), blank=True)
@@ -143,3 +148,39 @@ class ReceiptFile(models.Model):
     @property
     def audit_label(self) -> str:
         return self.proof.application.title  # the project, never the file's (maybe personal) name
+
+
+class Repayment(models.Model):
+    """Money an organisation paid back after its proof of use showed less spent than paid out.
+
+    Recorded by KI staff once the proof is accepted; it makes the money free again in the budget
+    of the grant's funding year (``selectors.budget_overview``: budget − approved + returned).
+    """
+
+    proof = models.ForeignKey(ProofOfUse, on_delete=models.PROTECT, related_name="repayments")
+    amount = models.DecimalField(
+        _("zurückgezahlter Betrag (€)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+    received_on = models.DateField(_("eingegangen am"))
+    note = models.TextField(_("Vermerk"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Rückzahlung")
+        verbose_name_plural = _("Rückzahlungen")
+        ordering = ["received_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.proof}: {self.amount} ({self.received_on})"
+
+    @property
+    def audit_district_id(self) -> int:
+        return self.proof.application.organisation.district_id
+
+    @property
+    def audit_label(self) -> str:
+        return self.proof.application.title

@@ -31,6 +31,7 @@ from .organisations import (
 )
 from .proofs import ProofData, proof_rule_errors, review_proof, save_proof, submit_proof
 from .receipts import add_receipt_file, remove_receipt_file
+from .repayments import record_repayment, repayment_open
 
 __all__ = [
     "CONFIRM_MAX_AGE",
@@ -55,8 +56,10 @@ __all__ = [
     "organisation_for_confirmation_token",
     "proof_rule_errors",
     "record_advice_meeting",
+    "record_repayment",
     "register_organisation",
     "remove_receipt_file",
+    "repayment_open",
     "request_payment",
     "review_proof",
     "save_proof",

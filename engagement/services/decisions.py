@@ -16,7 +16,7 @@ from accounts.models import AuditEvent, User
 from accounts.services import send_templated_mail
 
 from .. import permissions
-from ..models import AdviceMeeting, AnnualBudget, Application
+from ..models import AdviceMeeting, AnnualBudget, Application, Repayment
 from ..workflow import TRANSITIONS, Decision
 from .common import euro
 from .organisations import contact_addresses
@@ -39,12 +39,19 @@ class BudgetExceeded(ValidationError):
 
 
 def committed_amount(*, budget: AnnualBudget) -> Decimal:
-    return Application.objects.filter(
+    """Approved money of the budget's year, minus what organisations paid back (it is free again)."""
+    approved = Application.objects.filter(
         programme=budget.programme_id,
         organisation__district=budget.district_id,
         starts_on__year=budget.year,
         status=Application.Status.APPROVED,
     ).aggregate(total=Sum("approved_amount"))["total"] or Decimal("0")
+    returned = Repayment.objects.filter(
+        proof__application__programme=budget.programme_id,
+        proof__application__organisation__district=budget.district_id,
+        proof__application__starts_on__year=budget.year,
+    ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return approved - returned
 
 
 @transaction.atomic

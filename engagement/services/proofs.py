@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
 from accounts.services import send_templated_mail
+from events.models import Event
 from municipalities.models import CostType
 
 from .. import permissions
 from ..models import Application, ForwardingContract, ProofOfUse, Receipt
+from ..selectors import linkable_events
 from ..workflow import PROOF_EDITABLE, PROOF_TRANSITIONS, ProofDecision
 from .common import raise_if
 from .organisations import contact_addresses
@@ -32,6 +34,7 @@ class ProofData:
     newcomers_reached: int
     newcomers_became_volunteers: int
     receipts: list[tuple[date, CostType, str, str, Decimal]]  # (date, cost type, payee, purpose, amount)
+    events: list[Event] | None = None  # calendar events of the grant; None: leave them as they are
 
 
 def proof_rule_errors(*, application: Application, data: ProofData) -> dict[str, list[str]]:
@@ -65,6 +68,15 @@ def proof_rule_errors(*, application: Application, data: ProofData) -> dict[str,
                 _("Beleg %(number)s: Das Datum muss im geförderten Zeitraum liegen (%(start)s bis %(end)s).")
                 % {"number": number, **period},
             )
+    if data.events:
+        linkable = set(linkable_events(application).values_list("pk", flat=True))
+        for event in data.events:
+            if event.pk not in linkable:
+                add(
+                    "events",
+                    _("„%(title)s“ kann nicht verknüpft werden: Nur Veranstaltungen in den geförderten Kommunen "
+                      "und im geförderten Zeitraum sind möglich.") % {"title": event.title},
+                )  # fmt: skip
     return errors
 
 
@@ -93,6 +105,8 @@ def save_proof(*, by: User, application: Application, data: ProofData) -> ProofO
     proof.newcomers_reached = data.newcomers_reached
     proof.newcomers_became_volunteers = data.newcomers_became_volunteers
     proof.save()
+    if data.events is not None:
+        proof.events.set(data.events)
     proof.receipts.all().delete()
     Receipt.objects.bulk_create(
         Receipt(

@@ -8,7 +8,7 @@ details are accounting records. From then on (daily, ``engagement.anonymise_expi
 
 * removed: the bank details (account holder, IBAN), every free text that may name people
   (description, decision comment, advice notes, cost-plan explanations, the factual report, the
-  KI's review comment, payees and purposes of receipts), the links to the people who acted
+  KI's review comment, payees and purposes of receipts, the note of a repayment), the links to the people who acted
   (created, decided, recorded, requested, approved, reviewed by) and the receipt files, stored
   files included;
 * kept: title, programme, measure area, municipalities, target groups, period, status, dates and
@@ -46,6 +46,7 @@ from ..models import (
     ProofOfUse,
     Receipt,
     ReceiptFile,
+    Repayment,
 )
 from .receipts import delete_stored_files
 
@@ -85,6 +86,7 @@ def _anonymise_grant(application: Application, now) -> None:
     PaymentRequest.objects.filter(application=application).update(requested_by=None, approved_by=None)
     ProofOfUse.objects.filter(application=application).update(report="", review_comment="", reviewed_by=None)
     Receipt.objects.filter(proof__application=application).update(payee="", purpose="")
+    Repayment.objects.filter(proof__application=application).update(note="", recorded_by=None)
     files = delete_stored_files(ReceiptFile.objects.filter(proof__application=application))
     record_audit_event(
         actor=None,

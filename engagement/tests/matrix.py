@@ -147,6 +147,8 @@ ENGAGEMENT_MATRIX = {
         "engagement_proof_submitted",
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
     ),
+    # KI staff record a repayment after the proof (the form; an empty POST re-renders with its errors)
+    "engagement:repayment": ("engagement_proof_submitted", STAFF_FORM),
     # KI staff: release a payment request, then record the payment
     "engagement:payment_approve": (
         "engagement_payment",
@@ -168,6 +170,7 @@ ENGAGEMENT_MATRIX = {
     "engagement:proofs": (None, STAFF_PAGE),
     "engagement:budget": (None, STAFF_PAGE),
     "engagement:budget_xlsx": (None, STAFF_PAGE),
+    "engagement:reports_pdf": (None, STAFF_PAGE),
     "engagement:budget_edit": ("engagement_budget_year", STAFF_FORM),
     # volunteer placements: volunteers of the district find them and answer (an empty POST says
     # "interested, nothing shared"; withdrawing without an interest is refused with a message)

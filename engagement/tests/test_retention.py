@@ -23,6 +23,7 @@ from ..models import (
     ProofOfUse,
     Receipt,
     ReceiptFile,
+    Repayment,
 )
 from ..selectors import budget_overview
 from ..services import retention
@@ -69,12 +70,19 @@ def closed_grant(
     )
     proof = make_proof(application, status=proof_status)
     make_receipt_file(proof)
+    if proof_status == ProofOfUse.Status.ACCEPTED:
+        Repayment.objects.create(
+            proof=proof,
+            amount=Decimal("100.00"),
+            received_on=application.ends_on,
+            note="Überweisung von Frau Demir",
+        )
     return application
 
 
 def figures(district):
     overview = budget_overview(district=district, programme=successor_programme(), year=YEAR)
-    return [(line.area.code, line.approved, line.paid) for line in overview.lines], sorted(
+    return [(line.area.code, line.approved, line.paid, line.returned) for line in overview.lines], sorted(
         Receipt.objects.values_list("paid_on", "cost_type__code", "amount")
     )
 
@@ -117,6 +125,7 @@ def test_after_the_period_names_bank_details_and_files_go_and_the_figures_stay(
     proof = ProofOfUse.objects.get(application=application)
     assert (proof.report, proof.volunteers_reached, proof.newcomers_reached) == ("", 7, 31)
     assert set(Receipt.objects.values_list("payee", "purpose")) == {("", "")}
+    assert list(Repayment.objects.values_list("amount", "note")) == [(Decimal("100.00"), "")]
     assert not ReceiptFile.objects.exists()
     assert not default_storage.exists(stored)
     assert figures(district) == before  # the budget page and the export show the same money

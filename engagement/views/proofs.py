@@ -53,7 +53,7 @@ class ProofEditView(ContractCreateView):
             data, initial=initial, prefix=self.formset_prefix,
             cost_types=self.application.programme.cost_types.filter(is_eligible=True).order_by("position"),
         )  # fmt: skip
-        return ProofForm(data, instance=proof), formset
+        return ProofForm(data, instance=proof, events=selectors.linkable_events(self.application)), formset
 
     def _render_forms(self, form, formset):
         return render(
@@ -77,6 +77,7 @@ class ProofEditView(ContractCreateView):
                 newcomers_reached=form.cleaned_data["newcomers_reached"],
                 newcomers_became_volunteers=form.cleaned_data["newcomers_became_volunteers"],
                 receipts=formset.lines(),
+                events=list(form.cleaned_data["events"]),
             )
             try:
                 services.save_proof(by=request.user, application=self.application, data=data)
@@ -135,6 +136,7 @@ class ProofDetailView(permissions.ApplicationReaderMixin, View):
         is_staff = is_ki_staff(request.user, application.organisation.district)
         if proof is None and not is_member:
             raise Http404
+        statement = selectors.proof_statement(application, proof)
         return render(
             request,
             "engagement/proof_detail.html",
@@ -143,7 +145,15 @@ class ProofDetailView(permissions.ApplicationReaderMixin, View):
                 "proof": proof,
                 "receipts": proof.receipts.select_related("cost_type") if proof else [],
                 "files": proof.files.all() if proof else [],
-                "statement": selectors.proof_statement(application, proof),
+                "statement": statement,
+                "repayments": proof.repayments.all() if proof else [],
+                "events": proof.events.select_related("municipality").order_by("start", "pk")
+                if proof
+                else [],
+                "may_record_repayment": is_staff
+                and proof is not None
+                and proof.status == ProofOfUse.Status.ACCEPTED
+                and statement.repayment_due > 0,
                 "is_member": is_member,
                 "may_edit": is_member and (proof is None or proof.status in PROOF_EDITABLE),
                 "may_submit": is_member

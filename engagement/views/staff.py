@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from kreisintegration.spreadsheets import XLSX_CONTENT_TYPE
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
 
-from .. import budgets, exports, permissions, selectors, services
-from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm, ProofReviewForm
+from .. import budgets, documents, exports, permissions, selectors, services
+from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm, ProofReviewForm, RepaymentForm
 from ..models import Application, OrganisationMember, PaymentRequest, ProofOfUse
 from ..workflow import DECIDABLE
 
@@ -285,3 +285,75 @@ class ProofReviewView(KIStaffRequiredMixin, View):
         else:
             messages.error(request, _("Bitte wählen Sie ein Prüfergebnis."))
         return redirect("engagement:proof_detail", pk=pk)
+
+
+class RepaymentView(KIStaffRequiredMixin, View):
+    """KI staff record money an organisation paid back after its accepted proof of use."""
+
+    template_name = "engagement/staff/repayment_form.html"
+
+    def proof(self, pk) -> ProofOfUse:
+        return get_object_or_404(
+            ProofOfUse.objects.filter(
+                application__in=permissions.applications_decidable_by(self.request.user)
+            ).select_related("application__organisation"),
+            application_id=pk,
+        )
+
+    def _render(self, form, proof):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "proof": proof,
+                "application": proof.application,
+                "statement": selectors.proof_statement(proof.application, proof),
+                "repayments": proof.repayments.all(),
+                "open_amount": services.repayment_open(proof),
+                "accepted": proof.status == ProofOfUse.Status.ACCEPTED,
+            },
+        )
+
+    def get(self, request, pk):
+        proof = self.proof(pk)
+        initial = {"amount": services.repayment_open(proof) or None, "received_on": timezone.localdate()}
+        return self._render(RepaymentForm(initial=initial), proof)
+
+    def post(self, request, pk):
+        proof = self.proof(pk)
+        form = RepaymentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_repayment(by=request.user, proof=proof, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_rule_errors(
+                    error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+                )
+            else:
+                messages.success(
+                    request, _("Die Rückzahlung ist erfasst; die Initiative wird per E-Mail benachrichtigt.")
+                )
+                return redirect("engagement:proof_detail", pk=pk)
+        return self._render(form, proof)
+
+
+class ReportsPdfView(KIStaffRequiredMixin, View):
+    """All factual reports of a funding year as tagged PDF, next to the XLSX for the Bezirksregierung."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("jahr", today.year))
+        except ValueError:
+            year = today.year
+        programme = selectors.current_grant_programme(on=today)
+        district = districts_administered_by(request.user).order_by("pk").first()
+        if programme is None or district is None:
+            raise Http404
+        response = HttpResponse(
+            documents.reports_pdf(district=district, programme=programme, year=year),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = f'attachment; filename="sachberichte-initiativen-{year}.pdf"'
+        return response

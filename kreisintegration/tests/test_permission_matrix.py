@@ -531,6 +531,7 @@ OTHER_DISTRICT_STAFF = {
     "engagement:contract_pdf": NOT_FOUND,
     "engagement:proof_detail": NOT_FOUND,
     "engagement:proof_review": ACTION_NOT_FOUND,
+    "engagement:repayment": NOT_FOUND,
     "engagement:payment_approve": ACTION_NOT_FOUND,
     "engagement:payment_paid": ACTION_NOT_FOUND,
     "engagement:organisation_confirm": ACTION_NOT_FOUND,
