@@ -19,7 +19,14 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services import send_templated_mail
 
-from .models import Application, ForwardingContract, Organisation, OrganisationMember, ReceiptFile
+from .models import (
+    Application,
+    ForwardingContract,
+    InitiativeNewcomer,
+    Organisation,
+    OrganisationMember,
+    ReceiptFile,
+)
 from .models.placements import Placement, PlacementInterest
 
 
@@ -83,6 +90,20 @@ def export_own_data(*, user: User) -> dict:
             for interest in PlacementInterest.objects.filter(user=user)
             .select_related("placement__organisation")
             .prefetch_related("shared_languages")
+            .order_by("pk")
+        ],
+        # Newcomers the person recorded in a proof of use, with the consent they signed.
+        "initiative_newcomers_recorded": [
+            {
+                "application": item.proof.application.title,
+                "full_name": item.full_name,
+                "consent_on": item.consent_on.isoformat(),
+                "consent_version": item.consent_version,
+                "withdrawn_at": _iso(item.withdrawn_at),
+                "recorded_at": item.recorded_at.isoformat(),
+            }
+            for item in InitiativeNewcomer.objects.filter(recorded_by=user)
+            .select_related("proof__application")
             .order_by("pk")
         ],
         # Placements the person published: the contact given for them may name the person.
@@ -156,6 +177,8 @@ def anonymise_user(*, user: User, now=None) -> int:
     interests.filter(status=PlacementInterest.Status.INTERESTED).update(
         status=PlacementInterest.Status.WITHDRAWN
     )
+    # The newcomers they recorded are the organisation's records (with the persons' consent).
+    InitiativeNewcomer.objects.filter(recorded_by=user).update(recorded_by=None)
     # The contact they gave for a placement may be their own name or number.
     Placement.objects.filter(created_by=user).update(contact="", created_by=None)
     return deleted

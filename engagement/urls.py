@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import applications, budget, contracts, organisation, placements, proofs, receipts, staff
+from .views import (
+    applications,
+    budget,
+    contracts,
+    newcomers,
+    organisation,
+    placements,
+    proofs,
+    receipts,
+    staff,
+)
 
 app_name = "engagement"
 
@@ -54,6 +64,16 @@ urlpatterns = [
         "initiativen/antraege/<int:pk>/verwendungsnachweis/bearbeiten/",
         proofs.ProofEditView.as_view(),
         name="proof_edit",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/neuzugewanderte/neu/",
+        newcomers.InitiativeNewcomerAddView.as_view(),
+        name="initiative_newcomer_add",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/neuzugewanderte/<int:newcomer_pk>/widerruf/",
+        newcomers.InitiativeNewcomerWithdrawView.as_view(),
+        name="initiative_newcomer_withdraw",
     ),
     path(
         "initiativen/antraege/<int:pk>/verwendungsnachweis/einreichen/",

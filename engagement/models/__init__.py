@@ -38,3 +38,7 @@ __all__ = [
 from .placements import Placement, PlacementInterest
 
 __all__ += ["Placement", "PlacementInterest"]
+
+from .newcomers import InitiativeNewcomer  # noqa: E402
+
+__all__ += ["InitiativeNewcomer"]
