@@ -558,7 +558,7 @@ OTHER_DISTRICT_STAFF = {
     "engagement:placement_update": NOT_FOUND,
     "engagement:placement_close": ACTION_NOT_FOUND,
     "engagement:interest_placed": ACTION_NOT_FOUND,
-    "engagement:initiative_newcomer_withdraw": ACTION_NOT_FOUND,
+    "engagement:initiative_newcomer_withdraw": NOT_FOUND,
 }
 # URL keys that name no object of Unna's (a format, a year, a kind of consent, a token).
 KEYS_NAMING_NO_OBJECT = {
