@@ -378,4 +378,53 @@ def test_events_repayment_and_reports_pdf_pages_are_accessible(
     with staff.expect_download() as download_info:
         staff.get_by_role("link", name=re.compile("Sachberichte .* als PDF")).click()
     assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_initiative_records_a_newcomer_with_consent_and_the_withdrawal(
+    new_context, live_server, grants, district
+):
+    """The proof of use's section and the page to record a newcomer with the signed consent, through axe;
+    also at 320 px."""
+    from engagement.models import InitiativeNewcomer, ProofOfUse
+    from engagement.tests.factories import (
+        make_application,
+        make_contract,
+        make_organisation,
+        make_proof,
+        member_of,
+    )
+
+    organisation = make_organisation(
+        district, name="Afghanischer Frauenverein Kamen", full_name="Mariam Sadat"
+    )
+    application = make_application(organisation, status=Application.Status.APPROVED, advice=True)
+    make_contract(application)
+    make_proof(application, status=ProofOfUse.Status.DRAFT)
+    page = new_context().new_page()
+    login(page, live_server, member_of(organisation).email, PASSWORD)
+
+    page.goto(f"/initiativen/antraege/{application.pk}/verwendungsnachweis/")
+    violations = axe_violations(page)
+    page.get_by_role("link", name="Person mit Einwilligung eintragen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Person mit Einwilligung eintragen")
+    violations += axe_violations(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    save_screenshot(page, "engagement-newcomer-320")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label(label("Name der Person")).fill("Zahra Hosseini")
+    page.get_by_label(label("Einwilligung unterschrieben am")).fill(f"{date.today().year}-01-02")
+    page.get_by_role("button", name="Eintragen").click()
+    expect(page.locator("#form-errors")).to_be_visible()  # the signed consent is not confirmed yet
+    violations += axe_violations(page)
+    page.get_by_role("checkbox", name=re.compile("Einwilligungstext oben unterschrieben")).check()
+    page.get_by_role("button", name="Eintragen").click()
+    expect(page.get_by_role("status").first).to_contain_text("mit ihrer Einwilligung eingetragen")
+    expect(page.get_by_role("main")).to_contain_text("Zahra Hosseini")
+    violations += axe_violations(page)
+    page.get_by_role("button", name=re.compile(r"Widerruf eintragen.*Zahra Hosseini")).click()
+    expect(page.get_by_role("status").first).to_contain_text("nicht mehr gezählt")
+    expect(page.get_by_role("main")).not_to_contain_text("Zahra Hosseini")
+    violations += axe_violations(page)
+    assert InitiativeNewcomer.objects.get().withdrawn_at is not None
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)

@@ -162,3 +162,34 @@ def test_volunteer_area_in_arabic_is_accessible(new_context, live_server, public
         violations += axe_violations(page)
         save_screenshot(page, f"ar{path}")
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)
+
+
+def test_placements_in_arabic_are_accessible(
+    new_context, live_server, public_pages, volunteer, ki_staff, unna
+):
+    """The placement list and a placement's page with the interest form and the consent, right-to-left."""
+    from conftest import PASSWORD
+    from e2e.conftest import login
+    from engagement.tests.test_placements import language, publish
+    from volunteers.models import VolunteerLanguage
+
+    VolunteerLanguage.objects.create(volunteer=volunteer.volunteer, language=language("ar"))
+    placement = publish(ki_staff, unna, languages=["ar"])
+    page = new_context().new_page()
+    login(page, live_server, volunteer.email, PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    violations = []
+    for path in ("/ehrenamt/einsatzstellen/", placement.get_absolute_url()):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        violations += axe_violations(page)
+        save_screenshot(page, f"ar{path}")
+    expect(page.get_by_role("heading", level=2, name="إبداء الاهتمام")).to_be_visible()
+    page.get_by_role("button", name="إبداء الاهتمام").click()
+    expect(page.get_by_text("تم حفظ اهتمامك")).to_be_visible()
+    violations += axe_violations(page)
+    page.goto(live_server.url + "/ehrenamt/einsatzstellen/")
+    expect(page.get_by_text("لقد أبديت اهتمامك")).to_be_visible()
+    violations += axe_violations(page)
+    assert not violations, "Accessibility violations:\n" + "\n".join(violations)

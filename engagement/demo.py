@@ -20,12 +20,14 @@ from .models import (
     ContractTemplate,
     CostItem,
     ForwardingContract,
+    InitiativeNewcomer,
     Organisation,
     OrganisationMember,
     PaymentRequest,
     ProofOfUse,
     Receipt,
 )
+from .models.newcomers import INITIATIVE_NEWCOMER_CONSENT_VERSION
 
 DEMO_ORGANISATION_EMAIL = "initiative@example.org"
 DEMO_ORGANISATION_PERSON = "Ayşe Demir"
@@ -163,6 +165,12 @@ def seed(*, with_users: bool, stdout=None) -> None:
                 Receipt(proof=proof, paid_on=date(year, 5, 7), cost_type=material, payee="Schreibwaren Nowak",
                         purpose="Spiele und Bastelmaterial", amount=Decimal("150.00")),
             ])  # fmt: skip
+            # Two of the three newcomers who became active signed the consent to be counted.
+            for name in ("Zahra Hosseini", "Oksana Melnyk"):
+                InitiativeNewcomer.objects.create(
+                    proof=proof, full_name=name, consent_on=date(year, 5, 20),
+                    consent_version=INITIATIVE_NEWCOMER_CONSENT_VERSION, recorded_by=user,
+                )  # fmt: skip
         if advice:
             AdviceMeeting.objects.create(
                 application=application, held_on=date(year, 2, 15), notes="Vorhaben und Kostenplan besprochen.",

@@ -20,7 +20,14 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services import send_templated_mail
 
-from .models import Application, ForwardingContract, Organisation, OrganisationMember, ReceiptFile
+from .models import (
+    Application,
+    ForwardingContract,
+    InitiativeNewcomer,
+    Organisation,
+    OrganisationMember,
+    ReceiptFile,
+)
 from .models.placements import Placement, PlacementInterest
 from .models.qualifications import QualificationProof
 from .qualification_proofs import delete_proof_files
@@ -107,6 +114,20 @@ def export_own_data(*, user: User) -> dict:
             .select_related("qualification")
             .order_by("uploaded_at", "pk")
         ],
+        # Newcomers the person recorded in a proof of use, with the consent they signed.
+        "initiative_newcomers_recorded": [
+            {
+                "application": item.proof.application.title,
+                "full_name": item.full_name,
+                "consent_on": item.consent_on.isoformat(),
+                "consent_version": item.consent_version,
+                "withdrawn_at": _iso(item.withdrawn_at),
+                "recorded_at": item.recorded_at.isoformat(),
+            }
+            for item in InitiativeNewcomer.objects.filter(recorded_by=user)
+            .select_related("proof__application")
+            .order_by("pk")
+        ],
         # Placements the person published: the contact given for them may name the person.
         "placements_created": [
             {
@@ -181,6 +202,8 @@ def anonymise_user(*, user: User, now=None) -> int:
     # Certificates of external qualifications name the person: rows and files go. A qualification
     # they confirmed stays with the anonymous profile, like one from a course.
     delete_proof_files(QualificationProof.objects.filter(uploaded_by=user))
+    # The newcomers they recorded are the organisation's records (with the persons' consent).
+    InitiativeNewcomer.objects.filter(recorded_by=user).update(recorded_by=None)
     # The contact they gave for a placement may be their own name or number.
     Placement.objects.filter(created_by=user).update(contact="", created_by=None)
     return deleted

@@ -4,6 +4,7 @@ from .views import (
     applications,
     budget,
     contracts,
+    newcomers,
     organisation,
     placements,
     proofs,
@@ -64,6 +65,16 @@ urlpatterns = [
         "initiativen/antraege/<int:pk>/verwendungsnachweis/bearbeiten/",
         proofs.ProofEditView.as_view(),
         name="proof_edit",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/neuzugewanderte/neu/",
+        newcomers.InitiativeNewcomerAddView.as_view(),
+        name="initiative_newcomer_add",
+    ),
+    path(
+        "initiativen/antraege/<int:pk>/verwendungsnachweis/neuzugewanderte/<int:newcomer_pk>/widerruf/",
+        newcomers.InitiativeNewcomerWithdrawView.as_view(),
+        name="initiative_newcomer_withdraw",
     ),
     path(
         "initiativen/antraege/<int:pk>/verwendungsnachweis/einreichen/",

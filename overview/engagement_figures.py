@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from engagement.models import Application, PaymentRequest, Placement, PlacementInterest, ProofOfUse
+from engagement.selectors import consented_initiative_newcomers
 from municipalities.models import District
 
 
@@ -63,7 +64,6 @@ def engagement_figures(*, district: District, year: int) -> dict[str, Any]:
         proofs=Count("pk"),
         volunteers=Sum("volunteers_reached"),
         newcomers=Sum("newcomers_reached"),
-        newcomer_volunteers=Sum("newcomers_became_volunteers"),
     )
     placements = Placement.objects.filter(district=district)
     interests = PlacementInterest.objects.filter(placement__district=district)
@@ -83,8 +83,8 @@ def engagement_figures(*, district: District, year: int) -> dict[str, Any]:
         "proofs_accepted": proofs["proofs"],
         "volunteers_reached": proofs["volunteers"] or 0,
         "newcomers_reached": proofs["newcomers"] or 0,
-        # Counted by the initiatives in their proofs of use (a number, never names).
-        "newcomer_volunteers": proofs["newcomer_volunteers"] or 0,
+        # The persons recorded in accepted proofs of use whose consent stands (never their names).
+        "newcomer_volunteers": consented_initiative_newcomers(approved),
         "placements_published": placements.filter(created_at__year=year).count(),
         "placement_interests": interests.filter(created_at__year=year).count(),
         "placements_filled": sum(placed_by_municipality.values()),

@@ -41,3 +41,7 @@ from .placements import Placement, PlacementInterest
 from .qualifications import QualificationProof
 
 __all__ += ["Placement", "PlacementInterest", "QualificationProof"]
+
+from .newcomers import InitiativeNewcomer  # noqa: E402
+
+__all__ += ["InitiativeNewcomer"]

@@ -18,6 +18,7 @@ from .applications import (
 )
 from .contracts import approve_payment, conclude_forwarding_contract, mark_payment_paid, request_payment
 from .decisions import BudgetExceeded, committed_amount, decide_application, record_advice_meeting
+from .newcomers import record_initiative_newcomer, withdraw_initiative_newcomer
 from .organisations import (
     CONFIRM_MAX_AGE,
     CONFIRM_SALT,
@@ -56,6 +57,7 @@ __all__ = [
     "organisation_for_confirmation_token",
     "proof_rule_errors",
     "record_advice_meeting",
+    "record_initiative_newcomer",
     "record_repayment",
     "register_organisation",
     "remove_receipt_file",
@@ -66,4 +68,5 @@ __all__ = [
     "submit_application",
     "submit_proof",
     "update_application",
+    "withdraw_initiative_newcomer",
 ]

@@ -8,12 +8,13 @@ details are accounting records. From then on (daily, ``engagement.anonymise_expi
 
 * removed: the bank details (account holder, IBAN), every free text that may name people
   (description, decision comment, advice notes, cost-plan explanations, the factual report, the
-  KI's review comment, payees and purposes of receipts, the note of a repayment), the links to the people who acted
+  KI's review comment, payees and purposes of receipts, the note of a repayment, the names of
+  newcomers recorded with their consent), the links to the people who acted
   (created, decided, recorded, requested, approved, reviewed by) and the receipt files, stored
   files included;
 * kept: title, programme, measure area, municipalities, target groups, period, status, dates and
   every amount and count (requested, approved, cost plan, payments, receipts by date and cost
-  type, volunteers and newcomers reached), so the budget page, the overview and the export for
+  type, volunteers and newcomers reached, the rows of consented newcomers), so the budget page, the overview and the export for
   the Bezirksregierung show the same figures as before.
 
 An approved grant is anonymised only once its proof of use is accepted: until then the case is
@@ -41,6 +42,7 @@ from ..models import (
     Application,
     CostItem,
     ForwardingContract,
+    InitiativeNewcomer,
     Organisation,
     PaymentRequest,
     ProofOfUse,
@@ -87,6 +89,8 @@ def _anonymise_grant(application: Application, now) -> None:
     ProofOfUse.objects.filter(application=application).update(report="", review_comment="", reviewed_by=None)
     Receipt.objects.filter(proof__application=application).update(payee="", purpose="")
     Repayment.objects.filter(proof__application=application).update(note="", recorded_by=None)
+    # The newcomers' names go; the rows stay, so the count of consented persons is kept.
+    InitiativeNewcomer.objects.filter(proof__application=application).update(full_name="", recorded_by=None)
     files = delete_stored_files(ReceiptFile.objects.filter(proof__application=application))
     record_audit_event(
         actor=None,

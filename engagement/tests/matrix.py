@@ -6,6 +6,7 @@ that they do not exist (404, GET and POST). ``engagement/tests/test_permission_m
 eight roles; the project's matrix runs its six on the same rows.
 """
 
+from datetime import date
 from decimal import Decimal
 from functools import partial
 
@@ -14,7 +15,15 @@ from django.utils import timezone
 
 from kreisintegration.tests import matrix_support
 
-from ..models import Application, Organisation, PaymentRequest, Placement, PlacementInterest, ProofOfUse
+from ..models import (
+    Application,
+    InitiativeNewcomer,
+    Organisation,
+    PaymentRequest,
+    Placement,
+    PlacementInterest,
+    ProofOfUse,
+)
 from ..services import make_confirmation_token
 from .factories import (
     YEAR,
@@ -143,6 +152,22 @@ ENGAGEMENT_MATRIX = {
             "POST": only({"organisation_a": 302, "organisation_b": 404}),
         },
     ),
+    # newcomers active in A's initiative: A records them while the proof is editable; A or KI staff
+    # record a withdrawal
+    "engagement:initiative_newcomer_add": (
+        "engagement_proof_draft",
+        {
+            "GET": only({"organisation_a": 200, "organisation_b": 404}),
+            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
+        },
+    ),
+    "engagement:initiative_newcomer_withdraw": (
+        "engagement_initiative_newcomer",
+        {
+            "GET": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+            "POST": only({"organisation_a": 302, "organisation_b": 404, "ki_staff": 302}),
+        },
+    ),
     "engagement:proof_review": (
         "engagement_proof_submitted",
         {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
@@ -257,7 +282,8 @@ def engagement_objects(*, district) -> dict:
     proof_submitted = make_contract(
         make_application(organisation_a, title="Nachweis eingereicht", status=Application.Status.APPROVED)
     ).application
-    receipt_file = make_receipt_file(make_proof(proof_submitted))
+    submitted_proof = make_proof(proof_submitted)
+    receipt_file = make_receipt_file(submitted_proof)
     proof_draft = make_contract(
         make_application(organisation_a, title="Nachweis im Entwurf", status=Application.Status.APPROVED)
     ).application
@@ -268,6 +294,12 @@ def engagement_objects(*, district) -> dict:
         "engagement_proof_draft": proof_draft,
         "engagement_receipt_file": receipt_file,
         "engagement_receipt_file_draft": receipt_file_draft,
+        "engagement_initiative_newcomer": InitiativeNewcomer.objects.create(
+            proof=submitted_proof,
+            full_name="Hamid Rahimi",
+            consent_on=date(YEAR, 6, 1),
+            consent_version="2026-12",
+        ),
         "engagement_payment": PaymentRequest.objects.create(application=contracted, amount=Decimal("300")),
         "engagement_payment_approved": PaymentRequest.objects.create(
             application=contracted, amount=Decimal("200"), status=PaymentRequest.Status.APPROVED
@@ -349,6 +381,9 @@ def engagement_url(name: str, key: str, objects) -> str:
     if key.startswith("engagement_receipt_file"):
         receipt_file = objects[key]
         return reverse(name, kwargs={"pk": receipt_file.proof.application_id, "file_pk": receipt_file.pk})
+    if key == "engagement_initiative_newcomer":
+        newcomer = objects[key]
+        return reverse(name, kwargs={"pk": newcomer.proof.application_id, "newcomer_pk": newcomer.pk})
     if key == "engagement_budget_year":
         return reverse(name, kwargs={"year": objects[key]})
     return reverse(name, kwargs={"pk": objects[key].pk})

@@ -6,7 +6,7 @@ from django.urls import reverse
 from kreisintegration.tests import test_permission_matrix as project_matrix
 from kreisintegration.tests.test_permission_matrix import url_for
 
-from ..models import AdviceMeeting, Application, Organisation, ReceiptFile
+from ..models import AdviceMeeting, Application, InitiativeNewcomer, Organisation, ReceiptFile
 from .matrix import ENGAGEMENT_MATRIX, ROLES
 
 # The project matrix's objects (Unna's event, course, … and engagement's organisations A and B).
@@ -26,6 +26,7 @@ def state():
         list(Organisation.objects.order_by("pk").values_list("pk", "status")),
         AdviceMeeting.objects.count(),
         list(ReceiptFile.objects.order_by("pk").values_list("pk", flat=True)),
+        list(InitiativeNewcomer.objects.order_by("pk").values_list("pk", "full_name", "withdrawn_at")),
     )
 
 

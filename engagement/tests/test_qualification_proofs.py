@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from volunteers.accounts import delete_volunteer_account, export_own_data
 
 from accounts.models import AuditEvent, OutboxMail
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import DistrictFactory, make_district_role
-from volunteers.accounts import delete_volunteer_account, export_own_data
 from volunteers.models import Qualification, VolunteerQualification
 from volunteers.own_data_document import is_labelled
 from volunteers.tests.factories import make_volunteer

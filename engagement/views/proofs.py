@@ -161,5 +161,6 @@ class ProofDetailView(permissions.ApplicationReaderMixin, View):
                 and proof.status in PROOF_TRANSITIONS["submit"].sources,
                 "may_review": is_staff and proof is not None and proof.status in PROOF_REVIEWABLE,
                 "review_form": ProofReviewForm(),
+                "newcomers": proof.newcomers.all() if proof else [],
             },
         )

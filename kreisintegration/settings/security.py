@@ -80,6 +80,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "model": "engagement.placementinterest",
         "include_fields": ["placement", "user", "status", "contact_consent_at"],
     },
+    # A newcomer recorded in a proof of use: that, when, and a withdrawal; never the name.
+    {"model": "engagement.initiativenewcomer", "include_fields": ["proof", "consent_on", "withdrawn_at"]},
+    # Money returned on a grant: amount and date (the note may name people and stays out).
+    {"model": "engagement.repayment", "include_fields": ["proof", "amount", "received_on"]},
 )
 
 # Login throttling (django-axes): lock a user name from an address after

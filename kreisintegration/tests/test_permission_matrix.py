@@ -561,6 +561,7 @@ OTHER_DISTRICT_STAFF = {
     "engagement:interest_placed": ACTION_NOT_FOUND,
     "engagement:qualification_proof_file": READ_NOT_FOUND,
     "engagement:qualification_proof_review": NOT_FOUND,
+    "engagement:initiative_newcomer_withdraw": NOT_FOUND,
 }
 # URL keys that name no object of Unna's (a format, a year, a kind of consent, a token).
 KEYS_NAMING_NO_OBJECT = {

@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.models import Application, PaymentRequest, Placement, PlacementInterest, ProofOfUse
+from engagement.models import (
+    Application,
+    InitiativeNewcomer,
+    PaymentRequest,
+    Placement,
+    PlacementInterest,
+    ProofOfUse,
+)
 from engagement.selectors import budget_overview
 from engagement.tests.factories import YEAR, make_application, make_organisation, successor_programme
 from overview.engagement_figures import engagement_figures
@@ -45,16 +52,21 @@ def grants(district, unna, luenen):
     PaymentRequest.objects.create(
         application=both, amount=Decimal("700"), status=PaymentRequest.Status.PAID, paid_on=date(YEAR, 4, 1)
     )
-    ProofOfUse.objects.create(
+    accepted = ProofOfUse.objects.create(
         application=both,
         status=ProofOfUse.Status.ACCEPTED,
         volunteers_reached=6,
         newcomers_reached=25,
-        newcomers_became_volunteers=2,
+        newcomers_became_volunteers=5,  # a number only: counted are the persons with consent below
     )
-    ProofOfUse.objects.create(
+    submitted = ProofOfUse.objects.create(
         application=only_unna, status=ProofOfUse.Status.SUBMITTED, volunteers_reached=99
     )
+    consent = {"consent_on": date(YEAR, 5, 1), "consent_version": "2026-12"}
+    for name in ("Hamid Rahimi", "Oksana Melnyk"):
+        InitiativeNewcomer.objects.create(proof=accepted, full_name=name, **consent)
+    InitiativeNewcomer.objects.create(proof=accepted, withdrawn_at=timezone.now(), **consent)  # withdrawn
+    InitiativeNewcomer.objects.create(proof=submitted, full_name="Not yet accepted", **consent)
     placement = Placement.objects.create(
         district=district, organisation=cafe, municipality=luenen, title="Lesepatenschaft",
         description="Vorlesen in der Kita.", schedule="mittwochs", contact="02306 1234",
@@ -83,7 +95,7 @@ def test_grants_and_placements_are_counted_per_measure_area_and_municipality(dis
     assert figures["by_municipality"] == {
         "unna": {"grants": 2, "approved": 2000.0}, "luenen": {"grants": 1, "approved": 1200.0},
     }  # fmt: skip
-    # only the accepted proof counts
+    # only the accepted proof counts, and of its newcomers only those whose consent stands
     assert (figures["volunteers_reached"], figures["newcomers_reached"], figures["newcomer_volunteers"]) == (
         6,
         25,
