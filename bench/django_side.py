@@ -4,7 +4,8 @@ Run as ``python -m bench.django_side <command>`` with the bench's environment;
 every command prints one JSON object on stdout.
 
 - ``scale`` – which scale the bench database holds (0 = not seeded)
-- ``prepare`` – sessions (KI staff, 200 volunteers), a fresh 20-seat course for the
+- ``prepare`` – sessions (KI staff, a municipal contact of the scenario's municipality, the trainer
+  of the busiest course, 200 volunteers), a fresh 20-seat course for the
   registration burst, and the URLs of the page scenarios (with the district's scale concept
   version for ``goals_overview``)
 - ``burst <course_id>`` – registration counts of the burst course
@@ -40,10 +41,11 @@ from accounts.models import User  # noqa: E402
 from concept.scale import scale_version_of  # noqa: E402
 from events.models import Event, EventOccurrence  # noqa: E402
 from municipalities.models import District, FieldOfAction, Language, Municipality  # noqa: E402
-from municipalities.scale import NRW_DISTRICTS, scale_staff_email  # noqa: E402
+from municipalities.scale import NRW_DISTRICTS, ensure_scale_contact, scale_staff_email  # noqa: E402
 from overview.models import ConceptReport  # noqa: E402
 from overview.services import request_report  # noqa: E402
 from volunteers.models import Course, CourseSession, Registration, Volunteer  # noqa: E402
+from volunteers.scale import busiest_trained_course  # noqa: E402
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 BURST_SEATS = 20
@@ -151,10 +153,14 @@ def prepare() -> None:
     csrf = get_random_string(32)
     concept_version = scale_version_of(district)
     cold = _cold_inputs(district)
+    participants_course, trainer = busiest_trained_course(district)
     _out(
         {
             "district": district.slug,
             "staff_session": _session_for(staff),
+            "contact_session": _session_for(ensure_scale_contact(municipality)),
+            "trainer_session": _session_for(trainer),
+            "participants_course": participants_course.pk,
             "volunteer_sessions": [_session_for(v.user) for v in volunteers],
             "csrf": csrf,
             "burst_course": course.pk,

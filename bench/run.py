@@ -190,11 +190,17 @@ TARGETS = {
     "dashboard": 0.15,
     # issue #14: the Zielübersicht of a concept with >= 40 goals and 10 years of values
     "goals_overview": 0.5,
+    # issue #18: the other logged-in pages
+    "my_municipality": 0.5,
+    "participants": 0.5,
+    "audit_log": 0.5,
 }
 
 
 def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
     staff = {"Cookie": f"sessionid={setup['staff_session']}"}
+    contact = {"Cookie": f"sessionid={setup['contact_session']}"}
+    trainer = {"Cookie": f"sessionid={setup['trainer_session']}"}
     month, month_end = setup["month"], setup["month_end"]
     pages = {
         "baseline": [Request("/healthz")],
@@ -220,6 +226,9 @@ def scenarios(setup: dict, worker: subprocess.Popen) -> list[dict]:
         "review_queue": [Request("/pruefung/", headers=staff)],
         "dashboard": [Request("/kreisuebersicht/", headers=staff)],
         "goals_overview": [Request(f"/konzept/{setup['concept_version']}/zieluebersicht/", headers=staff)],
+        "my_municipality": [Request(f"/kommunen/{setup['municipality']}/intern/", headers=contact)],
+        "participants": [Request(f"/kurse/{setup['participants_course']}/teilnehmende/", headers=trainer)],
+        "audit_log": [Request("/kreis/protokoll/", headers=staff)],
     }
     pages.update(cold_pages(setup))
     results = []
