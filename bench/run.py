@@ -8,7 +8,7 @@ README, section "Performance".
 Environment: BENCH_SCALE (default 40), BENCH_DATABASE (ki_bench), BENCH_REDIS_DB (7),
 BENCH_PORT (8765), BENCH_SECONDS (per scenario, default 6), BENCH_CONCURRENCY (8),
 BENCH_ONLY (comma-separated scenario names or prefixes; the baseline always runs, e.g.
-``BENCH_ONLY=calendar,register_burst``).
+``BENCH_ONLY=calendar,register_burst``), BENCH_IMPORT_RUNS (uploads of the 500-row file, default 3).
 """
 
 from __future__ import annotations
