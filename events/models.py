@@ -312,7 +312,10 @@ class EventImport(models.Model):
         FAILED = "failed", _("fehlgeschlagen")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Personal data of the uploader (own-data export and account deletion: events.personal_data).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_imports"
+    )
     created_at = models.DateTimeField(_("hochgeladen"), auto_now_add=True)
     finished_at = models.DateTimeField(_("fertig"), null=True, blank=True)
     file = models.FileField(_("Datei"), upload_to="event-imports/", blank=True)

@@ -4,11 +4,14 @@ listed."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from events import personal_data
 from events.importer import jobs
 from events.models import Event, EventChange, EventImport
 from events.tests.test_import import GOOD_CAFE, IMPORT_URL, csv_bytes, page_messages, row, upload, xlsx_bytes
@@ -152,3 +155,25 @@ def test_a_missing_file_fails_with_a_message_instead_of_an_error(contact_unna, u
     jobs.run_import(job.pk)
     job.refresh_from_db()
     assert job.state == EventImport.State.FAILED and "nicht mehr vorhanden" in job.file_error
+
+
+def test_the_uploaders_export_holds_every_field_and_deletion_removes_the_records(
+    client, contact_unna, unna, shared_media
+):
+    job = EventImport(
+        municipality=unna,
+        created_by=contact_unna,
+        row_count=ROWS,
+        state=EventImport.State.FAILED,
+        row_errors=[{"row": 3, "column": "kontakt", "message": "zu lang", "value": "0171 2345678"}],
+    )
+    job.file.save("liegen-geblieben.upload", ContentFile(b"titel"), save=False)
+    job.save()
+    client.force_login(contact_unna)
+    response = client.get(reverse("volunteers:data_export"))
+    exported = json.loads(response.content.decode())["event_imports"]
+    assert set(exported[0]) == {field.name for field in EventImport._meta.get_fields()}
+    assert exported[0]["row_errors"][0]["value"] == "0171 2345678"
+
+    assert personal_data.anonymise_user(user=contact_unna) == 1
+    assert not EventImport.objects.exists() and not any(shared_media.rglob("*.upload"))
