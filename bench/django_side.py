@@ -4,10 +4,13 @@ Run as ``python -m bench.django_side <command>`` with the bench's environment;
 every command prints one JSON object on stdout.
 
 - ``scale`` – which scale the bench database holds (0 = not seeded)
-- ``prepare`` – sessions (KI staff, 200 volunteers), a fresh 20-seat course for the
+- ``prepare`` – sessions (KI staff, a municipal contact of the scenario's municipality, the trainer
+  of the busiest course, 200 volunteers), a fresh 20-seat course for the
   registration burst, and the URLs of the page scenarios (with the district's scale concept
   version for ``goals_overview``)
 - ``burst <course_id>`` – registration counts of the burst course
+- ``writes`` – what the write scenarios left: events of the bench contacts and the import's drafts;
+  then deletes them (the next run starts from the same data)
 - ``count_time`` – median seconds of one ``SELECT COUNT(*)`` over events
 - ``report`` – request a concept report build (Celery) and wait until it is done
 """
@@ -21,6 +24,7 @@ import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kreisintegration.settings")
 
@@ -39,15 +43,20 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from accounts.models import User  # noqa: E402
 from concept.scale import scale_version_of  # noqa: E402
 from events.models import Event, EventOccurrence  # noqa: E402
-from municipalities.models import District, FieldOfAction, Language, Municipality  # noqa: E402
-from municipalities.scale import NRW_DISTRICTS, scale_staff_email  # noqa: E402
+from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup  # noqa: E402
+from municipalities.scale import NRW_DISTRICTS, ensure_scale_contact, scale_staff_email  # noqa: E402
 from overview.models import ConceptReport  # noqa: E402
 from overview.services import request_report  # noqa: E402
 from volunteers.models import Course, CourseSession, Registration, Volunteer  # noqa: E402
+from volunteers.scale import busiest_trained_course  # noqa: E402
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 BURST_SEATS = 20
 BURST_PEOPLE = 200
+SUBMITTING_CONTACTS = 8
+IMPORT_ROWS = 500
+WRITE_MARK = "Lasttest"
+RUN_DIR = Path(__file__).resolve().parent / ".run"
 
 
 def _out(data: dict) -> None:
@@ -151,10 +160,23 @@ def prepare() -> None:
     csrf = get_random_string(32)
     concept_version = scale_version_of(district)
     cold = _cold_inputs(district)
+    participants_course, trainer = busiest_trained_course(district)
+    contacts = [
+        (m, ensure_scale_contact(m)) for m in district.municipalities.order_by("ags")[:SUBMITTING_CONTACTS]
+    ]
     _out(
         {
             "district": district.slug,
             "staff_session": _session_for(staff),
+            "contact_session": _session_for(ensure_scale_contact(municipality)),
+            "trainer_session": _session_for(trainer),
+            "participants_course": participants_course.pk,
+            "submitters": [{"municipality": m.pk, "session": _session_for(user)} for m, user in contacts],
+            "target_group": TargetGroup.objects.filter(district=district).order_by("pk").first().pk,
+            "series_start": _next_weekday(timezone.localdate() + timedelta(days=60)).isoformat(),
+            "import_file": str(_import_file(contacts[0][0])),
+            "import_rows": IMPORT_ROWS,
+            "import_municipality": contacts[0][0].pk,  # the first submitter's
             "volunteer_sessions": [_session_for(v.user) for v in volunteers],
             "csrf": csrf,
             "burst_course": course.pk,
@@ -167,6 +189,58 @@ def prepare() -> None:
             **cold,
         }
     )
+
+
+def _next_weekday(day: date) -> date:
+    return day + timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday
+
+
+def _import_file(municipality: Municipality) -> Path:
+    """An XLSX file of IMPORT_ROWS valid events for the municipality (columns of the template)."""
+    import openpyxl
+
+    from events.importer import COLUMN_NAMES
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(COLUMN_NAMES))
+    first = timezone.localdate() + timedelta(days=30)
+    for number in range(IMPORT_ROWS):
+        values = {
+            "titel": f"{WRITE_MARK} Import {number + 1}",
+            "beginn_datum": (first + timedelta(days=number % 200)).strftime("%d.%m.%Y"),
+            "beginn_uhrzeit": "18:00",
+            "ende_uhrzeit": "20:00",
+            "ort_name": "Stadtteilzentrum",
+            "strasse": "Bahnhofstraße 12",
+            "plz": "59423",
+            "ort": municipality.name,
+            "beschreibung": "Offener Treff für alle.",
+            "handlungsfelder": "sprache-bildung",
+            "zielgruppen": "familien",
+            "sprachen": "de; ar",
+            "veranstalter": "Integrationsnetzwerk Lasttest",
+            "erwartete_teilnehmende": "20",
+        }
+        sheet.append([values.get(name, "") for name in COLUMN_NAMES])
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    path = RUN_DIR / "import_500.xlsx"
+    workbook.save(path)
+    return path
+
+
+def writes() -> None:
+    """Count and delete what the write scenarios created (drafts marked with WRITE_MARK)."""
+    created = Event.objects.filter(title__startswith=WRITE_MARK)
+    counts = {
+        "events": created.count(),
+        "series_occurrences": EventOccurrence.objects.filter(
+            event__title__startswith=f"{WRITE_MARK} Reihe"
+        ).count(),
+        "imported": created.filter(title__startswith=f"{WRITE_MARK} Import").count(),
+    }
+    created.delete()
+    _out(counts)
 
 
 def _cold_inputs(district: District) -> dict:
@@ -248,6 +322,7 @@ if __name__ == "__main__":
         "scale": scale,
         "prepare": prepare,
         "burst": lambda: burst(int(args[0])),
+        "writes": writes,
         "count_time": count_time,
         "report": report,
     }

@@ -297,3 +297,45 @@ class EventTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} ({self.language})"
+
+
+class EventImport(models.Model):
+    """A big import file waiting for, or worked on by, the Celery worker (``events.importer.jobs``).
+
+    The file is kept in the default storage only until the import has finished; what remains is
+    the outcome: the number of events created, or the problems of every row (all or nothing)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("wartet")
+        RUNNING = "running", _("läuft")
+        DONE = "done", _("fertig")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    # Personal data of the uploader (own-data export and account deletion: events.personal_data).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_imports"
+    )
+    created_at = models.DateTimeField(_("hochgeladen"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("fertig"), null=True, blank=True)
+    file = models.FileField(_("Datei"), upload_to="event-imports/", blank=True)
+    state = models.CharField(_("Status"), max_length=10, choices=State.choices, default=State.QUEUED)
+    row_count = models.PositiveIntegerField(_("Zeilen"), default=0)
+    created_count = models.PositiveIntegerField(_("angelegte Veranstaltungen"), default=0)
+    encoding = models.CharField(_("Kodierung"), max_length=20, blank=True)
+    # A problem with the file as a whole (German message), or the problems of its rows:
+    # [{"row": 3, "column": "titel", "message": "…", "value": "…"}, …]
+    file_error = models.TextField(_("Fehler der Datei"), blank=True)
+    row_errors = models.JSONField(_("Fehler der Zeilen"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("Import von Veranstaltungen")
+        verbose_name_plural = _("Importe von Veranstaltungen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.municipality})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

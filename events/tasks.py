@@ -14,3 +14,11 @@ def send_submission_digest() -> int:
     if settings.EVENTS_SUBMISSION_MAIL != "digest":
         return 0
     return services.send_submission_digest(since=timezone.now() - timedelta(days=1))
+
+
+@shared_task(name="events.run_event_import")
+def run_event_import(pk: int) -> None:
+    """A big import file (events.importer.jobs): all or nothing, like the import on the page."""
+    from .importer import jobs
+
+    jobs.run_import(pk)

@@ -28,6 +28,12 @@ urlpatterns = [
     path("veranstaltungen/<int:pk>/einreichen/", manage.EventSubmitView.as_view(), name="submit"),
     path("veranstaltungen/<int:pk>/absagen/", manage.EventCancelView.as_view(), name="cancel"),
     path("veranstaltungen/import/", transfer.ImportView.as_view(), name="import"),
+    path("veranstaltungen/import/<int:pk>/", transfer.ImportProgressView.as_view(), name="import_progress"),
+    path(
+        "veranstaltungen/import/<int:pk>/status.json",
+        transfer.ImportStatusView.as_view(),
+        name="import_status",
+    ),
     path("veranstaltungen/import/vorlage.<str:fmt>", transfer.import_template, name="import_template"),
     # KI staff
     path("pruefung/", review.ReviewQueueView.as_view(), name="review_queue"),

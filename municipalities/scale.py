@@ -16,7 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 
-from .models import District, DistrictRole, FieldOfAction, Measure, Municipality, TargetGroup
+from .models import District, DistrictRole, FieldOfAction, Measure, Membership, Municipality, TargetGroup
 from .services import ensure_default_reference_data
 
 # Real NRW districts and district-free cities with their official key prefix; the Kreis Unna first.
@@ -112,6 +112,19 @@ def district_slug(ags_prefix: str, name: str) -> str:
 def scale_staff_email(district: District) -> str:
     """The KI staff account the scale data creates for a district (used by ``make bench``)."""
     return f"ki-{district.slug}@bench.example.org"
+
+
+def ensure_scale_contact(municipality: Municipality) -> User:
+    """A municipal contact of this municipality (no usable password: the bench logs in server-side)."""
+    user = User.objects.filter(email=f"kontakt-{municipality.slug}@bench.example.org").first()
+    if user is None:
+        user = User.objects.create_user(
+            email=f"kontakt-{municipality.slug}@bench.example.org",
+            password=None,
+            full_name=f"Kontakt {municipality.name}",
+        )
+    Membership.objects.get_or_create(user=user, municipality=municipality, role=Membership.Role.CONTACT)
+    return user
 
 
 def scaled_districts(scale: int) -> list[District]:

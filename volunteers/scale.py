@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
@@ -203,3 +204,15 @@ def seed_scale(*, scale: int, year: int, stdout=None) -> None:
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
     if stdout:
         stdout.write(f"  {totals[0]} Ehrenamtliche, {totals[1]} Kurse, {totals[2]} Anmeldungen neu angelegt")
+
+
+def busiest_trained_course(district: District) -> tuple[Course, User]:
+    """The district's course with the most registrations that has a trainer, and that trainer
+    (the ``participants`` scenario of ``make bench``)."""
+    course = (
+        Course.objects.filter(district=district, trainers__isnull=False)
+        .annotate(n=Count("registrations", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return course, course.trainers.order_by("pk").first()

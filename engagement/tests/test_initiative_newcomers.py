@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from volunteers.accounts import delete_volunteer_account
 
 from accounts.models import ModelChange
 from overview.engagement_figures import engagement_figures
+from volunteers.selfservice.deletion import delete_volunteer_account
 from volunteers.tests.factories import make_volunteer
 
 from .. import services

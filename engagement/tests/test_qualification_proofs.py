@@ -12,13 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
-from volunteers.accounts import delete_volunteer_account, export_own_data
 
 from accounts.models import AuditEvent, OutboxMail
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import DistrictFactory, make_district_role
 from volunteers.models import Qualification, VolunteerQualification
 from volunteers.own_data_document import is_labelled
+from volunteers.selfservice.deletion import delete_volunteer_account
+from volunteers.selfservice.export import export_own_data
 from volunteers.tests.factories import make_volunteer
 
 from .. import placements, qualification_proofs

@@ -4,6 +4,7 @@ drafts in one transaction through ``events.services.save_event``."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from .errors import ImportValidationError, RowError
 from .validation import error_dict, validate_table
 
 logger = logging.getLogger("events.importer")
+PROGRESS_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,13 @@ def import_events(
     upload,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Create every event of the file as a draft of ``municipality`` – or none at all.
 
     Raises ``ImportFileError`` when the file cannot be read and
-    ``ImportValidationError`` with every problem of every row otherwise.
+    ``ImportValidationError`` with every problem of every row otherwise. ``progress(saved, total)``
+    is called every ``PROGRESS_EVERY`` saved rows (the background import shows it).
     """
     if not permissions.may_manage_municipality(by, municipality):
         raise PermissionDenied
@@ -67,6 +71,8 @@ def import_events(
                         action=EventChange.Action.IMPORTED,
                     )
                 )
+                if progress is not None and len(created) % PROGRESS_EVERY == 0:
+                    progress(len(created), len(rows))
             except ValidationError as error:  # a rule save_event knows and the row check missed
                 for name, messages in error_dict(error).items():
                     for message in messages:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -16,6 +16,8 @@ from municipalities import permissions
 
 from .. import exporter, importer
 from ..filters import FilterError, parse_event_filter
+from ..importer import jobs
+from ..models import EventImport
 
 FORMATS = {
     "csv": ("csv", exporter.CSV_CONTENT_TYPE),
@@ -102,7 +104,7 @@ class ImportView(ImportPermissionMixin, FormView):
 
     def form_valid(self, form):
         try:
-            result = importer.import_events(
+            result = jobs.start_import(
                 by=self.request.user,
                 municipality=form.cleaned_data["municipality"],
                 upload=form.cleaned_data["file"],
@@ -111,28 +113,77 @@ class ImportView(ImportPermissionMixin, FormView):
             form.add_error("file", error.message)
             return self.form_invalid(form)
         except importer.ImportValidationError as error:
-            return self.render_to_response(
-                self.get_context_data(
-                    form=form,
-                    row_errors=error.errors[:MAX_SHOWN_ERRORS],
-                    hidden_error_count=max(0, len(error.errors) - MAX_SHOWN_ERRORS),
-                    bad_rows=error.bad_rows,
-                    row_count=error.row_count,
-                )
+            return self.render_errors(form, error.errors, row_count=error.row_count)
+        if isinstance(result, EventImport):  # a big file: the worker imports it
+            return redirect("events:import_progress", pk=result.pk)
+        return self.done(result.count, result.encoding)
+
+    def render_errors(self, form, errors, *, row_count: int):
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                row_errors=errors[:MAX_SHOWN_ERRORS],
+                hidden_error_count=max(0, len(errors) - MAX_SHOWN_ERRORS),
+                bad_rows=len({error.row for error in errors}),
+                row_count=row_count,
             )
+        )
+
+    def done(self, count: int, encoding: str):
         message = ngettext(
             "%(count)s Veranstaltung wurde als Entwurf angelegt.",
             "%(count)s Veranstaltungen wurden als Entwurf angelegt.",
-            result.count,
-        ) % {"count": result.count}
+            count,
+        ) % {"count": count}
         message += " " + _("Reichen Sie sie zur Prüfung ein, wenn sie veröffentlicht werden sollen.")
-        if result.encoding == importer.ENCODING_CP1252:
+        if encoding == importer.ENCODING_CP1252:
             message += " " + _(
                 "Die Datei wurde als Windows-1252 (ANSI) gelesen. Bitte prüfen Sie, ob Umlaute richtig "
                 "angekommen sind; speichern Sie künftig am besten als „CSV UTF-8“."
             )
         messages.success(self.request, message)
         return redirect("events:mine")
+
+
+class ImportProgressView(ImportView):
+    """A big import in the worker: the progress page (polled by ``import_progress.js``, with a
+    refresh link without JavaScript), and at the end the same result as a small import – the
+    drafts under „Meine Veranstaltungen“ or the import page with every problem of every row."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk: int):
+        job = get_object_or_404(jobs.imports_of(request.user), pk=pk)
+        if job.state == EventImport.State.DONE:
+            return self.done(job.created_count, job.encoding)
+        if job.state == EventImport.State.FAILED:
+            # A fresh upload form for the same municipality, with the problems found.
+            form = self.get_form_class()(
+                data={"municipality": job.municipality_id}, municipalities=self.municipalities
+            )
+            form.full_clean()
+            form.errors.clear()  # the file is missing, of course: it has to be uploaded again
+            if job.file_error:
+                form.add_error("file", job.file_error)
+                return self.form_invalid(form)
+            return self.render_errors(form, jobs.row_errors_of(job), row_count=job.row_count)
+        return render(
+            request,
+            "events/import_progress.html",
+            {"job": job, "status": jobs.status_of(job)},
+        )
+
+
+class ImportStatusView(ImportPermissionMixin, View):
+    """The JSON the progress page polls; only the importer's own imports (anyone else's: 404)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk: int):
+        job = get_object_or_404(jobs.imports_of(request.user), pk=pk)
+        response = JsonResponse(jobs.status_of(job))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ImportTemplateView(ImportPermissionMixin, View):

@@ -41,10 +41,14 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 # Sections of the own-data export (Art. 15/20 GDPR) contributed by apps that volunteers/ cannot
 # import: functions user -> dict, merged into the export.
-OWN_DATA_EXPORTERS = ["concept.personal_data.export_own_data", "engagement.personal_data.export_own_data"]
+OWN_DATA_EXPORTERS = [
+    "events.personal_data.export_own_data",
+    "concept.personal_data.export_own_data",
+    "engagement.personal_data.export_own_data",
+]
 # Apps to the right of volunteers remove their part of a person's data when the account is deleted
 # (volunteers.selfservice.deletion.delete_volunteer_account calls each with user=…, now=…).
-OWN_DATA_ANONYMISERS = ["engagement.personal_data.anonymise_user"]
+OWN_DATA_ANONYMISERS = ["events.personal_data.anonymise_user", "engagement.personal_data.anonymise_user"]
 # ... and tell on the deletion page what it means for their part (functions user -> dict with a
 # "template" to include, or None). A person with such a part may delete their account themselves
 # without a volunteer profile (e.g. an initiative's contact person).

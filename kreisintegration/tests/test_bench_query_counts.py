@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.audit import record_audit_event
+from accounts.models import AuditEvent, User
 from concept import scale as concept_scale
 from events import scale as event_scale
 from events import services as event_services
@@ -23,6 +24,7 @@ from events.models import Event
 from municipalities import scale as municipality_scale
 from municipalities.models import District, Measure
 from volunteers import scale as volunteer_scale
+from volunteers.models import Course
 
 # Uncached queries per request; the comment says where they go.
 EXPECTED_QUERIES = {
@@ -46,6 +48,17 @@ EXPECTED_QUERIES = {
     # values, the portal's counts (population, offers by events, by measures), district, filter
     # choices (fields of action, municipalities)
     "goals_overview": 15,
+    # session, user, roles, municipality, district, task counts, 3 task lists (returned, drafts,
+    # upcoming), follow-ups, municipalities of the consultations, concept versions, contacts
+    # (a contact without a second factor: no device query)
+    "my_municipality": 13,
+    # session, user, second-factor device, roles, course, audit entry (INSERT), sessions with
+    # attendance counts, trainers, registrations, waiting list, offers, district
+    "participants": 12,
+    # session, user, second-factor device, roles, count, page of entries (access log and model
+    # changes in one union), actors, the courses, municipalities and districts named by the
+    # entries, filter choices (districts, actors)
+    "audit_log": 12,
 }
 
 
@@ -60,6 +73,18 @@ def scale_data(db, monkeypatch, request, mailoutbox):
     for module in (municipality_scale, event_scale, volunteer_scale, concept_scale):
         module.seed_scale(scale=scale, year=year)
     district = District.objects.order_by("pk").first()
+    municipality = district.municipalities.order_by("ags").first()
+    course, trainer = volunteer_scale.busiest_trained_course(district)
+    # Entries for the audit log page: every trainer's look at each of the district's courses.
+    for each in Course.objects.filter(district=district).prefetch_related("trainers"):
+        for person in each.trainers.all():
+            record_audit_event(
+                actor=person,
+                action=AuditEvent.Action.VIEWED_PARTICIPANT_LIST,
+                target=each,
+                district_id=district.pk,
+                description=each.title,
+            )
     return {
         "district": district,
         "staff": User.objects.get(email=municipality_scale.scale_staff_email(district)),
@@ -70,42 +95,52 @@ def scale_data(db, monkeypatch, request, mailoutbox):
         "year": year,
         "events": Event.objects.filter(municipality__district=district).count(),
         "concept_version": concept_scale.scale_version_of(district),
+        "contact": municipality_scale.ensure_scale_contact(municipality),
+        "trainer": trainer,
+        "course": course,
     }
 
 
-def _urls(data) -> dict[str, tuple[str, bool]]:
+def _urls(data) -> dict[str, tuple[str, str | None]]:
+    """URL and who is logged in (a key of ``data``, or nobody)."""
     month = f"{data['year']}-09-01"
     return {
-        "baseline": (reverse("healthz"), False),
-        "calendar_month": (reverse("events:calendar") + f"?view=month&start={month}", False),
+        "baseline": (reverse("healthz"), None),
+        "calendar_month": (reverse("events:calendar") + f"?view=month&start={month}", None),
         "calendar_filtered": (
             reverse("events:calendar")
             + f"?municipality={data['municipality'].slug}&field_of_action=sprache-bildung&q=Sprachcaf%C3%A9"
             f"&start={month}&end={data['year']}-09-30",
-            False,
+            None,
         ),
-        "event_detail": (reverse("events:detail", kwargs={"pk": data["event"].pk}), False),
-        "api_events": (reverse("events:api_events") + f"?start={month}&end={data['year']}-09-30", False),
+        "event_detail": (reverse("events:detail", kwargs={"pk": data["event"].pk}), None),
+        "api_events": (reverse("events:api_events") + f"?start={month}&end={data['year']}-09-30", None),
         "ics_municipality": (
             reverse("events:feed_municipality", kwargs={"slug": data["municipality"].slug}),
-            False,
+            None,
         ),
-        "course_catalogue": (reverse("volunteers:catalogue"), False),
-        "review_queue": (reverse("events:review_queue"), True),
-        "dashboard": (reverse("overview:dashboard"), True),
+        "course_catalogue": (reverse("volunteers:catalogue"), None),
+        "review_queue": (reverse("events:review_queue"), "staff"),
+        "dashboard": (reverse("overview:dashboard"), "staff"),
         "goals_overview": (
             reverse("concept:goal_overview", kwargs={"pk": data["concept_version"].pk}),
-            True,
+            "staff",
         ),
+        "my_municipality": (
+            reverse("municipalities:home", kwargs={"slug": data["municipality"].slug}),
+            "contact",
+        ),
+        "participants": (reverse("volunteers:participants", kwargs={"pk": data["course"].pk}), "trainer"),
+        "audit_log": (reverse("municipalities:audit_log"), "staff"),
     }
 
 
 @pytest.mark.parametrize("scale_data", [(1, 1), (2, 5)], indirect=True, ids=["small", "five-times"])
 @pytest.mark.parametrize("scenario", list(EXPECTED_QUERIES))
 def test_benchmarked_view_takes_a_fixed_number_of_queries(client, scale_data, scenario):
-    url, staff = _urls(scale_data)[scenario]
-    if staff:
-        client.force_login(scale_data["staff"])
+    url, user = _urls(scale_data)[scenario]
+    if user:
+        client.force_login(scale_data[user])
     assert client.get(url).status_code == 200  # warm: stored dashboard figures, roles
     cache.clear()
     with CaptureQueriesContext(connection) as queries:

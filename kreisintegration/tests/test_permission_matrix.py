@@ -21,7 +21,7 @@ from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, F
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
 from engagement.tests.matrix import ENGAGEMENT_MATRIX, engagement_objects, engagement_url
-from events.models import Event
+from events.models import Event, EventImport
 from events.tests.factories import make_event
 from municipalities import services
 from municipalities.models import DistrictRole, FieldOfAction, Invitation, Measure, Membership
@@ -265,6 +265,21 @@ MATRIX = {
             "POST": only({"contact_unna": 405, "contact_luenen": 405, "ki_staff": 405}),
         },
     ),
+    # a big import in the worker: only the contact who uploaded it follows it (anyone else: 404)
+    "events:import_progress": (
+        "event_import",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 404}),
+            "POST": only({"contact_unna": 405, "contact_luenen": 405, "ki_staff": 405}),
+        },
+    ),
+    "events:import_status": (
+        "event_import",
+        {
+            "GET": only({"contact_unna": 200, "contact_luenen": 404, "ki_staff": 404}),
+            "POST": only({"contact_unna": 405, "contact_luenen": 405, "ki_staff": 405}),
+        },
+    ),
     "events:export": ("csv", {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
     # volunteers: public catalogue and sign-up
     "volunteers:catalogue": (None, {"GET": everyone(200), "POST": everyone(405)}),
@@ -497,6 +512,8 @@ OTHER_DISTRICT_STAFF = {
     "events:submit": NOT_FOUND,
     "events:cancel": NOT_FOUND,
     "events:review": NOT_FOUND,
+    "events:import_progress": READ_NOT_FOUND,
+    "events:import_status": READ_NOT_FOUND,
     "events:reject": NOT_FOUND,
     "volunteers:course_update": NOT_FOUND,
     "volunteers:participants": NOT_FOUND,
@@ -695,6 +712,9 @@ def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volun
     objects.update(concept_objects(unna=unna, contact_unna=contact_unna))
     objects.update(participation_objects(objects["concept_version"].concept, unna, contact_unna, ki_staff))
     objects.update(engagement_objects(district=unna.district))
+    objects["event_import"] = EventImport.objects.create(
+        municipality=unna, created_by=contact_unna, row_count=150
+    )
     return objects
 
 
@@ -767,6 +787,8 @@ def url_for(name: str, key: str | None, objects) -> str:
         return reverse(name, kwargs={"pk": objects["event"].pk})
     if key == "public_event":
         return reverse(name, kwargs={"pk": objects["public_event"].pk})
+    if key == "event_import":
+        return reverse(name, kwargs={"pk": objects["event_import"].pk})
     if key == "course":
         return reverse(name, kwargs={"pk": objects["course"].pk})
     if key == "registration":

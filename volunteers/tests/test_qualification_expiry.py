@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import OutboxMail
 from volunteers import services
-from volunteers.accounts import export_own_data
 from volunteers.models import Qualification, VolunteerQualification, add_months, expiry_date
+from volunteers.selfservice.export import export_own_data
 from volunteers.tests.factories import make_volunteer
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_reminder_goes_out_once_within_the_window_with_name_and_date(district, f
 
 
 def test_no_reminder_to_a_deleted_account(district, first_aid):
-    from volunteers.accounts import delete_volunteer_account
+    from volunteers.selfservice.deletion import delete_volunteer_account
 
     volunteer = make_volunteer(district)
     VolunteerQualification.objects.create(
