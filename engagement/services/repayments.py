@@ -62,6 +62,8 @@ def record_repayment(
     elif received_on > timezone.localdate():
         errors["received_on"] = [_("Das Eingangsdatum darf nicht in der Zukunft liegen.")]
     raise_if(errors)
+    if amount is None or received_on is None:  # refused above with a message; narrows the types
+        raise ValueError("amount and received_on are required")
     repayment = Repayment.objects.create(
         proof=proof, amount=amount, received_on=received_on, note=note.strip(), recorded_by=by
     )

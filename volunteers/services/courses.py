@@ -198,7 +198,7 @@ def complete_course(*, by: User, course: Course) -> dict:
             registration.certificate_code = secrets.token_hex(5).upper()
         registration.save(update_fields=["status", "certificate_code", "updated_at"])
         result["attended" if reached else "no_show"] += 1
-        if reached and course.qualification_id:
+        if reached and course.qualification is not None:
             grant_qualification(
                 volunteer=registration.volunteer,
                 qualification=course.qualification,

@@ -84,9 +84,11 @@ def send_qualification_expiry_reminders(*, today: date | None = None) -> int:
             .order_by("valid_until", "pk")
         )
         for held in due:
+            user = held.volunteer.user
+            if user is None or held.valid_until is None:  # the filter excludes both; narrows the types
+                continue
             held.expiry_reminder_sent_at = now
             held.save(update_fields=["expiry_reminder_sent_at"])
-            user = held.volunteer.user
             send_templated_mail(
                 to=user.email,
                 template="qualification_expiry_reminder",
