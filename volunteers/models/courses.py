@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import calendar
-from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,130 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import (
     BuildingBlock,
     District,
-    FieldOfAction,
     FundingProgramme,
     Language,
     Municipality,
 )
 from municipalities.text import SingleLineCharField
 
-# The text a volunteer agrees to when telling us they once came as a newcomer. A new wording
-# gets a new version; each consent records the version it was given for.
-NEWCOMER_CONSENT_VERSION = "2026-1"
-PRIVACY_NOTICE_VERSION = "2026-1"
+from .people import Volunteer
+from .qualifications import Qualification
 
-
-class Volunteer(models.Model):
-    """The volunteer profile of a user (one per person and district)."""
-
-    user = models.OneToOneField(
-        # SET_NULL: removing a user keeps the anonymous profile that registrations and evidence need.
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        related_name="volunteer",
-        null=True,
-        blank=True,
-    )
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="volunteers")
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("Wohnort (Kommune)"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="volunteers",
-    )
-    phone = models.CharField(_("Telefon (optional)"), max_length=40, blank=True)
-    availability = models.TextField(
-        _("Wann haben Sie Zeit?"), blank=True, help_text=_("z. B. „dienstags nachmittags, am Wochenende“")
-    )
-    interests = models.ManyToManyField(
-        FieldOfAction, verbose_name=_("Interessen"), blank=True, related_name="interested_volunteers"
-    )
-    came_as_newcomer = models.BooleanField(
-        _("Ich bin selbst als Neuzugewanderte*r nach Deutschland gekommen"), default=False
-    )
-    newcomer_consent_at = models.DateTimeField(null=True, blank=True)
-    newcomer_consent_version = models.CharField(max_length=20, blank=True)
-    privacy_consent_at = models.DateTimeField(null=True, blank=True)
-    privacy_consent_version = models.CharField(max_length=20, blank=True)
-    email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
-    # Set when the mail "your account will be deleted after long inactivity" went out; a login
-    # afterwards clears it (``volunteers.retention``).
-    inactivity_warning_sent_at = models.DateTimeField(
-        _("Hinweis auf Löschung wegen Inaktivität gesendet am"), null=True, blank=True
-    )
-
-    class Meta:
-        verbose_name = _("Ehrenamtliche*r")
-        verbose_name_plural = _("Ehrenamtliche")
-        indexes = [
-            models.Index(fields=["created_at"], name="volunteer_created_at_idx"),
-            models.Index(fields=["district", "municipality"]),
-        ]
-
-    def __str__(self) -> str:
-        if self.user_id:
-            return str(self.user)
-        return str(_("anonymisiert"))
-
-    @property
-    def counts_as_newcomer(self) -> bool:
-        """Only with recorded consent does the newcomer flag count anywhere."""
-        return bool(self.came_as_newcomer and self.newcomer_consent_at)
-
-
-class VolunteerLanguage(models.Model):
-    class Level(models.TextChoices):
-        NATIVE = "native", _("Muttersprache")
-        FLUENT = "fluent", _("fließend")
-        GOOD = "good", _("gut")
-        BASIC = "basic", _("Grundkenntnisse")
-
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="languages")
-    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
-    level = models.CharField(_("Niveau"), max_length=10, choices=Level.choices, default=Level.GOOD)
-
-    class Meta:
-        verbose_name = _("Sprache")
-        verbose_name_plural = _("Sprachen")
-        constraints = [
-            models.UniqueConstraint(fields=["volunteer", "language"], name="volunteer_language_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.language} ({self.get_level_display()})"
-
-
-class Qualification(models.Model):
-    """What completing a course makes visible, e.g. „Grundqualifizierung Ehrenamt“."""
-
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="qualifications")
-    name = models.CharField(_("Bezeichnung"), max_length=150)
-    slug = models.SlugField(_("Kurzname"), max_length=80)
-    description = models.TextField(_("Beschreibung"), blank=True)
-    # A first-aid or child-protection certificate is valid for a time; empty: never expires.
-    validity_months = models.PositiveSmallIntegerField(
-        _("Gültigkeit (Monate)"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
-        help_text=_("Leer lassen, wenn die Qualifikation nicht abläuft (z. B. 24 für zwei Jahre)."),
-    )
-
-    class Meta:
-        verbose_name = _("Qualifikation")
-        verbose_name_plural = _("Qualifikationen")
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["district", "slug"], name="qualification_slug")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-# One teaching unit (Unterrichtseinheit, UE) is 45 minutes: the unit of the funding evidence.
 TEACHING_UNIT_MINUTES = 45
 
 
@@ -355,94 +238,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} – {self.session}: {'anwesend' if self.present else 'abwesend'}"
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months; the 31st becomes the last day of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def expiry_date(qualification: Qualification, earned_on: date) -> date | None:
-    """The last day a qualification earned on ``earned_on`` is valid, or None (never expires).
-
-    Valid for ``validity_months`` from the day it was earned: earned 15.03.2026 for 24 months →
-    valid until 14.03.2028 inclusive.
-    """
-    if not qualification.validity_months:
-        return None
-    return add_months(earned_on, qualification.validity_months) - timedelta(days=1)
-
-
-class VolunteerQualification(models.Model):
-    """A qualification a volunteer holds: from a course, or from an external proof KI staff confirmed."""
-
-    class Source(models.TextChoices):
-        COURSE = "course", _("Kurs")
-        EXTERNAL = "external", _("externer Nachweis")
-
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="qualifications")
-    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="holders")
-    course = models.ForeignKey(Course, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    granted_at = models.DateTimeField(_("erworben am"), auto_now_add=True)
-    source = models.CharField(_("Herkunft"), max_length=10, choices=Source.choices, default=Source.COURSE)
-    # The day the qualification was earned (course completed, external certificate issued); the
-    # validity runs from it. ``valid_until``: last valid day, empty when it never expires.
-    earned_on = models.DateField(_("erworben am (Tag)"), null=True, blank=True)
-    valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
-    expiry_reminder_sent_at = models.DateTimeField(
-        _("Erinnerung an Ablauf gesendet am"), null=True, blank=True
-    )
-
-    class Meta:
-        verbose_name = _("erworbene Qualifikation")
-        verbose_name_plural = _("erworbene Qualifikationen")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["volunteer", "qualification"], name="qualification_once_per_volunteer"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["granted_at"], name="qualification_granted_at_idx"),
-            models.Index(fields=["valid_until"], name="qualification_valid_until_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.volunteer}: {self.qualification}"
-
-    def is_expired(self, today: date | None = None) -> bool:
-        from django.utils import timezone
-
-        return self.valid_until is not None and self.valid_until < (today or timezone.localdate())
-
-    @property
-    def expired(self) -> bool:
-        return self.is_expired()
-
-
-def valid_qualifications_q(today: date, prefix: str = "") -> Q:
-    """Held qualifications that have not expired by ``today`` (``prefix``: the path to them)."""
-    return Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
-
-
-class RetainedNewcomerCount(models.Model):
-    """Anonymous remainder of the figure "newcomers who became volunteers, active in ``year``".
-
-    That figure counts *people* (distinct profiles) who took part in a course of the year.
-    When retention cuts the link between old registrations and a person
-    (``volunteers.retention``), the person is no longer countable through them, so the
-    retention job adds them here – a number, no link to anybody – and the figure adds it back.
-    """
-
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    active_newcomers = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("anonymer Restwert (Neuzugewanderte als Ehrenamtliche)")
-        verbose_name_plural = _("anonyme Restwerte (Neuzugewanderte als Ehrenamtliche)")
-        constraints = [models.UniqueConstraint(fields=["district", "year"], name="retained_newcomers_once")]
-
-    def __str__(self) -> str:
-        return f"{self.district} {self.year}: {self.active_newcomers}"
