@@ -77,8 +77,9 @@ MIDDLEWARE = [
     # (after the language and the CSRF cookie: the key and the page need both).
     "municipalities.public_fast_path.PublicCacheFastPathMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): did this session pass the second factor?
-    "django_otp.middleware.OTPMiddleware",
+    # request.user.is_verified(): did this session pass the second factor? (django-otp's, with
+    # the device from the person's cached state)
+    "accounts.middleware.CachedOTPMiddleware",
     # After authentication: records the acting user (never the address) with every model change.
     "accounts.middleware.AuditlogActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,0 +1,98 @@
+"""Facts about a person that every logged-in request needs (their roles, the device that verified
+their second factor), kept in the shared cache instead of being read from the database each time.
+
+Every entry of a person is stored with the person's *generation*; a change of anything the
+entries are made from (a role, a membership, a device, the user row itself) sets a new
+generation after the writing transaction commits (``forget``), so the next request reads the
+database again. The generation is read before the database is, so a value computed from data
+that a concurrent transaction is about to change is stored under the old generation and never
+served after that commit. Within a transaction that changed a person, their entries are not used
+(the cache still holds the committed state; the transaction sees its own changes). If the cache
+is down, everything is read from the database as before.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+T = TypeVar("T")
+
+# An entry is a convenience, not the truth: it expires even if nobody changes anything.
+ENTRY_TIMEOUT = 60 * 60
+# On the connection: users changed by the transaction that is still open.
+_PENDING_ATTR = "_kreisintegration_user_state_pending"
+
+
+def _generation_key(user_pk: int) -> str:
+    return f"user-state:{user_pk}"
+
+
+def _entry_key(user_pk: int, name: str) -> str:
+    return f"user-state:{user_pk}:{name}"
+
+
+def _new_generation(user_pk: int) -> None:
+    cache.set(_generation_key(user_pk), time.time_ns(), timeout=None)
+
+
+def _pending(using: str) -> set[int]:
+    connection = connections[using]
+    pending = getattr(connection, _PENDING_ATTR, None)
+    if pending is None:
+        pending = set()
+        setattr(connection, _PENDING_ATTR, pending)
+    return pending
+
+
+def cached(user_pk: int, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` for this person, from the cache while nothing it depends on has changed."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    pending = _pending(DEFAULT_DB_ALIAS)
+    if user_pk in pending:
+        if connection.in_atomic_block:
+            return compute()
+        pending.discard(user_pk)  # rolled back: the committed state is what the cache holds
+    generation_key, entry_key = _generation_key(user_pk), _entry_key(user_pk, name)
+    found = cache.get_many([generation_key, entry_key])
+    generation = found.get(generation_key)
+    if generation is None:
+        # Start from the clock, so a lost key never brings back entries of an older generation.
+        cache.add(generation_key, time.time_ns(), timeout=None)
+        generation = cache.get(generation_key)
+        if generation is None:  # the cache is unavailable
+            return compute()
+    entry = found.get(entry_key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = compute()
+    cache.set(entry_key, (generation, value), ENTRY_TIMEOUT)
+    return value
+
+
+def forget(user_pk: int | None, using: str | None = None) -> None:
+    """The person's roles, devices or account changed: new entries once the change is committed."""
+    if user_pk is None:
+        return
+    using = using or DEFAULT_DB_ALIAS
+    pending = _pending(using)
+    pending.add(user_pk)
+
+    def committed() -> None:
+        pending.discard(user_pk)
+        _new_generation(user_pk)
+
+    transaction.on_commit(committed, using=using)
+
+
+def assume_committed() -> None:
+    """Tests only: the changes made so far count as committed (a test's transaction never
+    commits, so without this every person it created would be read from the database)."""
+    pending = _pending(DEFAULT_DB_ALIAS)
+    for user_pk in list(pending):
+        pending.discard(user_pk)
+        _new_generation(user_pk)
