@@ -26,10 +26,15 @@ class CachedOTPMiddleware(OTPMiddleware):
             persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
             device = None
             if isinstance(persistent_id, str) and persistent_id:
-                device = user_state.cached(
-                    user.pk,
-                    "otp-device:" + persistent_id,
-                    lambda: self._device_from_persistent_id(persistent_id),
+                # With the roles (``municipalities.permissions.roles_of``) in one round trip.
+                stored_id, stored = user_state.cached(
+                    user,
+                    "otp-device",
+                    lambda: (persistent_id, self._device_from_persistent_id(persistent_id)),
+                    also=("roles",),
+                )
+                device = (
+                    stored if stored_id == persistent_id else self._device_from_persistent_id(persistent_id)
                 )
             user.otp_device = self._finalize_device(request, user, device)
         return user

@@ -26,6 +26,8 @@ T = TypeVar("T")
 ENTRY_TIMEOUT = 60 * 60
 # On the connection: users changed by the transaction that is still open.
 _PENDING_ATTR = "_kreisintegration_user_state_pending"
+# On the request's user object: entries fetched ahead (``also``) with their generation.
+_PREFETCHED_ATTR = "_kreisintegration_user_state_prefetched"
 
 
 def _generation_key(user_pk: int) -> str:
@@ -49,8 +51,13 @@ def _pending(using: str) -> set[int]:
     return pending
 
 
-def cached(user_pk: int, name: str, compute: Callable[[], T]) -> T:
-    """``compute()`` for this person, from the cache while nothing it depends on has changed."""
+def cached(user, name: str, compute: Callable[[], T], *, also: tuple[str, ...] = ()) -> T:
+    """``compute()`` for this person, from the cache while nothing it depends on has changed.
+
+    ``also`` names entries the request will ask for next: they come in the same cache round trip
+    and are kept on ``user`` (the request's user object) for those calls.
+    """
+    user_pk = user.pk
     connection = connections[DEFAULT_DB_ALIAS]
     pending = _pending(DEFAULT_DB_ALIAS)
     if user_pk in pending:
@@ -58,15 +65,23 @@ def cached(user_pk: int, name: str, compute: Callable[[], T]) -> T:
             return compute()
         pending.discard(user_pk)  # rolled back: the committed state is what the cache holds
     generation_key, entry_key = _generation_key(user_pk), _entry_key(user_pk, name)
-    found = cache.get_many([generation_key, entry_key])
-    generation = found.get(generation_key)
-    if generation is None:
-        # Start from the clock, so a lost key never brings back entries of an older generation.
-        cache.add(generation_key, time.time_ns(), timeout=None)
-        generation = cache.get(generation_key)
-        if generation is None:  # the cache is unavailable
-            return compute()
-    entry = found.get(entry_key)
+    prefetched = getattr(user, _PREFETCHED_ATTR, None)
+    if prefetched is not None and entry_key in prefetched[1]:
+        # Used once: a later ask (after a change within this request) reads the cache again.
+        generation, entry = prefetched[0], prefetched[1].pop(entry_key)
+    else:
+        also_keys = [_entry_key(user_pk, other) for other in also]
+        found = cache.get_many([generation_key, entry_key, *also_keys])
+        generation = found.get(generation_key)
+        if generation is None:
+            # Start from the clock, so a lost key never brings back entries of an older generation.
+            cache.add(generation_key, time.time_ns(), timeout=None)
+            generation = cache.get(generation_key)
+            if generation is None:  # the cache is unavailable
+                return compute()
+        if also_keys:
+            setattr(user, _PREFETCHED_ATTR, (generation, {key: found.get(key) for key in also_keys}))
+        entry = found.get(entry_key)
     if entry is not None and entry[0] == generation:
         return entry[1]
     value = compute()

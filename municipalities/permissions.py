@@ -75,7 +75,7 @@ def roles_of(user) -> Roles:
     if cached is not None:
         return cached
     staff, trainer, volunteer, contact = user_state.cached(
-        user.pk, "roles", lambda: _roles_from_database(user)
+        user, "roles", lambda: _roles_from_database(user)
     )
     roles = Roles(
         is_superuser=user.is_superuser,

@@ -105,9 +105,9 @@ def test_a_value_computed_while_a_change_commits_is_not_kept(ki_staff, django_ca
             user_state.forget(ki_staff.pk)
         return "before the change"
 
-    assert user_state.cached(ki_staff.pk, "probe", read_then_commit_elsewhere) == "before the change"
-    assert user_state.cached(ki_staff.pk, "probe", lambda: "after the change") == "after the change"
-    assert user_state.cached(ki_staff.pk, "probe", lambda: "not read again") == "after the change"
+    assert user_state.cached(ki_staff, "probe", read_then_commit_elsewhere) == "before the change"
+    assert user_state.cached(ki_staff, "probe", lambda: "after the change") == "after the change"
+    assert user_state.cached(ki_staff, "probe", lambda: "not read again") == "after the change"
 
 
 def test_removed_device_demands_the_second_factor_on_the_next_request(
