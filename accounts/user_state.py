@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -51,13 +52,16 @@ def _pending(using: str) -> set[int]:
     return pending
 
 
-def cached(user, name: str, compute: Callable[[], T], *, also: tuple[str, ...] = ()) -> T:
+def cached(
+    user, name: str, compute: Callable[[], T], *, also: tuple[str, ...] = (), user_pk: int | None = None
+) -> T:
     """``compute()`` for this person, from the cache while nothing it depends on has changed.
 
     ``also`` names entries the request will ask for next: they come in the same cache round trip
-    and are kept on ``user`` (the request's user object) for those calls.
+    and are kept on ``user`` (the request's user object, or any holder with ``user_pk``) for
+    those calls.
     """
-    user_pk = user.pk
+    user_pk = user.pk if user_pk is None else user_pk
     connection = connections[DEFAULT_DB_ALIAS]
     pending = _pending(DEFAULT_DB_ALIAS)
     if user_pk in pending:
@@ -87,6 +91,17 @@ def cached(user, name: str, compute: Callable[[], T], *, also: tuple[str, ...] =
     value = compute()
     cache.set(entry_key, (generation, value), ENTRY_TIMEOUT)
     return value
+
+
+def load_user(user_pk: int, compute: Callable[[], T]) -> T:
+    """The user row of a logged-in request (``compute`` reads it), with the entries the request
+    needs next (device, roles) fetched in the same cache round trip and kept on the user."""
+    holder = SimpleNamespace()
+    user = cached(holder, "user", compute, also=("otp-device", "roles"), user_pk=user_pk)
+    prefetched = getattr(holder, _PREFETCHED_ATTR, None)
+    if user is not None and prefetched is not None:
+        setattr(user, _PREFETCHED_ATTR, prefetched)
+    return user
 
 
 def forget(user_pk: int | None, using: str | None = None) -> None:

@@ -76,7 +76,8 @@ MIDDLEWARE = [
     # Cached public pages for visitors without a session, before the session and user are read
     # (after the language and the CSRF cookie: the key and the page need both).
     "municipalities.public_fast_path.PublicCacheFastPathMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user row from the person's cached state (accounts.authentication)
+    "accounts.authentication.CachedAuthenticationMiddleware",
     # request.user.is_verified(): did this session pass the second factor? (django-otp's, with
     # the device from the person's cached state)
     "accounts.middleware.CachedOTPMiddleware",

@@ -38,6 +38,54 @@ def test_a_verified_staff_request_reads_neither_roles_nor_device_again(client, k
     sql = _tables_read(queries)
     assert "municipalities_districtrole" not in sql
     assert "otp_totp_totpdevice" not in sql
+    assert "accounts_user" not in sql
+
+
+def test_changed_password_logs_other_sessions_out_on_the_next_request(
+    client, ki_staff, django_capture_on_commit_callbacks
+):
+    client.force_login(ki_staff)
+    user_state.assume_committed()
+    url = reverse("overview:dashboard")
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # the user row from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        ki_staff.set_password("ein-ganz-neues-Passwort-42")
+        ki_staff.save()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_deactivated_account_is_logged_out_on_the_next_request(
+    client, ki_staff, django_capture_on_commit_callbacks
+):
+    client.force_login(ki_staff)
+    user_state.assume_committed()
+    url = reverse("overview:dashboard")
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        ki_staff.is_active = False
+        ki_staff.save()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_deleted_account_is_logged_out_on_the_next_request(
+    client, volunteer, django_capture_on_commit_callbacks
+):
+    client.force_login(volunteer)
+    user_state.assume_committed()
+    url = reverse("accounts:profile")
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=volunteer.pk).delete()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_revoked_staff_role_is_seen_by_the_next_request(client, ki_staff, django_capture_on_commit_callbacks):
