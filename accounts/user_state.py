@@ -27,7 +27,9 @@ T = TypeVar("T")
 ENTRY_TIMEOUT = 60 * 60
 # On the connection: users changed by the transaction that is still open.
 _PENDING_ATTR = "_kreisintegration_user_state_pending"
-# On the request's user object: entries fetched ahead (``also``) with their generation.
+# On the request's user object: entries fetched ahead (``also``) with their generation and the
+# count of ``forget`` calls in this process at that time.
+_changes = 0
 _PREFETCHED_ATTR = "_kreisintegration_user_state_prefetched"
 
 
@@ -70,8 +72,9 @@ def cached(
         pending.discard(user_pk)  # rolled back: the committed state is what the cache holds
     generation_key, entry_key = _generation_key(user_pk), _entry_key(user_pk, name)
     prefetched = getattr(user, _PREFETCHED_ATTR, None)
-    if prefetched is not None and entry_key in prefetched[1]:
-        # Used once: a later ask (after a change within this request) reads the cache again.
+    if prefetched is not None and entry_key in prefetched[1] and prefetched[2] == _changes:
+        # Used once, and only while this process has changed nobody since it was fetched (a view
+        # that grants a role and then asks for the roles must see the new ones).
         generation, entry = prefetched[0], prefetched[1].pop(entry_key)
     else:
         also_keys = [_entry_key(user_pk, other) for other in also]
@@ -84,7 +87,9 @@ def cached(
             if generation is None:  # the cache is unavailable
                 return compute()
         if also_keys:
-            setattr(user, _PREFETCHED_ATTR, (generation, {key: found.get(key) for key in also_keys}))
+            setattr(
+                user, _PREFETCHED_ATTR, (generation, {key: found.get(key) for key in also_keys}, _changes)
+            )
         entry = found.get(entry_key)
     if entry is not None and entry[0] == generation:
         return entry[1]
@@ -108,6 +113,8 @@ def forget(user_pk: int | None, using: str | None = None) -> None:
     """The person's roles, devices or account changed: new entries once the change is committed."""
     if user_pk is None:
         return
+    global _changes
+    _changes += 1
     using = using or DEFAULT_DB_ALIAS
     pending = _pending(using)
     pending.add(user_pk)

@@ -206,3 +206,14 @@ def test_device_of_another_person_does_not_verify(client, ki_staff, volunteer):
         session = client.session
         session["otp_device_id"] = foreign.persistent_id
         session.save()
+
+
+def test_roles_fetched_ahead_are_not_used_after_a_change_in_the_same_request(
+    ki_staff, django_capture_on_commit_callbacks
+):
+    assert roles_of(User.objects.get(pk=ki_staff.pk)).is_ki_staff  # the entry is in the cache
+    # As at the start of a request: the user row, with device and roles fetched ahead.
+    request_user = user_state.load_user(ki_staff.pk, lambda: User.objects.get(pk=ki_staff.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        DistrictRole.objects.filter(user=ki_staff).delete()
+    assert not roles_of(request_user).is_ki_staff
