@@ -74,9 +74,7 @@ def roles_of(user) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    staff, trainer, volunteer, contact = user_state.cached(
-        user, "roles", lambda: _roles_from_database(user)
-    )
+    staff, trainer, volunteer, contact = user_state.cached(user, "roles", lambda: _roles_from_database(user))
     roles = Roles(
         is_superuser=user.is_superuser,
         staff_district_ids=staff,
