@@ -19,7 +19,7 @@ from municipalities.permissions import roles_of
 def _fixtures_committed(request):
     """The users and roles of the fixtures count as committed (see user_state.assume_committed)."""
     for name in request.fixturenames:
-        if name in ("ki_staff", "contact_unna", "volunteer", "district", "unna"):
+        if name in ("ki_staff", "contact_unna", "contact_luenen", "volunteer", "district", "unna"):
             request.getfixturevalue(name)
     user_state.assume_committed()
 
@@ -217,3 +217,16 @@ def test_roles_fetched_ahead_are_not_used_after_a_change_in_the_same_request(
     with django_capture_on_commit_callbacks(execute=True):
         DistrictRole.objects.filter(user=ki_staff).delete()
     assert not roles_of(request_user).is_ki_staff
+
+
+def test_membership_moved_to_another_person_is_lost_by_the_previous_one(
+    contact_unna, contact_luenen, unna, django_capture_on_commit_callbacks
+):
+    assert roles_of(User.objects.get(pk=contact_unna.pk)).contact_municipality_ids == {unna.pk}
+    membership = Membership.objects.get(user=contact_unna)
+    with django_capture_on_commit_callbacks(execute=True):
+        Membership.objects.filter(user=contact_luenen).delete()
+        membership.user = contact_luenen
+        membership.save()
+    assert roles_of(User.objects.get(pk=contact_unna.pk)).contact_municipality_ids == frozenset()
+    assert roles_of(User.objects.get(pk=contact_luenen.pk)).contact_municipality_ids == {unna.pk}
