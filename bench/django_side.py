@@ -50,7 +50,7 @@ from overview.services import request_report  # noqa: E402
 from volunteers.models import Course, CourseSession, Registration, Volunteer  # noqa: E402
 from volunteers.scale import busiest_trained_course  # noqa: E402
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "accounts.backends.PortalModelBackend"
 BURST_SEATS = 20
 BURST_PEOPLE = 200
 SUBMITTING_CONTACTS = 8

@@ -14,10 +14,8 @@ BENCH_ONLY (comma-separated scenario names or prefixes; the baseline always runs
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -28,74 +26,27 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+
 from bench import client  # noqa: E402
 from bench.client import Request  # noqa: E402
-
-PY = sys.executable
-VENV_BIN = Path(PY).parent
-SCALE = int(os.environ.get("BENCH_SCALE", "40"))
-DATABASE = os.environ.get("BENCH_DATABASE", "ki_bench")
-REDIS_DB = os.environ.get("BENCH_REDIS_DB", "7")
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
-SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-ONLY = tuple(name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip())
-RUN_DIR = ROOT / "bench" / ".run"
-RESULTS = ROOT / "bench" / "results"
-DB_ROLE = "kreisintegration"
-
-ENV = {
-    **os.environ,
-    "DEBUG": "0",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "SECURE_HSTS_SECONDS": "0",
-    "DATABASE_URL": f"postgres://{DB_ROLE}@127.0.0.1:5432/{DATABASE}",
-    "CONN_MAX_AGE": "600",
-    "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-    "CACHE_KEY_PREFIX": "bench",
-    "STATIC_ROOT": str(RUN_DIR / "static"),
-    "MEDIA_ROOT": str(RUN_DIR / "media"),
-    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    "BENCH_QUERY_COUNT": "1",
-    # The rate limits stay on. The load comes from one address, but in production 200 volunteers
-    # register from 200 addresses behind the reverse proxy: the bench plays that proxy and names
-    # each client's address in X-Real-IP.
-    "RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP",
-    "LOG_LEVEL": "WARNING",
-    "SITE_URL": f"http://127.0.0.1:{PORT}",
-    "PYTHONPATH": str(ROOT),
-}
-ENV.pop("PORTAL_DISTRICT_SLUG", None)
-
-
-def selected(name: str) -> bool:
-    """BENCH_ONLY: run only these scenarios (and the baseline, which every ratio needs)."""
-    return name == "baseline" or not ONLY or any(name.startswith(prefix) for prefix in ONLY)
-
-
-def log(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
-
-
-def manage(*args: str, quiet: bool = True) -> None:
-    subprocess.run(
-        [PY, "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        stdout=subprocess.DEVNULL if quiet else None,
-    )
-
-
-def django_side(*args: str) -> dict:
-    out = subprocess.run(
-        [PY, "-m", "bench.django_side", *args], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+from bench.common import (  # noqa: E402
+    CONCURRENCY,
+    DATABASE,
+    DB_ROLE,
+    ENV,
+    PORT,
+    REDIS_DB,
+    RESULTS,
+    RUN_DIR,
+    SCALE,
+    SECONDS,
+    VENV_BIN,
+    django_side,
+    log,
+    manage,
+    selected,
+)
+from bench.writes import import_500, submit_event  # noqa: E402
 
 
 def ensure_database() -> None:
@@ -314,171 +265,6 @@ def cold_pages(setup: dict) -> dict[str, list[Request]]:
             for ags in setup["cold_all_municipalities"]
         ],
     }
-
-
-def _line(row: dict, *extra: str) -> None:
-    """The BENCH line of a write scenario: the fields of every scenario, then its own."""
-    print(
-        f"BENCH scenario={row['scenario']} requests={row['requests']} rps={row['rps']} p50_ms={row['p50_ms']} "
-        f"p95_ms={row['p95_ms']} p99_ms={row['p99_ms']} queries={row['queries']} ratio_rps={row['ratio_rps']} "
-        f"errors={row['errors']} " + " ".join(f"{key}={row[key]}" for key in extra),
-        flush=True,
-    )
-
-
-def submit_event(setup: dict, baseline_rps: float) -> dict:
-    """Several municipal contacts at once POST the real event form (with CSRF): each event a weekly
-    series of 10 dates. Counts what was stored, then deletes it."""
-    csrf = setup["csrf"]
-    requests = [
-        Request(
-            "/veranstaltungen/neu/",
-            method="POST",
-            headers={
-                "Cookie": f"sessionid={person['session']}; csrftoken={csrf}",
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Real-IP": f"10.30.0.{index + 1}",
-            },
-            body=urlencode(
-                {
-                    "csrfmiddlewaretoken": csrf,
-                    "municipality": person["municipality"],
-                    "title": f"Lasttest Reihe {index + 1}",
-                    "description": "Sprachcafé für alle, jede Woche.",
-                    "start_date": setup["series_start"],
-                    "start_time": "18:00",
-                    "end_time": "20:00",
-                    "frequency": "weekly",
-                    "interval": "1",
-                    "weekdays": "1",
-                    "monthly_mode": "day",
-                    "repeat_count": "10",
-                    "target_groups": setup["target_group"],
-                }
-            ).encode(),
-        )
-        for index, person in enumerate(setup["submitters"])
-    ]
-    result = client.run(requests, port=PORT, concurrency=len(requests), seconds=SECONDS, ok_statuses=(302,))
-    stored = django_side("writes")
-    created = result.requests + max(16, len(requests))  # and the client's warm-up posts (16)
-    row = {
-        "scenario": "submit_event",
-        "requests": result.requests,
-        "rps": round(result.rps, 1),
-        "p50_ms": round(result.percentile(50), 1),
-        "p95_ms": round(result.percentile(95), 1),
-        "p99_ms": round(result.percentile(99), 1),
-        "queries": max(result.cold_query_counts | result.query_counts, default=-1),
-        "ratio_rps": round(result.rps / baseline_rps, 3) if baseline_rps else 0,
-        "errors": result.errors,
-        "contacts": len(requests),
-        "events_stored": stored["events"],
-        "dates_stored": stored["series_occurrences"],
-        "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
-    }
-    row["dates_ok"] = (
-        stored["series_occurrences"] == 10 * stored["events"] and stored["events"] == created - result.errors
-    )
-    row["ok"] = row["errors"] == 0 and row["dates_ok"]
-    _line(row, "contacts", "events_stored", "dates_stored", "dates_ok")
-    return row
-
-
-def _multipart(fields: dict, filename: str, content: bytes) -> tuple[bytes, str]:
-    boundary = "benchboundary" + secrets.token_hex(8)
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n".encode()
-        + content
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-def import_500(setup: dict) -> dict:
-    """One contact uploads a 500-row XLSX file through the import page (BENCH_IMPORT_RUNS times, one
-    after the other). A big file goes to the Celery worker: the time then runs until the progress
-    endpoint says it is done."""
-    runs = int(os.environ.get("BENCH_IMPORT_RUNS", "3"))
-    person = setup["submitters"][0]
-    csrf = setup["csrf"]
-    content = Path(setup["import_file"]).read_bytes()
-    cookie = f"sessionid={person['session']}; csrftoken={csrf}"
-    conn = client._Connection("127.0.0.1", PORT)
-    latencies, statuses, queries, errors, imported = [], {}, set(), 0, 0
-    started_all = time.perf_counter()
-    for _ in range(runs):
-        body, content_type = _multipart(
-            {"csrfmiddlewaretoken": csrf, "municipality": setup["import_municipality"]},
-            "import_500.xlsx",
-            content,
-        )
-        started = time.perf_counter()
-        status, headers = conn.send(
-            Request(
-                "/veranstaltungen/import/",
-                method="POST",
-                headers={"Cookie": cookie, "Content-Type": content_type, "X-Real-IP": "10.31.0.1"},
-                body=body,
-            )
-        )
-        statuses[status] = statuses.get(status, 0) + 1
-        if "x-query-count" in headers:
-            queries.add(int(headers["x-query-count"]))
-        location = headers.get("location", "")
-        state = "done" if status == 302 and "/import/" not in location else "failed"
-        if status == 302 and "/import/" in location:  # the worker imports: poll until it is done
-            state = _wait_for_import(location.rstrip("/") + "/status.json", cookie)
-        latencies.append(time.perf_counter() - started)
-        if state != "done":
-            errors += 1
-        imported += django_side("writes")["imported"]
-    seconds = time.perf_counter() - started_all
-    ordered = sorted(latencies)
-
-    def percentile(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000, 1)
-
-    row = {
-        "scenario": "import_500",
-        "requests": runs,
-        "rps": round(runs / seconds, 2),
-        "p50_ms": percentile(50),
-        "p95_ms": percentile(95),
-        "p99_ms": percentile(99),
-        "queries": max(queries, default=-1),
-        "ratio_rps": 0,
-        "errors": errors,
-        "rows": setup["import_rows"],
-        "rows_per_s": round(imported / sum(latencies), 1) if latencies else 0,
-        "imported": imported,
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-    }
-    row["ok"] = errors == 0 and imported == runs * setup["import_rows"]
-    _line(row, "rows", "rows_per_s", "imported")
-    return row
-
-
-def _wait_for_import(url: str, cookie: str) -> str:
-    """Poll the import's JSON status (as the progress page does) until it is done or failed."""
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        conn.request("GET", url, headers={"Cookie": cookie, "Accept": "application/json"})
-        response = conn.getresponse()
-        body = response.read()
-        conn.close()
-        state = json.loads(body).get("state") if response.status == 200 else "failed"
-        if state in ("done", "failed"):
-            return state
-        time.sleep(0.2)
-    return "timeout"
 
 
 def register_burst(setup: dict, baseline_rps: float) -> dict:

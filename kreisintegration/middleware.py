@@ -1,7 +1,8 @@
 """Project-wide request plumbing: idle sessions end, staff pass the second factor; query counting
 for `make bench`.
 
-Both sit after ``django_otp.middleware.OTPMiddleware`` and ``MessageMiddleware`` (see settings).
+Both sit after the second-factor middleware (``accounts.middleware.CachedOTPMiddleware``) and
+``MessageMiddleware`` (see settings).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts import user_state
 from accounts.models import OutboxMail
 
 from .models import District, DistrictRole, Membership, Municipality
@@ -66,14 +67,29 @@ _CONTACT_ROW = "municipality-contact"
 
 
 def roles_of(user) -> Roles:
-    """The roles of ``user``, cached on the user object for the request."""
+    """The roles of ``user``, cached on the user object for the request and in the shared cache
+    across requests (``accounts.user_state``: renewed when a role, a membership or the account
+    changes, see ``signals.py``)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    staff, trainer, volunteer, contact = user_state.cached(user, "roles", lambda: _roles_from_database(user))
+    roles = Roles(
+        is_superuser=user.is_superuser,
+        staff_district_ids=staff,
+        trainer_district_ids=trainer,
+        volunteer_district_ids=volunteer,
+        contact_municipality_ids=contact,
+    )
+    setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def _roles_from_database(user) -> tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int]]:
     by_role: dict[str, set[int]] = {role: set() for role in (*DistrictRole.Role.values, _CONTACT_ROW)}
-    # District roles and contact memberships in one query: every logged-in request asks this.
+    # District roles and contact memberships in one query.
     memberships = (
         Membership.objects.filter(user=user, role=Membership.Role.CONTACT)
         .annotate(kind=Value(_CONTACT_ROW, output_field=CharField()))
@@ -84,16 +100,12 @@ def roles_of(user) -> Roles:
     )
     for role, pk in rows:
         by_role[role].add(pk)
-    contact_ids = frozenset(by_role[_CONTACT_ROW])
-    roles = Roles(
-        is_superuser=user.is_superuser,
-        staff_district_ids=frozenset(by_role[DistrictRole.Role.KI_STAFF]),
-        trainer_district_ids=frozenset(by_role[DistrictRole.Role.TRAINER]),
-        volunteer_district_ids=frozenset(by_role[DistrictRole.Role.VOLUNTEER]),
-        contact_municipality_ids=contact_ids,
+    return (
+        frozenset(by_role[DistrictRole.Role.KI_STAFF]),
+        frozenset(by_role[DistrictRole.Role.TRAINER]),
+        frozenset(by_role[DistrictRole.Role.VOLUNTEER]),
+        frozenset(by_role[_CONTACT_ROW]),
     )
-    setattr(user, _CACHE_ATTR, roles)
-    return roles
 
 
 def forget_roles(user) -> None:

@@ -2,12 +2,22 @@
 cached public page. The caches are invalidated after the writing transaction commits
 (``public_cache.invalidate``)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from accounts import user_state
 from kreisintegration import public_cache
 
-from .models import District, FieldOfAction, Language, Measure, Municipality, TargetGroup
+from .models import (
+    District,
+    DistrictRole,
+    FieldOfAction,
+    Language,
+    Measure,
+    Membership,
+    Municipality,
+    TargetGroup,
+)
 from .selectors import PORTAL_DISTRICT_CACHE_KEY
 
 
@@ -32,3 +42,26 @@ def invalidate_public_pages(**kwargs) -> None:
 def invalidate_overview_figures_for_measures(**kwargs) -> None:
     # Measures appear on no public page, only in the district overview's figures.
     public_cache.invalidate("figures", using=kwargs.get("using"))
+
+
+@receiver(post_save, sender=DistrictRole)
+@receiver(post_delete, sender=DistrictRole)
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def forget_cached_roles(instance, using=None, **kwargs) -> None:
+    """A role or membership changed: the person's cached roles (``permissions.roles_of``) are
+    read again once the change is committed."""
+    user_state.forget(instance.user_id, using=using)
+
+
+@receiver(pre_save, sender=DistrictRole)
+@receiver(pre_save, sender=Membership)
+def forget_cached_roles_of_previous_holder(sender, instance, using=None, **kwargs) -> None:
+    """A role moved to another person (e.g. in the admin): the previous holder loses it too."""
+    if instance.pk is None:
+        return
+    previous = (
+        sender._default_manager.using(using).filter(pk=instance.pk).values_list("user_id", flat=True).first()
+    )
+    if previous is not None and previous != instance.user_id:
+        user_state.forget(previous, using=using)

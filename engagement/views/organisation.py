@@ -20,14 +20,13 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts.backends import PORTAL_BACKEND as MODEL_BACKEND
 from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
 from volunteers.selfservice.signup import ConfirmationProblem
 
 from .. import permissions, selectors, services
 from ..forms import OrganisationForm, OrganisationSignupForm
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")

@@ -62,8 +62,9 @@ MIDDLEWARE = [
     # (after the language and the CSRF cookie: the key and the page need both).
     "kreisintegration.public_fast_path.PublicCacheFastPathMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): did this session pass the second factor?
-    "django_otp.middleware.OTPMiddleware",
+    # request.user.is_verified(): did this session pass the second factor? (django-otp's, with
+    # the device from the person's cached state)
+    "accounts.middleware.CachedOTPMiddleware",
     # After authentication: records the acting user (never the address) with every model change.
     "accounts.middleware.AuditlogActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,7 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user row of a logged-in request from the person's cached state.
+    "accounts.backends.PortalModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from accounts.backends import PORTAL_BACKEND
 from accounts.ratelimits import rate_limited
 from accounts.services import find_user_by_email
 
@@ -92,7 +93,7 @@ class InvitationAcceptView(View):
         except services.InvitationError as error:
             return self._problem(request, error)
         if not request.user.is_authenticated:
-            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, account, backend=PORTAL_BACKEND)
         messages.success(
             request,
             _("Willkommen! Sie sind jetzt Ansprechperson für %(municipality)s.")

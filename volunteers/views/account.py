@@ -24,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import consents
 from accounts.audit import record_audit_event
+from accounts.backends import PORTAL_BACKEND as MODEL_BACKEND
 from accounts.models import AuditEvent
 from accounts.ratelimits import rate_limited
 from municipalities.selectors import portal_district, public_municipalities
@@ -52,8 +53,6 @@ from ..selfservice.signup import (
     sign_up_volunteer,
     user_for_confirmation_token,
 )
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
