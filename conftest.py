@@ -134,49 +134,39 @@ def client():
     return VerifiedClient()
 
 
-@pytest.fixture
-def district(db):
-    return DistrictFactory()
-
-
-@pytest.fixture
-def unna(district):
+# The standard test people and places as plain functions (the fixtures below call them; a test
+# module that builds its data once, e.g. the permission matrix, calls them too).
+def make_unna(district):
     return MunicipalityFactory(district=district, name="Unna", slug="unna", ags="05978036")
 
 
-@pytest.fixture
-def luenen(district):
+def make_luenen(district):
     return MunicipalityFactory(
         district=district, name="Lünen", slug="luenen", ags="05978024", population=86000
     )
 
 
-@pytest.fixture
-def ki_staff(district):
+def make_ki_staff(district):
     return make_district_role(
         district, DistrictRole.Role.KI_STAFF, email="ki-test@example.org", full_name="Miriam Schäfer"
     )
 
 
-@pytest.fixture
-def contact_unna(unna):
+def make_contact_unna(unna):
     return make_contact(unna, email="unna-test@example.org", full_name="Şengül Yıldız")
 
 
-@pytest.fixture
-def contact_luenen(luenen):
+def make_contact_luenen(luenen):
     return make_contact(luenen, email="luenen-test@example.org", full_name="Thomas Großmann")
 
 
-@pytest.fixture
-def trainer(district):
+def make_trainer(district):
     return make_district_role(
         district, DistrictRole.Role.TRAINER, email="trainer-test@example.org", full_name="Nguyễn Thị Lan"
     )
 
 
-@pytest.fixture
-def volunteer(district):
+def make_volunteer_user(district):
     """A volunteer account with its profile (the user; the profile is ``user.volunteer``)."""
     from volunteers.tests.factories import make_volunteer
 
@@ -185,6 +175,47 @@ def volunteer(district):
     )
     make_volunteer(district, user=user)
     return user
+
+
+@pytest.fixture
+def district(db):
+    return DistrictFactory()
+
+
+@pytest.fixture
+def unna(district):
+    return make_unna(district)
+
+
+@pytest.fixture
+def luenen(district):
+    return make_luenen(district)
+
+
+@pytest.fixture
+def ki_staff(district):
+    return make_ki_staff(district)
+
+
+@pytest.fixture
+def contact_unna(unna):
+    return make_contact_unna(unna)
+
+
+@pytest.fixture
+def contact_luenen(luenen):
+    return make_contact_luenen(luenen)
+
+
+@pytest.fixture
+def trainer(district):
+    return make_trainer(district)
+
+
+@pytest.fixture
+def volunteer(district):
+    """A volunteer account with its profile (the user; the profile is ``user.volunteer``)."""
+    return make_volunteer_user(district)
 
 
 def worker_database_url() -> str:

@@ -9,7 +9,9 @@ from kreisintegration.tests.test_permission_matrix import url_for
 from ..models import AdviceMeeting, Application, InitiativeNewcomer, Organisation, ReceiptFile
 from .matrix import ENGAGEMENT_MATRIX, ROLES
 
-# The project matrix's objects (Unna's event, course, … and engagement's organisations A and B).
+# The project matrix's objects (Unna's event, course, … and engagement's organisations A and B),
+# built once for this module too, each case in its own savepoint.
+matrix_objects = project_matrix.matrix_objects
 objects = project_matrix.objects
 
 CASES = [

@@ -13,6 +13,8 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -20,6 +22,15 @@ from accounts.models import OutboxMail, User
 from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, FollowUp
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
+from conftest import (
+    make_contact_luenen,
+    make_contact_unna,
+    make_ki_staff,
+    make_luenen,
+    make_trainer,
+    make_unna,
+    make_volunteer_user,
+)
 from engagement.tests.matrix import ENGAGEMENT_MATRIX, engagement_objects, engagement_url
 from events.models import Event, EventImport
 from events.tests.factories import make_event
@@ -638,9 +649,39 @@ def test_every_private_object_of_unna_states_what_staff_of_another_district_get(
     assert unstated == []
 
 
+@pytest.fixture(scope="module")
+def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The matrix's objects, built once for the module in a transaction that is never committed.
+
+    Each case runs inside it in its own savepoint (pytest-django's ``db``), which is rolled back
+    after the case, so every case starts from exactly these objects, as if built for it alone.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix") / "media"),
+        transaction.atomic(),
+    ):
+        district = DistrictFactory()
+        unna, luenen = make_unna(district), make_luenen(district)
+        yield build_objects(
+            unna=unna,
+            luenen=luenen,
+            ki_staff=make_ki_staff(district),
+            contact_unna=make_contact_unna(unna),
+            contact_luenen=make_contact_luenen(luenen),
+            trainer=make_trainer(district),
+            volunteer=make_volunteer_user(district),
+        )
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def objects(unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volunteer, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def objects(matrix_objects, db):
+    """The module's objects for one case (``db`` after them: the case's savepoint inside)."""
+    return matrix_objects
+
+
+def build_objects(*, unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volunteer) -> dict:
     _invitation, token = services.invite_contact(
         by=ki_staff, municipality=unna, email="neu@example.org", full_name="Ольга Петрова"
     )

@@ -7,7 +7,13 @@ permission matrix expects with Redis running: never a 5xx.
 
 import pytest
 
-from kreisintegration.tests.test_permission_matrix import MATRIX, ROLES, objects, url_for  # noqa: F401
+from kreisintegration.tests.test_permission_matrix import (  # noqa: F401
+    MATRIX,
+    ROLES,
+    matrix_objects,
+    objects,
+    url_for,
+)
 from kreisintegration.tests.test_redis_outage import _kill, own_redis  # noqa: F401
 
 GET_CASES = [(name, key, methods["GET"]) for name, (key, methods) in MATRIX.items() if "GET" in methods]
