@@ -33,6 +33,7 @@ from .models import (
     Pillar,
     PillarField,
 )
+from .workflow import VERSION
 
 DEFAULT_PILLARS = ("Integration durch Bildung", "Integration als Querschnittsaufgabe")
 
@@ -46,7 +47,7 @@ def _require_staff(by: User, district: District) -> None:
 
 
 def ensure_editable(version: ConceptVersion) -> None:
-    if version.is_frozen:
+    if not VERSION.is_possible("edit", version):
         raise ConceptFrozen(
             _(
                 "Die Fassung „%(title)s“ ist %(status)s und kann nicht mehr geändert werden. "
@@ -154,7 +155,7 @@ def adopt_version(
     """Record the Kreistag's decision; supersedes the version adopted before."""
     version = ConceptVersion.objects.select_for_update().select_related("concept").get(pk=version.pk)
     _require_staff(by, version.concept.district)
-    if not version.may_become(ConceptVersion.Status.ADOPTED):
+    if not VERSION.is_possible("adopt", version):
         ensure_editable(version)
     errors = {}
     if not adopted_by_body.strip():
@@ -193,7 +194,7 @@ def start_fortschreibung(*, by: User, version: ConceptVersion) -> ConceptVersion
     """The next version as a deep copy of an adopted one (pillars, fields, goals, targets, measures)."""
     source = ConceptVersion.objects.select_related("concept").get(pk=version.pk)
     _require_staff(by, source.concept.district)
-    if source.status != ConceptVersion.Status.ADOPTED:
+    if not VERSION.is_possible("start_fortschreibung", source):
         raise ValidationError(_("Eine Fortschreibung beginnt mit der beschlossenen Fassung."))
     concept = Concept.objects.select_for_update().get(pk=source.concept_id)
     if concept.versions.filter(status__in=ConceptVersion.EDITABLE_STATUSES).exists():

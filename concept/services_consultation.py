@@ -1,6 +1,6 @@
 """Consultation of the municipalities on a draft (Beteiligung, Einvernehmen — § 8 TIntG) and adoption.
 
-Workflow (ConceptVersion.TRANSITIONS): draft ──open_consultation──▶ consultation ──adopt_version──▶
+Workflow (``concept/workflow.py``): draft ──open_consultation──▶ consultation ──adopt_version──▶
 adopted. During the consultation every municipality's contacts read the draft, comment and declare
 their municipality's position once; KI staff answer comments. A beat task reminds municipalities
 without a position a week before the deadline.
@@ -32,6 +32,7 @@ from .models import (
     MunicipalityPosition,
     ReadReceipt,
 )
+from .workflow import VERSION
 
 Status = ConceptVersion.Status
 Position = MunicipalityPosition.Position
@@ -113,8 +114,13 @@ def open_consultation(*, by: User, version: ConceptVersion, deadline: datetime.d
     """Start the consultation with a deadline and tell every municipality's contacts by mail."""
     _check_staff(by, version)
     version = _locked(version)
-    if not version.may_become(Status.CONSULTATION):
-        raise ConsultationError(_("Nur ein Entwurf kann in die Beteiligung gegeben werden."))
+    VERSION.check(
+        "open_consultation",
+        version,
+        by,
+        message=_("Nur ein Entwurf kann in die Beteiligung gegeben werden."),
+        error=ConsultationError,
+    )
     if deadline is None or deadline <= timezone.localdate():
         raise ConsultationError({"deadline": _("Die Frist muss in der Zukunft liegen.")})
     if deadline.year > version.period_end:
@@ -271,8 +277,13 @@ def adopt_version(
     """
     _check_staff(by, version)
     version = _locked(version)
-    if not version.may_become(Status.ADOPTED):
-        raise ConsultationError(_("Diese Fassung kann nicht beschlossen werden."))
+    VERSION.check(
+        "adopt",
+        version,
+        by,
+        message=_("Diese Fassung kann nicht beschlossen werden."),
+        error=ConsultationError,
+    )
     errors = {}
     if adopted_on is None:
         errors["adopted_on"] = _("Bitte geben Sie das Datum des Beschlusses an.")

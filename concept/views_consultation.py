@@ -25,6 +25,7 @@ from .forms_consultation import (
 )
 from .models import ConceptVersion
 from .pdf import pdf_response, render_concept_pdf
+from .workflow import allowed_actions
 
 
 class StaffVersionMixin(LoginRequiredMixin):
@@ -125,7 +126,7 @@ class AdoptView(StaffVersionMixin, View):
             "version": self.version,
             "form": form,
             "goals_without_target": services.goals_without_target(self.version),
-            "may_adopt": self.version.may_become(ConceptVersion.Status.ADOPTED),
+            "actions": allowed_actions(self.version, self.request.user),
         }
         return render(self.request, self.template_name, context)
 

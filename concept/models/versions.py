@@ -43,13 +43,7 @@ class ConceptVersion(models.Model):
         ADOPTED = "adopted", _("beschlossen")
         SUPERSEDED = "superseded", _("abgelöst")
 
-    # The workflow, stated once: services, views and templates ask this table.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.DRAFT: (Status.CONSULTATION, Status.ADOPTED),
-        Status.CONSULTATION: (Status.DRAFT, Status.ADOPTED),
-        Status.ADOPTED: (Status.SUPERSEDED,),
-        Status.SUPERSEDED: (),
-    }
+    # The workflow's steps are stated once in ``concept/workflow.py``; these are its two halves.
     EDITABLE_STATUSES = (Status.DRAFT, Status.CONSULTATION)
     FROZEN_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
 
@@ -123,7 +117,9 @@ class ConceptVersion(models.Model):
         return self.status in self.FROZEN_STATUSES
 
     def may_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
+        from ..workflow import may_become  # the table imports this model
+
+        return may_become(self, status)
 
     def year_in_period(self, year: int | None) -> bool:
         return year is not None and self.period_start <= year <= self.period_end

@@ -14,6 +14,7 @@ from .. import permissions, selectors
 from ..charts import line_chart_svg
 from ..forms import OverviewFilterForm
 from ..models import Goal
+from ..workflow import allowed_actions
 from .base import visible_version
 
 # What the steering pages show besides the concept itself: the events and measures (gaps, the
@@ -114,7 +115,7 @@ class GoalDetailView(permissions.ConceptUserRequiredMixin, TemplateView):
             version=version,
             years=detail.years,
             charts=charts,
-            may_edit=staff and not version.is_frozen,
+            may_edit="edit" in allowed_actions(version, user),
             editable_measures=editable_measures,
         )
         return context

@@ -17,6 +17,7 @@ from .. import permissions, services
 from ..errors import StaleEdit
 from ..forms import AdoptionForm, ConceptMeasureForm, GoalForm, MeasureStatusForm, TargetForm, VersionForm
 from ..models import ConceptMeasure, ConceptVersion, Goal
+from ..workflow import allowed_actions
 from .base import FrozenAnswersConflictMixin, district_of, editable_version, visible_version
 
 
@@ -106,7 +107,7 @@ class VersionDetailView(permissions.ConceptUserRequiredMixin, TemplateView):
             pillars=pillars,
             unplaced=[goal for goal in goals if goal.field_of_action_id not in placed],
             unverifiable_count=len(unverifiable),
-            may_edit=is_ki_staff(self.request.user, version.concept.district),
+            actions=allowed_actions(version, self.request.user),
         )
         return context
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats, timezone
@@ -19,7 +19,7 @@ from municipalities.models import BuildingBlock, CostType, District, FundingProg
 
 from .. import permissions
 from ..models import AnnualBudget, Application, CostItem, Organisation
-from ..workflow import ORGANISATION_EDITABLE, TRANSITIONS
+from ..workflow import APPLICATION
 from .common import euro, raise_if
 
 # --- applications -------------------------------------------------------------
@@ -136,8 +136,9 @@ def create_application(
 @transaction.atomic
 def update_application(*, by: User, application: Application, data: ApplicationData) -> Application:
     application = permissions.applications_editable_by(by).select_for_update().get(pk=application.pk)
-    if application.status not in ORGANISATION_EDITABLE:
-        raise ValidationError(_("Ein eingereichter Antrag kann nicht mehr geändert werden."))
+    APPLICATION.check(
+        "edit", application, by, message=_("Ein eingereichter Antrag kann nicht mehr geändert werden.")
+    )
     organisation = application.organisation
     raise_if(application_rule_errors(organisation=organisation, programme=application.programme, data=data))
     return _write(application, data)
@@ -167,8 +168,7 @@ def submit_application(*, by: User, application: Application, now=None) -> Appli
         .select_related("organisation__district", "programme")
         .get(pk=application.pk)
     )
-    if application.status not in TRANSITIONS["submit"].sources:
-        raise ValidationError(_("Dieser Antrag ist bereits eingereicht."))
+    APPLICATION.check("submit", application, by, message=_("Dieser Antrag ist bereits eingereicht."))
     items = list(application.cost_items.select_related("cost_type"))
     data = ApplicationData(
         measure_area=application.measure_area,
@@ -199,7 +199,7 @@ def submit_application(*, by: User, application: Application, now=None) -> Appli
             % {"cap": euro(cap)}
         )
     raise_if(errors)
-    application.status = TRANSITIONS["submit"].target
+    application.status = APPLICATION.target_of("submit")
     application.submitted_at = now or timezone.now()
     application.save(update_fields=["status", "submitted_at", "updated_at"])
     record_audit_event(

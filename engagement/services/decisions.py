@@ -17,7 +17,7 @@ from accounts.services import send_templated_mail
 
 from .. import permissions
 from ..models import AdviceMeeting, AnnualBudget, Application, Repayment
-from ..workflow import TRANSITIONS, Decision
+from ..workflow import APPLICATION, Decision
 from .common import euro
 from .organisations import contact_addresses
 
@@ -70,7 +70,6 @@ def decide_application(
     course: two KI staff approving the last euros at once are served one after the other, and the
     second sees what the first committed.
     """
-    transition = TRANSITIONS[decision]
     application = (
         permissions.applications_decidable_by(by)
         .select_related("organisation__district", "programme")
@@ -90,11 +89,13 @@ def decide_application(
         )
     # The application row after the budget row: every approver takes the locks in the same order.
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in transition.sources:
-        raise ValidationError(
-            _("Über diesen Antrag kann so nicht entschieden werden (Status: %(status)s).")
-            % {"status": application.get_status_display()}
-        )
+    APPLICATION.check(
+        decision,
+        application,
+        by,
+        message=_("Über diesen Antrag kann so nicht entschieden werden (Status: %(status)s).")
+        % {"status": application.get_status_display()},
+    )
     if application.programme.advice_meeting_required and not application.advice_meetings.exists():
         raise ValidationError(_("Vor der Entscheidung muss ein Beratungsgespräch erfasst sein."))
     if decision == Decision.APPROVE:
@@ -118,7 +119,7 @@ def decide_application(
         application.approved_amount = amount
     elif not comment.strip():
         raise ValidationError({"comment": _("Bitte begründen Sie die Entscheidung für die Initiative.")})
-    application.status = transition.target
+    application.status = APPLICATION.target_of(decision)
     application.decision_comment = comment.strip()
     application.decided_at = now or timezone.now()
     application.decided_by = by

@@ -21,7 +21,7 @@ from municipalities.permissions import is_ki_staff
 from .. import permissions
 from ..models import Application, InitiativeNewcomer, ProofOfUse
 from ..models.newcomers import INITIATIVE_NEWCOMER_CONSENT_VERSION
-from ..workflow import PROOF_EDITABLE
+from ..workflow import PROOF
 from .common import raise_if
 
 
@@ -33,7 +33,7 @@ def record_initiative_newcomer(
     if permissions.organisation_of(by) != application.organisation:
         raise PermissionDenied
     proof = ProofOfUse.objects.select_for_update().filter(application=application).first()
-    if proof is None or proof.status not in PROOF_EDITABLE:
+    if proof is None or not PROOF.is_possible("edit", proof):
         raise ValidationError(
             _(
                 "Personen können nur in einem Verwendungsnachweis eingetragen werden, der noch bearbeitet wird."

@@ -20,7 +20,7 @@ from municipalities.models import CostType
 from .. import permissions
 from ..models import Application, ForwardingContract, ProofOfUse, Receipt
 from ..selectors import linkable_events
-from ..workflow import PROOF_EDITABLE, PROOF_TRANSITIONS, ProofDecision
+from ..workflow import PROOF, ProofDecision
 from .common import raise_if
 from .organisations import contact_addresses
 
@@ -97,8 +97,9 @@ def save_proof(*, by: User, application: Application, data: ProofData) -> ProofO
     """The organisation saves its report and receipts list (a draft, or a returned proof corrected)."""
     application = proof_application(by, application)
     proof, _created = ProofOfUse.objects.select_for_update().get_or_create(application=application)
-    if proof.status not in PROOF_EDITABLE:
-        raise ValidationError(_("Ein eingereichter Verwendungsnachweis kann nicht mehr geändert werden."))
+    PROOF.check(
+        "edit", proof, by, message=_("Ein eingereichter Verwendungsnachweis kann nicht mehr geändert werden.")
+    )
     raise_if(proof_rule_errors(application=application, data=data))
     proof.report = data.report.strip()
     proof.volunteers_reached = data.volunteers_reached
@@ -121,8 +122,10 @@ def save_proof(*, by: User, application: Application, data: ProofData) -> ProofO
 def submit_proof(*, by: User, application: Application, now=None) -> ProofOfUse:
     application = proof_application(by, application)
     proof = ProofOfUse.objects.select_for_update().filter(application=application).first()
-    if proof is None or proof.status not in PROOF_TRANSITIONS["submit"].sources:
+    if proof is None:
         raise ValidationError(_("Dieser Verwendungsnachweis kann nicht eingereicht werden."))
+    proof.application = application
+    PROOF.check("submit", proof, by, message=_("Dieser Verwendungsnachweis kann nicht eingereicht werden."))
     receipts = list(proof.receipts.select_related("cost_type"))
     data = ProofData(
         report=proof.report,
@@ -139,7 +142,7 @@ def submit_proof(*, by: User, application: Application, now=None) -> ProofOfUse:
     if not receipts:
         errors.setdefault("receipts", []).append(_("Bitte tragen Sie mindestens einen Beleg ein."))
     raise_if(errors)
-    proof.status = PROOF_TRANSITIONS["submit"].target
+    proof.status = PROOF.target_of("submit")
     proof.submitted_at = now or timezone.now()
     proof.save(update_fields=["status", "submitted_at", "updated_at"])
     record_audit_event(
@@ -163,21 +166,22 @@ def review_proof(
     *, by: User, proof: ProofOfUse, decision: ProofDecision, comment: str = "", now=None
 ) -> ProofOfUse:
     """KI staff accept a submitted proof, or return it with a comment for correction."""
-    transition = PROOF_TRANSITIONS[decision]
     proof = (
         ProofOfUse.objects.select_for_update(of=("self",))
         .select_related("application__organisation__district")
         .filter(application__in=permissions.applications_decidable_by(by))
         .get(pk=proof.pk)
     )
-    if proof.status not in transition.sources:
-        raise ValidationError(
-            _("Über diesen Verwendungsnachweis kann so nicht entschieden werden (Status: %(status)s).")
-            % {"status": proof.get_status_display()}
-        )
+    PROOF.check(
+        decision,
+        proof,
+        by,
+        message=_("Über diesen Verwendungsnachweis kann so nicht entschieden werden (Status: %(status)s).")
+        % {"status": proof.get_status_display()},
+    )
     if decision == ProofDecision.RETURN and not comment.strip():
         raise ValidationError({"comment": _("Bitte schreiben Sie der Initiative, was zu korrigieren ist.")})
-    proof.status = transition.target
+    proof.status = PROOF.target_of(decision)
     proof.review_comment = comment.strip()
     proof.reviewed_at = now or timezone.now()
     proof.reviewed_by = by

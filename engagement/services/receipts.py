@@ -13,7 +13,7 @@ from accounts.models import User
 
 from ..models import Application, ProofOfUse, ReceiptFile
 from ..receipt_files import check_receipt_upload, display_name
-from ..workflow import PROOF_EDITABLE
+from ..workflow import PROOF
 from .proofs import proof_application
 
 # More files than receipts lines are rare; the cap keeps one proof from filling the storage.
@@ -23,8 +23,9 @@ MAX_FILES_PER_PROOF = 100
 def _editable_proof(by: User, application: Application) -> ProofOfUse:
     application = proof_application(by, application)
     proof, _created = ProofOfUse.objects.select_for_update().get_or_create(application=application)
-    if proof.status not in PROOF_EDITABLE:
-        raise ValidationError(_("Ein eingereichter Verwendungsnachweis kann nicht mehr geändert werden."))
+    PROOF.check(
+        "edit", proof, by, message=_("Ein eingereichter Verwendungsnachweis kann nicht mehr geändert werden.")
+    )
     return proof
 
 

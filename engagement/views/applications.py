@@ -19,7 +19,7 @@ from municipalities.permissions import is_ki_staff
 from .. import permissions, selectors, services
 from ..forms import ApplicationForm, CostItemFormSet, PaymentPaidForm
 from ..models import Application, CostItem
-from ..workflow import DECIDABLE, ORGANISATION_EDITABLE, TRANSITIONS
+from ..workflow import APPLICATION, allowed_actions
 
 
 class ApplicationFormMixin:
@@ -113,7 +113,7 @@ class ApplicationUpdateView(permissions.OrganisationMemberRequiredMixin, Applica
         return True
 
     def _blocked(self):
-        if self.application.status not in ORGANISATION_EDITABLE:
+        if not APPLICATION.is_possible("edit", self.application):
             messages.info(self.request, _("Ein eingereichter Antrag kann nicht mehr geändert werden."))
             return redirect(self.application)
         return None
@@ -192,9 +192,7 @@ class ApplicationDetailView(permissions.ApplicationReaderMixin, View):
                 "application": application,
                 "is_member": is_member,
                 "is_staff": is_ki_staff(request.user, application.organisation.district),
-                "may_edit": is_member and application.status in ORGANISATION_EDITABLE,
-                "may_submit": is_member and application.status in TRANSITIONS["submit"].sources,
-                "may_decide": application.status in DECIDABLE,
+                "actions": allowed_actions(application, request.user),
                 "contract": getattr(application, "contract", None),
                 "paid_form": PaymentPaidForm(initial={"paid_on": timezone.localdate()}),
                 "may_conclude_contract": is_member

@@ -16,7 +16,7 @@ from municipalities.permissions import is_ki_staff
 from .. import permissions, selectors, services
 from ..forms import ProofForm, ProofReviewForm, ReceiptFormSet
 from ..models import ProofOfUse
-from ..workflow import PROOF_EDITABLE, PROOF_REVIEWABLE, PROOF_TRANSITIONS
+from ..workflow import PROOF, ProofDecision, proof_allowed_actions
 from .contracts import ContractCreateView
 
 
@@ -33,7 +33,7 @@ class ProofEditView(ContractCreateView):
             )
             return redirect(self.application)
         self.proof = getattr(self.application, "proof", None)
-        if self.proof is not None and self.proof.status not in PROOF_EDITABLE:
+        if self.proof is not None and not PROOF.is_possible("edit", self.proof):
             messages.info(
                 self.request, _("Der Verwendungsnachweis ist eingereicht und kann nicht geändert werden.")
             )
@@ -137,6 +137,9 @@ class ProofDetailView(permissions.ApplicationReaderMixin, View):
         if proof is None and not is_member:
             raise Http404
         statement = selectors.proof_statement(application, proof)
+        if proof is not None:
+            proof.application = application
+        actions = proof_allowed_actions(proof, request.user) if proof is not None else frozenset()
         return render(
             request,
             "engagement/proof_detail.html",
@@ -155,11 +158,10 @@ class ProofDetailView(permissions.ApplicationReaderMixin, View):
                 and proof.status == ProofOfUse.Status.ACCEPTED
                 and statement.repayment_due > 0,
                 "is_member": is_member,
-                "may_edit": is_member and (proof is None or proof.status in PROOF_EDITABLE),
-                "may_submit": is_member
-                and proof is not None
-                and proof.status in PROOF_TRANSITIONS["submit"].sources,
-                "may_review": is_staff and proof is not None and proof.status in PROOF_REVIEWABLE,
+                # Without a proof yet, the organisation may start one.
+                "may_edit": is_member if proof is None else "edit" in actions,
+                "may_submit": "submit" in actions,
+                "may_review": ProofDecision.ACCEPT in actions,
                 "review_form": ProofReviewForm(),
                 "newcomers": proof.newcomers.all() if proof else [],
             },

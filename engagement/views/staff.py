@@ -19,7 +19,7 @@ from municipalities.permissions import KIStaffRequiredMixin, districts_administe
 from .. import budgets, documents, exports, permissions, selectors, services
 from ..forms import AdviceMeetingForm, DecisionForm, PaymentPaidForm, ProofReviewForm, RepaymentForm
 from ..models import Application, OrganisationMember, PaymentRequest, ProofOfUse
-from ..workflow import DECIDABLE
+from ..workflow import APPLICATION, Decision
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -113,7 +113,7 @@ class DecideView(StaffApplicationMixin, View):
             context={
                 "form": form,
                 "application": application,
-                "decidable": application.status in DECIDABLE,
+                "decidable": APPLICATION.is_possible(Decision.APPROVE, application),
                 "has_advice": application.advice_meetings.exists(),
             },
         )
