@@ -1,6 +1,7 @@
 """Workflows stated as tables: which action moves an object from which states to which, and who may.
 
-Each app states its workflows once (``events/workflow.py``, ``volunteers/workflow.py``) as a dict
+Each app states its workflows once (``events/workflow.py``, ``volunteers/workflow.py``,
+``concept/workflow.py``, ``engagement/workflow.py``) as a dict
 of ``Transition`` rows. Services check a step with ``Workflow.check``; views hand
 ``allowed_actions(obj, user)`` to templates, which ask ``{% if "approve" in actions %}``.
 """
