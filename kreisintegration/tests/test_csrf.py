@@ -17,6 +17,7 @@ from municipalities.models import Invitation, Membership
 from volunteers.models import Registration
 
 objects = matrix.objects  # the permission matrix's fixture (one object of every kind, in Unna)
+matrix_objects = matrix.matrix_objects  # built once for the module, each test in its own savepoint
 
 # Views that are deliberately CSRF-exempt, with the reason. They must refuse POST (405).
 CSRF_EXEMPT = {

@@ -20,6 +20,7 @@ VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "bu
 PAGE_STATUSES = {200, 400, 403, 404, 410}
 
 objects = matrix.objects  # the matrix's Unna data: an event in every state, a course, a report, …
+matrix_objects = matrix.matrix_objects  # built once for the module, each test in its own savepoint
 
 
 def run_vnu(directory: Path) -> list[dict]:

@@ -18,7 +18,9 @@ from kreisintegration.tests import test_permission_matrix as matrix
 from municipalities.models import Language
 from volunteers.tests.factories import make_volunteer
 
-objects = matrix.objects  # the permission matrix's fixture (one object of every kind, in Unna)
+# The permission matrix's objects (one of every kind, in Unna), built for each test: the search
+# tests below build their own Unna.
+objects = matrix.objects_of_one_test
 
 METACHARACTERS = [
     "'", '"', "%", "_", "\\", ";--", "'); DROP TABLE events_event;--", "&", "|", "!", ":*",
