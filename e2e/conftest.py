@@ -202,9 +202,9 @@ def pass_second_factor(page: Page, email: str) -> None:
     page.wait_for_load_state()
 
 
-def login(page: Page, live_server, email: str, password: str) -> None:
+def login_via_form(page: Page, live_server, email: str, password: str) -> None:
     """Log in through the real form (with the second factor where the role needs one) and check
-    that the portal shows a logged-in page."""
+    that the portal shows a logged-in page. For the tests whose subject is the login itself."""
     page.goto(f"{live_server.url}/konto/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label(PASSWORD_LABEL).fill(password)
@@ -213,4 +213,65 @@ def login(page: Page, live_server, email: str, password: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/konto/anmelden/"))
     pass_second_factor(page, email)
     expect(page).not_to_have_url(re.compile(r"/konto/zwei-faktor/"))
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+
+
+def _second_factor_device(user):
+    """The confirmed TOTP device a verified session names, as the form login leaves it: an existing
+    one (also one set up voluntarily); for a person who must enrol, one made like the enrolment
+    does, with its recovery codes. None for a person without a second factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import twofactor
+    from municipalities.permissions import needs_second_factor
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None and needs_second_factor(user):
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+        twofactor.new_recovery_codes(user=user)
+    return device
+
+
+def login(page: Page, live_server, email: str, password: str) -> None:
+    """Log in by cookie: a real session made server-side (Django's ``login`` with the portal's
+    backend, so the session hash, the login signals and the activity stamp are as after the form;
+    the verified second factor where the person needs or has one), its cookie set on the page's
+    context, then the page the form login lands on ("Mein Bereich"), checked to be logged in.
+
+    The form itself is tested by ``login_via_form`` (e2e/test_login.py)."""
+    from importlib import import_module
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth import login as django_login
+    from django.http import HttpRequest
+    from django.shortcuts import resolve_url
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.backends import PORTAL_BACKEND
+
+    user = get_user_model()._default_manager.get(email__iexact=email)
+    assert user.is_active and user.check_password(password), f"{email} cannot log in with that password"
+    device = _second_factor_device(user)  # before the login: the session notes whether one exists
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    django_login(request, user, backend=PORTAL_BACKEND)
+    if device is not None:
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.session.save()
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": request.session.session_key,
+        "domain": urlsplit(live_server.url).hostname,
+        "path": "/",
+        "httpOnly": settings.SESSION_COOKIE_HTTPONLY,
+        "secure": settings.SESSION_COOKIE_SECURE,
+    }
+    if settings.SESSION_COOKIE_SAMESITE:
+        cookie["sameSite"] = settings.SESSION_COOKIE_SAMESITE
+    page.context.add_cookies([cookie])
+    page.goto(live_server.url + resolve_url(settings.LOGIN_REDIRECT_URL))
+    expect(page).not_to_have_url(re.compile(r"/konto/(anmelden|zwei-faktor)/"))
     expect(page.get_by_role("button", name="Abmelden")).to_be_visible()

@@ -7,7 +7,14 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import PASSWORD_LABEL, assert_accessible, login, next_totp_code, save_screenshot
+from e2e.conftest import (
+    PASSWORD_LABEL,
+    assert_accessible,
+    login,
+    login_via_form,
+    next_totp_code,
+    save_screenshot,
+)
 
 INVITEE = "olga.petrova@example.org"
 INVITEE_NAME = "Ольга Петрова"
@@ -29,7 +36,7 @@ def test_wrong_password_shows_german_error(page, live_server, ki_staff):
 
 
 def test_login_with_right_password_opens_my_area(page, live_server, ki_staff):
-    login(page, live_server, ki_staff.email, PASSWORD)
+    login_via_form(page, live_server, ki_staff.email, PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/mein-bereich/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mein Bereich")
 
