@@ -87,6 +87,16 @@ def participant_rows_key(registrations: Sequence[Registration], session_count: i
     )
 
 
+def waiting_lists_key(waitlist: Sequence[Registration], offered: Sequence[Registration]) -> tuple:
+    """What the waiting list and the open offers show (volunteers/trainer/_waiting_lists.html)."""
+    return (
+        tuple((r.waitlist_position, str(r.volunteer)) for r in waitlist),
+        tuple(
+            (str(r.volunteer), r.offer_expires_at.isoformat() if r.offer_expires_at else "") for r in offered
+        ),
+    )
+
+
 def _municipality(registration: Registration) -> str:
     municipality = registration.volunteer.municipality
     return municipality.name if municipality else ""

@@ -11,6 +11,7 @@ from volunteers.tests.factories import make_course, make_volunteer
 from volunteers.tests.test_attendance import sessions_in_past
 
 ROWS = "volunteers/trainer/_participant_rows.html"
+WAITING = "volunteers/trainer/_waiting_lists.html"
 
 
 @pytest.fixture
@@ -50,3 +51,26 @@ def test_participant_rows_are_rendered_once_and_follow_every_change(client, trai
     assert ROWS in _rendered(fresh)
     assert "ahmad@example.org" not in _rows(fresh)
     assert "1 von 2" in _rows(fresh)
+
+
+def test_waiting_list_and_offers_follow_a_cancellation(client, trainer, district):
+    course = make_course(district, capacity=1, trainers=[trainer])
+    volunteers = [
+        make_volunteer(district, full_name="Şengül Yıldız", email="sengul@example.org"),
+        make_volunteer(district, full_name="Jürgen Böhm", email="juergen@example.org"),
+    ]
+    first, second = (services.register_for_course(volunteer=v, course=course) for v in volunteers)
+    url = reverse("volunteers:participants", kwargs={"pk": course.pk})
+    client.force_login(trainer)
+    page = client.get(url)
+    assert [r.pk for r in page.context["waitlist"]] == [second.pk]
+    again = client.get(url)
+    assert WAITING not in _rendered(again)
+    assert "Keine offenen Angebote." in again.content.decode()
+
+    services.cancel_registration(by=first.volunteer.user, registration=first)  # seat → offered to Jürgen
+    fresh = client.get(url)
+    html = fresh.content.decode()
+    assert WAITING in _rendered(fresh)
+    assert "Niemand wartet." in html
+    assert "Keine offenen Angebote." not in html

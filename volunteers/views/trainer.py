@@ -75,6 +75,8 @@ class ParticipantsView(CourseRunnerMixin, TemplateView):
             )
         waiting = course.registrations.select_related("volunteer__user")
         registrations = list(documents.participant_registrations(course))
+        waitlist = list(waiting.filter(status=R.WAITLISTED).order_by("waitlist_position", "created_at"))
+        offered = list(waiting.filter(status=R.OFFERED).order_by("offer_expires_at", "created_at"))
         # The rows cost more to render than to load: from the fragment cache, keyed by what they show.
         rows_html = cached_fragment(
             "volunteers/trainer/_participant_rows.html",
@@ -88,8 +90,14 @@ class ParticipantsView(CourseRunnerMixin, TemplateView):
             trainers=list(course.trainers.all()),
             registrations=registrations,
             participant_rows_html=rows_html,
-            waitlist=list(waiting.filter(status=R.WAITLISTED).order_by("waitlist_position", "created_at")),
-            offered=list(waiting.filter(status=R.OFFERED).order_by("offer_expires_at", "created_at")),
+            waitlist=waitlist,
+            offered=offered,
+            waiting_lists_html=cached_fragment(
+                "volunteers/trainer/_waiting_lists.html",
+                {"waitlist": waitlist, "offered": offered},
+                documents.waiting_lists_key(waitlist, offered),
+                self.request,
+            ),
             now=now,
             may_complete=course.status == Course.Status.PUBLISHED and not completion_blocker,
             completion_blocker=completion_blocker,
