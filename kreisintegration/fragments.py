@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-FRAGMENT_TIMEOUT = 60 * 60
+# Short: an entry is never served once its content changed, but the personal data it holds (names,
+# e-mail addresses) should not outlive a deletion or anonymisation in the cache for long either.
+FRAGMENT_TIMEOUT = 15 * 60
 
 
 def cached_fragment(template_name: str, context: dict, content, request=None) -> SafeString:
