@@ -69,6 +69,34 @@ def participant_registrations(course: Course):
     )
 
 
+def participant_rows_key(registrations: Sequence[Registration], session_count: int) -> tuple:
+    """Everything the trainer's table of participants shows (volunteers/trainer/_participant_rows.html)."""
+    return (
+        session_count,
+        tuple(
+            (
+                str(r.volunteer),
+                r.volunteer.user.email if r.volunteer.user else "",
+                _municipality(r),
+                r.created_at.isoformat(),
+                str(r.get_status_display()),
+                r.present_count,
+            )
+            for r in registrations
+        ),
+    )
+
+
+def waiting_lists_key(waitlist: Sequence[Registration], offered: Sequence[Registration]) -> tuple:
+    """What the waiting list and the open offers show (volunteers/trainer/_waiting_lists.html)."""
+    return (
+        tuple((r.waitlist_position, str(r.volunteer)) for r in waitlist),
+        tuple(
+            (str(r.volunteer), r.offer_expires_at.isoformat() if r.offer_expires_at else "") for r in offered
+        ),
+    )
+
+
 def _municipality(registration: Registration) -> str:
     municipality = registration.volunteer.municipality
     return municipality.name if municipality else ""

@@ -247,6 +247,21 @@ def describe_entries(rows: list[dict]) -> list[dict]:
     return described
 
 
+def rows_rendering_key(rows: list[dict]) -> tuple:
+    """Everything the table rows show (municipalities/_audit_log_rows.html), as plain values."""
+    return tuple(
+        (
+            row["ts"].isoformat(),
+            str(row["actor"]) if row["actor"] else "",
+            str(row["action_label"]),
+            str(row["object_label"]) if row["object_label"] else "",
+            str(row["object_name"]) if row["object_name"] else "",
+            tuple((str(label), str(value)) for label, value in row["details"]),
+        )
+        for row in rows
+    )
+
+
 def _flat(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_flat(item)}" for key, item in sorted(value.items())) or "–"

@@ -53,6 +53,21 @@ def object_type_label(label_lower: str) -> str:
         return label_lower
 
 
+class _EvaluatedChoices(forms.models.ModelChoiceIterator):
+    """The choices from the field's queryset as evaluated once (its result cache): the page reads
+    the actors for the fragment key and renders the same list without a second query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ActorChoiceField(forms.ModelChoiceField):
+    iterator = _EvaluatedChoices
+
+
 def _local_day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -64,7 +79,7 @@ class AuditLogFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("bis (Datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    actor = forms.ModelChoiceField(
+    actor = ActorChoiceField(
         label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("alle")
     )
     kind = forms.ChoiceField(label=_("Aktion"), required=False)
@@ -83,6 +98,15 @@ class AuditLogFilterForm(forms.Form):
             ("", _("alle")),
             *[(name, object_type_label(name)) for name in OBJECT_TYPES],
         ]
+
+    def rendering_key(self) -> tuple:
+        """What the rendered form shows besides the (language-dependent) fixed labels."""
+        return (
+            tuple((name, tuple(self.data.getlist(name))) for name in self.fields if name in self.data)
+            if self.is_bound
+            else (),
+            tuple((user.pk, str(user)) for user in self.fields["actor"].queryset),
+        )
 
     def clean(self):
         data = super().clean()

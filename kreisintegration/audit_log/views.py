@@ -15,9 +15,10 @@ from django.views import View
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
+from kreisintegration.fragments import cached_fragment
 from municipalities.permissions import KIStaffRequiredMixin, roles_of
 
-from .descriptions import describe_entries
+from .descriptions import describe_entries, rows_rendering_key
 from .entries import AuditLogFilterForm, actors_in_log_of, audit_entries_visible_to
 
 CSV_MAX_ROWS = 50_000
@@ -45,13 +46,27 @@ class AuditLogView(AuditLogMixin, View):
             return render(request, self.template_name, _invalid(form), status=400)
         entries = audit_entries_visible_to(request.user, filters=self.filters_of(form))
         page_obj = Paginator(entries, self.page_size).get_page(request.GET.get("page"))
+        rows = describe_entries(list(page_obj.object_list))
+        # The filter form (one option per actor) and the rows cost more to render than to load:
+        # both come from the fragment cache under the hash of what they show.
+        filter_form_html = cached_fragment(
+            "volunteers/reports/_filter_form.html",
+            {"form": form, "submit_label": _("Filtern")},
+            form.rendering_key(),
+            request,
+        )
+        rows_html = cached_fragment(
+            "municipalities/_audit_log_rows.html", {"rows": rows}, rows_rendering_key(rows), request
+        )
         return render(
             request,
             self.template_name,
             {
                 "form": form,
                 "page_obj": page_obj,
-                "rows": describe_entries(list(page_obj.object_list)),
+                "rows": rows,
+                "filter_form_html": filter_form_html,
+                "rows_html": rows_html,
                 "retention_days": settings.AUDIT_LOG_RETENTION_DAYS,
             },
         )

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
+from kreisintegration.fragments import cached_fragment
 from municipalities.permissions import RoleRequiredMixin, roles_of
 
 from .. import documents, permissions, services
@@ -73,13 +74,30 @@ class ParticipantsView(CourseRunnerMixin, TemplateView):
                 course, last_end=max((s.end for s in sessions), default=None), now=now
             )
         waiting = course.registrations.select_related("volunteer__user")
+        registrations = list(documents.participant_registrations(course))
+        waitlist = list(waiting.filter(status=R.WAITLISTED).order_by("waitlist_position", "created_at"))
+        offered = list(waiting.filter(status=R.OFFERED).order_by("offer_expires_at", "created_at"))
+        # The rows cost more to render than to load: from the fragment cache, keyed by what they show.
+        rows_html = cached_fragment(
+            "volunteers/trainer/_participant_rows.html",
+            {"registrations": registrations, "sessions": sessions},
+            documents.participant_rows_key(registrations, len(sessions)),
+            self.request,
+        )
         return super().get_context_data(
             course=course,
             sessions=sessions,
             trainers=list(course.trainers.all()),
-            registrations=list(documents.participant_registrations(course)),
-            waitlist=list(waiting.filter(status=R.WAITLISTED).order_by("waitlist_position", "created_at")),
-            offered=list(waiting.filter(status=R.OFFERED).order_by("offer_expires_at", "created_at")),
+            registrations=registrations,
+            participant_rows_html=rows_html,
+            waitlist=waitlist,
+            offered=offered,
+            waiting_lists_html=cached_fragment(
+                "volunteers/trainer/_waiting_lists.html",
+                {"waitlist": waitlist, "offered": offered},
+                documents.waiting_lists_key(waitlist, offered),
+                self.request,
+            ),
             now=now,
             may_complete=course.status == Course.Status.PUBLISHED and not completion_blocker,
             completion_blocker=completion_blocker,
