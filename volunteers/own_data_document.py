@@ -161,6 +161,21 @@ LABELS = {
     "decided_at": gettext_lazy("Entschieden am"),
     "rejection_reason": gettext_lazy("Begründung der Ablehnung"),
     "contact": gettext_lazy("Kontakt"),
+    "initiative_newcomers_recorded": gettext_lazy("Von Ihnen erfasste Neuzugewanderte (mit Einwilligung)"),
+    "consent_on": gettext_lazy("Einwilligung unterschrieben am"),
+    "consent_version": gettext_lazy("Fassung der Einwilligung"),
+    # events: imports of event lists the person uploaded
+    "event_imports": gettext_lazy("Ihre Importe von Veranstaltungslisten"),
+    "id": gettext_lazy("Nummer"),
+    "created_by": gettext_lazy("Hochgeladen von"),
+    "finished_at": gettext_lazy("Abgeschlossen am"),
+    "file": gettext_lazy("Gespeicherte Datei"),
+    "state": gettext_lazy("Stand"),
+    "row_count": gettext_lazy("Zeilen"),
+    "created_count": gettext_lazy("Angelegte Veranstaltungen"),
+    "encoding": gettext_lazy("Zeichenkodierung"),
+    "file_error": gettext_lazy("Fehler in der Datei"),
+    "row_errors": gettext_lazy("Fehler in einzelnen Zeilen"),
 }
 
 # Keys left out of the readable form, with the reason: the format marker of the file, row numbers
