@@ -25,7 +25,7 @@ PIL_FORMATS = {"JPEG": Kind.JPEG, "PNG": Kind.PNG}
 
 def _refuse(code: str) -> ValidationError:
     return ValidationError(
-        _("Die Datei ist keine gültige PDF-, JPEG- oder PNG-Datei. Bitte laden Sie den Beleg in einem dieser Formate hoch."),
+        _("Die Datei ist keine gültige PDF-, JPEG- oder PNG-Datei. Bitte laden Sie die Datei in einem dieser Formate hoch."),
         code=code,
     )  # fmt: skip
 
