@@ -14,6 +14,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from kreisintegration.spreadsheets import XLSX_CONTENT_TYPE
+from municipalities.models import District, FundingProgramme
 from municipalities.permissions import KIStaffRequiredMixin, districts_administered_by
 
 from .. import budgets, documents, exports, permissions, selectors, services
@@ -148,16 +149,22 @@ class DecideView(StaffApplicationMixin, View):
         return self._render(form, application)
 
 
+def funding_year_of(request) -> tuple[int, FundingProgramme | None, District | None]:
+    """The funding year a budget page or export asks for (``?jahr=``, default this year; a year
+    that is not a number counts as this year), the current grant programme and the KI's district."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("jahr", today.year))
+    except ValueError:
+        year = today.year
+    programme = selectors.current_grant_programme(on=today)
+    return year, programme, districts_administered_by(request.user).order_by("pk").first()
+
+
 @method_decorator(never_cache, name="dispatch")
 class BudgetView(KIStaffRequiredMixin, View):
     def get(self, request):
-        today = timezone.localdate()
-        try:
-            year = int(request.GET.get("jahr", today.year))
-        except ValueError:
-            year = today.year
-        programme = selectors.current_grant_programme(on=today)
-        district = districts_administered_by(request.user).order_by("pk").first()
+        year, programme, district = funding_year_of(request)
         overview = (
             selectors.budget_overview(district=district, programme=programme, year=year)
             if programme and district
@@ -222,13 +229,7 @@ class BudgetXlsxView(KIStaffRequiredMixin, View):
     """The budget page's figures and the forwarded grants of a year as XLSX."""
 
     def get(self, request):
-        today = timezone.localdate()
-        try:
-            year = int(request.GET.get("jahr", today.year))
-        except ValueError:
-            year = today.year
-        programme = selectors.current_grant_programme(on=today)
-        district = districts_administered_by(request.user).order_by("pk").first()
+        year, programme, district = funding_year_of(request)
         if programme is None or district is None:
             raise Http404
         overview = selectors.budget_overview(district=district, programme=programme, year=year)
@@ -342,13 +343,7 @@ class ReportsPdfView(KIStaffRequiredMixin, View):
     """All factual reports of a funding year as tagged PDF, next to the XLSX for the Bezirksregierung."""
 
     def get(self, request):
-        today = timezone.localdate()
-        try:
-            year = int(request.GET.get("jahr", today.year))
-        except ValueError:
-            year = today.year
-        programme = selectors.current_grant_programme(on=today)
-        district = districts_administered_by(request.user).order_by("pk").first()
+        year, programme, district = funding_year_of(request)
         if programme is None or district is None:
             raise Http404
         response = HttpResponse(
