@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from municipalities.demo import DEMO_PASSWORD
-from municipalities.models import CostType, District, FundingProgramme, Municipality
+from municipalities.models import CostType, District, FundingProgramme, Language, Municipality
 from municipalities.services import SUCCESSOR_PROGRAMME_CODE, ensure_default_funding_programmes
 
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     Organisation,
     OrganisationMember,
     PaymentRequest,
+    Placement,
     ProofOfUse,
     Receipt,
 )
@@ -37,6 +38,38 @@ PENDING_ORGANISATION_PERSON = "Nadia Murad"
 DEMO_LOGINS = [
     (DEMO_ORGANISATION_EMAIL, f"{DEMO_ORGANISATION_PERSON} (Initiative)"),
     (PENDING_ORGANISATION_EMAIL, f"{PENDING_ORGANISATION_PERSON} (Initiative, noch nicht bestätigt)"),
+]
+
+# Placements (Einsatzstellen): by the initiative or by the KI itself, in a municipality, with the
+# languages they need (the demo volunteer in Unna speaks Arabic and sees the first two first).
+PLACEMENTS = [
+    (
+        "ki",
+        "unna",
+        "Sprachmittlung bei Elterngesprächen in Kitas",
+        "Sie begleiten Eltern zu Gesprächen in der Kita und übersetzen zwischen Eltern und Fachkräften.",
+        "Kitas in der Innenstadt",
+        "nach Absprache, etwa zweimal im Monat vormittags",
+        ["ar"],
+    ),
+    (
+        "initiative",
+        "boenen",
+        "Mithilfe im Begegnungscafé",
+        "Kaffee ausschenken, Gäste begrüßen und Gespräche auf Deutsch üben: ohne Vorkenntnisse möglich.",
+        "Begegnungscafé, Bahnhofstraße",
+        "dienstags 15–18 Uhr, wöchentlich",
+        ["ar", "tr"],
+    ),
+    (
+        "ki",
+        "schwerte",
+        "Lernpatenschaft für Schulkinder aus der Ukraine",
+        "Sie helfen einem Kind einmal in der Woche bei den Hausaufgaben und beim Deutschlernen.",
+        "Stadtbücherei Schwerte",
+        "einmal wöchentlich am Nachmittag",
+        ["uk", "ru"],
+    ),
 ]
 
 APPLICATIONS = [
@@ -176,5 +209,29 @@ def seed(*, with_users: bool, stdout=None) -> None:
                 application=application, held_on=date(year, 2, 15), notes="Vorhaben und Kostenplan besprochen.",
                 recorded_by=ki,
             )  # fmt: skip
+    _placements(district, organisation=organisation, by_organisation=user, by_ki=ki)
     if stdout:
-        stdout.write(f"  Initiativen: 2, Förderanträge: {len(APPLICATIONS)} ({DEMO_ORGANISATION_EMAIL})")
+        stdout.write(
+            f"  Initiativen: 2, Förderanträge: {len(APPLICATIONS)}, Einsatzstellen: {len(PLACEMENTS)} "
+            f"({DEMO_ORGANISATION_EMAIL})"
+        )
+
+
+def _placements(district, *, organisation, by_organisation, by_ki) -> None:
+    for publisher, slug, title, description, place, schedule, languages in PLACEMENTS:
+        municipality = Municipality.objects.filter(district=district, slug=slug).first()
+        if municipality is None:
+            continue
+        by_the_initiative = publisher == "initiative"
+        placement = Placement.objects.create(
+            district=district,
+            organisation=organisation if by_the_initiative else None,
+            municipality=municipality,
+            title=title,
+            description=description,
+            place=place,
+            schedule=schedule,
+            contact=by_organisation.email if by_the_initiative else district.ki_email,
+            created_by=by_organisation if by_the_initiative else by_ki,
+        )
+        placement.languages.set(Language.objects.filter(code__in=languages))
