@@ -154,9 +154,12 @@ def test_reminder_is_sent_once_even_when_the_task_runs_twice(
     later = make_course(district, starts_in=timedelta(days=10))
     services.register_for_course(volunteer=people[2], course=later)
     mail.outbox.clear()
+    # The beat task runs a day before the first session (the factory puts sessions at 18:00, so
+    # "now" must not be the wall clock: between 12 and 18 UTC the course would be 2½ days away).
+    run_at = course.sessions.order_by("start").first().start - timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_reminders() == 2
-        assert services.send_reminders() == 0
+        assert services.send_reminders(now=run_at) == 2
+        assert services.send_reminders(now=run_at) == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted([people[0].user.email, people[1].user.email])
     reminder = mail.outbox[0]
     assert reminder.subject == "Erinnerung: Konfliktlösung im Ehrenamt beginnt bald"
