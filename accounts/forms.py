@@ -4,8 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from outbox.services import send_templated_mail
+
 from .models import User
-from .services import send_templated_mail
 
 
 class HoneypotFormMixin:

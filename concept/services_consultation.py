@@ -19,9 +19,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import send_templated_mail
 from municipalities import permissions
 from municipalities.models import FieldOfAction, Membership, Municipality
+from outbox.services import send_templated_mail
 
 from .models import (
     CommentAnswer,

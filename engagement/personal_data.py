@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.services import send_templated_mail
+from outbox.services import send_templated_mail
 
 from .models import (
     Application,

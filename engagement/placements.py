@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
-from accounts.services import send_templated_mail
 from municipalities.models import Language, Municipality
 from municipalities.permissions import districts_administered_by, is_ki_staff, roles_of
+from outbox.services import send_templated_mail
 from volunteers.models import Qualification, Volunteer, valid_qualifications_q
 from volunteers.permissions import volunteer_of
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
-from accounts.services import send_templated_mail
 from municipalities.permissions import roles_of
+from outbox.services import send_templated_mail
 from volunteers.models import Qualification, Volunteer, VolunteerQualification
 from volunteers.permissions import volunteer_of
 from volunteers.services import grant_qualification

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
-from accounts.services import send_templated_mail
 from municipalities import permissions
 from municipalities.models import DistrictRole
 from municipalities.text import single_line
+from outbox.services import send_templated_mail
 
 from .models import Event, EventChange, EventOccurrence, EventTranslation, translation_languages
 from .recurrence import compute_occurrences

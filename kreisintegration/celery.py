@@ -27,7 +27,7 @@ def flush_mail_outbox_when_worker_starts(sender, **kwargs):
     The flush is a task on a queue this worker consumes, so the worker is not held up and
     several workers starting at once are harmless (every mail is claimed by exactly one).
     """
-    from accounts.tasks import send_pending_mail
+    from outbox.tasks import send_pending_mail
 
     queues = sorted(sender.app.amqp.queues.consume_from) or [sender.app.conf.task_default_queue]
     send_pending_mail.apply_async(queue=queues[0])

@@ -12,11 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts import twofactor
-from accounts.models import OutboxMail
 from engagement.permissions import organisation_of
 from events import selectors as event_selectors
 from municipalities import permissions
 from municipalities.selectors import portal_district
+from outbox.models import OutboxMail
 from overview import selectors as overview_selectors
 from signlanguage.selectors import public_sign_language_videos
 from volunteers import selectors as volunteer_selectors

@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts import user_state
-from accounts.models import OutboxMail
+from outbox.models import OutboxMail
 
 from .models import District, DistrictRole, Membership, Municipality
 

@@ -27,8 +27,9 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import OutboxMail, User  # noqa: E402
+from accounts.models import User  # noqa: E402
 from municipalities.models import District  # noqa: E402
+from outbox.models import OutboxMail  # noqa: E402
 from overview import services as report_services  # noqa: E402
 from overview.models import ConceptReport  # noqa: E402
 from overview.tasks import build_concept_report  # noqa: E402

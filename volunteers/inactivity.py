@@ -17,8 +17,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import send_templated_mail
 from municipalities.models import DistrictRole, Membership
+from outbox.services import send_templated_mail
 
 from .models import Course, CourseSession, Registration, Volunteer
 

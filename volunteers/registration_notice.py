@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import formats, translation
 
-from accounts.services import render_mail
+from outbox.services import render_mail
 
 from .models import Course, Registration, Volunteer
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from accounts.models import OutboxMail
-from accounts.services import send_templated_mail
 from conftest import read_mail_file, wait_for_files
+from outbox.models import OutboxMail
+from outbox.services import send_templated_mail
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

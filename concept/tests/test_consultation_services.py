@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OutboxMail
 from concept import services_consultation as services
 from concept.models import ConceptVersion, MunicipalityPosition, ReadReceipt
 from concept.tasks import send_consultation_reminders
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory
 from municipalities.tests.factories import MunicipalityFactory, make_contact
+from outbox.models import OutboxMail
 
 Status = ConceptVersion.Status
 Position = MunicipalityPosition.Position

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import send_templated_mail
+from outbox.services import send_templated_mail
 
 from .. import permissions
 from ..iban import validate_iban

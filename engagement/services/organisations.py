@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import find_user_by_email, send_templated_mail
+from accounts.services import find_user_by_email
 from municipalities.models import District, Municipality
 from municipalities.permissions import is_ki_staff
+from outbox.services import send_templated_mail
 from volunteers.selfservice.signup import ConfirmationProblem, signup_mail_allowed
 
 from ..models import Organisation, OrganisationMember

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
-from accounts.services import send_templated_mail
 from events.models import Event
 from municipalities.models import CostType
+from outbox.services import send_templated_mail
 
 from .. import permissions
 from ..models import Application, ForwardingContract, ProofOfUse, Receipt

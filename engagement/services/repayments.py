@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
-from accounts.services import send_templated_mail
+from outbox.services import send_templated_mail
 
 from .. import permissions
 from ..models import ProofOfUse, Repayment

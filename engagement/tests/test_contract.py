@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import OutboxMail
 from kreisintegration.tests.pdf_checks import assert_accessible_pdf
+from outbox.models import OutboxMail
 
 from .. import services
 from ..iban import mask_iban, validate_iban

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OutboxMail
+from outbox.models import OutboxMail
 
 from .. import services
 from ..models import Application, PaymentRequest

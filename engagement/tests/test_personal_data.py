@@ -5,8 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from accounts.models import OutboxMail, User
+from accounts.models import User
 from municipalities.tests.factories import UserFactory
+from outbox.models import OutboxMail
 from volunteers.selfservice.deletion import delete_volunteer_account
 from volunteers.tests.factories import make_volunteer
 

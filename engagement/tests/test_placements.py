@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent, OutboxMail
+from accounts.models import AuditEvent
 from municipalities.models import DistrictRole, Language, Municipality
 from municipalities.services import ensure_default_languages
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
+from outbox.models import OutboxMail
 from volunteers.models import Qualification, VolunteerLanguage, VolunteerQualification
 from volunteers.selfservice.deletion import delete_volunteer_account
 from volunteers.tests.factories import make_volunteer

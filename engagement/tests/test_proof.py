@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import AuditEvent, OutboxMail
+from accounts.models import AuditEvent
+from outbox.models import OutboxMail
 
 from .. import services
 from ..models import Application, PaymentRequest, ProofOfUse, Receipt

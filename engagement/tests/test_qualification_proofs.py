@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import AuditEvent, OutboxMail
+from accounts.models import AuditEvent
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import DistrictFactory, make_district_role
+from outbox.models import OutboxMail
 from volunteers.models import Qualification, VolunteerQualification
 from volunteers.own_data_document import is_labelled
 from volunteers.selfservice.deletion import delete_volunteer_account

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.models import AuditEvent, OutboxMail
+from accounts.models import AuditEvent
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import DistrictFactory, make_district_role
+from outbox.models import OutboxMail
 
 from .. import budgets, services
 from ..models import Application, PaymentRequest, ProofOfUse, Repayment

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import AuditEvent, OutboxMail, User
+from accounts.models import AuditEvent, User
 from municipalities.models import BuildingBlock, FundingProgramme
+from outbox.models import OutboxMail
 from volunteers.selfservice.signup import ConfirmationProblem
 
 from .. import services

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import OutboxMail, User
+from accounts.models import User
+from outbox.models import OutboxMail
 from volunteers.models import Course
 
 from ..models import Application, Organisation

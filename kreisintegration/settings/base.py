@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "outbox",  # the mail outbox, below every domain app
     "accounts",
     "municipalities",
     "events",

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 import pytest
 from django.urls import reverse
 
-from accounts.models import OutboxMail
-from accounts.tasks import deliver_outbox_mail, send_pending_mail
 from conftest import complete_mail_files, read_mail_file, wait_for_mail
 from events.models import Event, EventChange
 from events.tests.factories import make_event
 from kreisintegration.celery import app
+from outbox.models import OutboxMail
+from outbox.tasks import deliver_outbox_mail, send_pending_mail
 from volunteers.models import Registration
 from volunteers.tests.factories import make_course
 

@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import OutboxMail, User
+from accounts.models import User
 from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, FollowUp
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
@@ -37,6 +37,7 @@ from events.tests.factories import make_event
 from municipalities import services
 from municipalities.models import DistrictRole, FieldOfAction, Invitation, Measure, Membership
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
+from outbox.models import OutboxMail
 from overview.models import ConceptReport
 from signlanguage.services import add_sign_language_video
 from volunteers.models import Course, Registration

@@ -24,8 +24,6 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import OutboxMail
-from accounts.tasks import deliver_outbox_mail, send_pending_mail
 from conftest import MAIL_FILE_END, PASSWORD, VerifiedClient, complete_mail_files, worker_database_url
 from events.models import Event
 from events.tests.factories import make_event
@@ -33,6 +31,8 @@ from kreisintegration import cache as project_cache
 from kreisintegration.celery import app
 from kreisintegration.tests.test_mail_outbox_faults import drop_broker_connections, wait_for_task
 from kreisintegration.tests.test_redis_outage import _free_port, _kill, _redis_caches, _start_redis
+from outbox.models import OutboxMail
+from outbox.tasks import deliver_outbox_mail, send_pending_mail
 from volunteers.models import Registration
 from volunteers.tests.factories import make_course
 

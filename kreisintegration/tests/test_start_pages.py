@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OutboxMail
 from events.models import Event
 from events.tests.factories import berlin, make_event
 from municipalities.models import Membership
 from municipalities.tests.factories import make_contact
+from outbox.models import OutboxMail
 from volunteers import services as volunteer_services
 from volunteers.models import Registration
 from volunteers.tests.factories import make_course, make_volunteer

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import create_account, find_user_by_email, send_templated_mail
+from accounts.services import create_account, find_user_by_email
+from outbox.services import send_templated_mail
 
 from .. import permissions
 from ..models import (

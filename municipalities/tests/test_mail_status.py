@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import OutboxMail, User
+from accounts.models import User
 from municipalities.tests.factories import DistrictFactory
+from outbox.models import OutboxMail
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import OutboxMail
-from accounts.services import retry_outbox_mail
+from outbox.models import OutboxMail
+from outbox.services import retry_outbox_mail
 
 from .. import permissions, selectors
 

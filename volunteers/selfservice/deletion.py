@@ -37,9 +37,9 @@ from django.utils.translation import gettext as _
 
 from accounts import consents, twofactor
 from accounts.models import User
-from accounts.services import forget_mail_to
 from municipalities import permissions as base_permissions
 from municipalities.models import DistrictRole, Invitation, Membership
+from outbox.services import forget_mail_to
 from volunteers import services
 from volunteers.models import Volunteer
 

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts import consents
 from accounts.models import User
-from accounts.services import find_user_by_email, send_templated_mail
+from accounts.services import find_user_by_email
 from municipalities.models import District, DistrictRole, Municipality
 from municipalities.services import grant_district_role
+from outbox.services import send_templated_mail
 from volunteers.models import PRIVACY_NOTICE_VERSION, Volunteer
 
 from . import AccountError

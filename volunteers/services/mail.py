@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from accounts.services import send_templated_mail
+from outbox.services import send_templated_mail
 
 from ..models import Registration
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import send_templated_mail
+from outbox.services import send_templated_mail
 
 from ..models import Course, Qualification, Volunteer, VolunteerQualification, expiry_date
 

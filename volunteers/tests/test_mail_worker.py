@@ -52,7 +52,7 @@ def test_qualification_expiry_reminder_is_delivered_once_by_the_worker(district,
 
     from django.utils import timezone
 
-    from accounts.tasks import send_pending_mail
+    from outbox.tasks import send_pending_mail
     from volunteers import tasks
     from volunteers.models import Qualification, VolunteerQualification
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OutboxMail
+from outbox.models import OutboxMail
 from volunteers import services
 from volunteers.models import Qualification, VolunteerQualification, add_months, expiry_date
 from volunteers.selfservice.export import export_own_data

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import OutboxMail
-from accounts.services import render_mail
+from outbox.models import OutboxMail
+from outbox.services import render_mail
 from volunteers import registration_notice, services
 from volunteers.models import Registration
 from volunteers.tests.factories import make_course, make_volunteer

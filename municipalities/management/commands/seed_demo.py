@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.services import mail_suppressed
 from municipalities.demo import DEMO_PASSWORD
+from outbox.services import mail_suppressed
 
 
 class Command(BaseCommand):

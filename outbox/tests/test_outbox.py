@@ -9,8 +9,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import OutboxMail
+from outbox import services
+from outbox.models import OutboxMail
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_failed_attempts_back_off_and_end_as_failed(ki_staff, dead_smtp, caplog)
     last = OutboxMail.objects.get()
     assert (last.status, last.attempts) == (Status.FAILED, 3)
     assert mail.outbox == []
-    warnings = [r for r in caplog.records if r.name == "accounts.services" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "outbox.services" and r.levelno == logging.WARNING]
     assert len(warnings) == 3
     assert "giving up" in warnings[-1].getMessage()
     # A failed mail stays where the status page shows it; the beat task leaves it alone.
