@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,8 +141,11 @@ def update_version(
 
 def goals_without_target(version: ConceptVersion) -> list[Goal]:
     """Goals that no indicator with a target value and year makes verifiable (§ 8 TIntG)."""
+    with_target = GoalIndicator.objects.filter(
+        goal=OuterRef("pk"), target_value__isnull=False, target_year__isnull=False
+    )
     return list(
-        version.goals.exclude(targets__target_value__isnull=False, targets__target_year__isnull=False)
+        version.goals.exclude(Exists(with_target))
         .select_related("field_of_action")
         .order_by("field_of_action__position", "order", "title")
     )
@@ -150,20 +153,43 @@ def goals_without_target(version: ConceptVersion) -> list[Goal]:
 
 @transaction.atomic
 def adopt_version(
-    *, by: User, version: ConceptVersion, adopted_on: date, adopted_by_body: str, drucksache: str
+    *,
+    by: User,
+    version: ConceptVersion,
+    adopted_on: date,
+    adopted_by_body: str,
+    drucksache: str,
+    refused: str = "",
 ) -> ConceptVersion:
-    """Record the Kreistag's decision; supersedes the version adopted before."""
-    version = ConceptVersion.objects.select_for_update().select_related("concept").get(pk=version.pk)
+    """Record the Kreistag's decision (body, date, Drucksache): the version is frozen and
+    supersedes the one adopted before. The one adoption of both forms (the version pages and the
+    consultation's last step, ``services_consultation.adopt_version``).
+
+    Refused while a goal lacks an indicator with a target (§ 8 TIntG: goals must be verifiable).
+    A version the table does not let adopt (already adopted or superseded) raises ``ConceptFrozen``
+    (the view answers 409), or a ``ValidationError`` with the text ``refused`` when one is given.
+    """
+    version = (
+        ConceptVersion.objects.select_for_update().select_related("concept__district").get(pk=version.pk)
+    )
     _require_staff(by, version.concept.district)
     if not VERSION.is_possible("adopt", version):
+        if refused:
+            raise ValidationError(refused)
         ensure_editable(version)
     errors = {}
-    if not adopted_by_body.strip():
+    if adopted_on is None:
+        errors["adopted_on"] = _("Bitte geben Sie das Datum des Beschlusses an.")
+    elif adopted_on > timezone.localdate():
+        errors["adopted_on"] = _("Das Datum des Beschlusses liegt in der Zukunft.")
+    if not (adopted_by_body or "").strip():
         errors["adopted_by_body"] = _("Bitte nennen Sie das beschließende Gremium, z. B. den Kreistag.")
-    if not drucksache.strip():
+    if not (drucksache or "").strip():
         errors["drucksache"] = _("Bitte geben Sie die Nummer der Drucksache an.")
     if errors:
         raise ValidationError(errors)
+    if not version.goals.exists():
+        raise ValidationError(_("Die Fassung enthält noch keine Ziele."))
     unverifiable = goals_without_target(version)
     if unverifiable:
         raise ValidationError(
@@ -173,8 +199,10 @@ def adopt_version(
             )
             % {"goals": "; ".join(f"„{goal.title}“" for goal in unverifiable)}
         )
-    previous = ConceptVersion.objects.select_for_update().filter(
-        concept=version.concept, status=ConceptVersion.Status.ADOPTED
+    previous = (
+        ConceptVersion.objects.select_for_update()
+        .filter(concept=version.concept, status=ConceptVersion.Status.ADOPTED)
+        .exclude(pk=version.pk)
     )
     for old in previous:
         old.status = ConceptVersion.Status.SUPERSEDED

@@ -23,12 +23,12 @@ from municipalities import permissions
 from municipalities.models import FieldOfAction, Membership, Municipality
 from outbox.services import send_templated_mail
 
+from . import services as concept_services
 from .models import (
     CommentAnswer,
     ConceptVersion,
     ConsultationComment,
     Goal,
-    GoalIndicator,
     MunicipalityPosition,
     ReadReceipt,
 )
@@ -257,67 +257,27 @@ def _remind_version(*, version_pk: int) -> int:
     return sent
 
 
-def goals_without_target(version: ConceptVersion) -> list[Goal]:
-    """Goals that are not verifiable yet: no indicator with a target value and year."""
-    with_target = GoalIndicator.objects.filter(
-        goal=OuterRef("pk"), target_value__isnull=False, target_year__isnull=False
-    )
-    return list(
-        version.goals.exclude(Exists(with_target)).order_by("field_of_action__position", "order", "title")
-    )
-
-
-@transaction.atomic
 def adopt_version(
     *, by: User, version: ConceptVersion, adopted_on: datetime.date, body: str, drucksache: str
 ) -> ConceptVersion:
-    """Record the adoption (body, date, Drucksache), freeze the version and supersede the previous one.
-
-    Refused while any goal lacks an indicator with a target (§ 8 TIntG: goals must be verifiable).
-    """
+    """The consultation's last step: ``concept.services.adopt_version`` with this form's field
+    name (``body``) and its refusal text, raised as ``ConsultationError``."""
     _check_staff(by, version)
-    version = _locked(version)
-    VERSION.check(
-        "adopt",
-        version,
-        by,
-        message=_("Diese Fassung kann nicht beschlossen werden."),
-        error=ConsultationError,
-    )
-    errors = {}
-    if adopted_on is None:
-        errors["adopted_on"] = _("Bitte geben Sie das Datum des Beschlusses an.")
-    elif adopted_on > timezone.localdate():
-        errors["adopted_on"] = _("Das Datum des Beschlusses liegt in der Zukunft.")
-    if not (body or "").strip():
-        errors["body"] = _("Bitte nennen Sie das beschließende Gremium, z. B. den Kreistag.")
-    if not (drucksache or "").strip():
-        errors["drucksache"] = _("Bitte geben Sie die Nummer der Drucksache an.")
-    if errors:
-        raise ConsultationError(errors)
-    if not version.goals.exists():
-        raise ConsultationError(_("Die Fassung enthält noch keine Ziele."))
-    missing = goals_without_target(version)
-    if missing:
-        raise ConsultationError(
-            _(
-                "Diese Ziele haben noch keine Kennzahl mit Zielwert und können so nicht beschlossen werden: %(goals)s"
-            )
-            % {"goals": "; ".join(f"„{goal.title}“" for goal in missing)}
+    try:
+        return concept_services.adopt_version(
+            by=by,
+            version=version,
+            adopted_on=adopted_on,
+            adopted_by_body=body,
+            drucksache=drucksache,
+            refused=_("Diese Fassung kann nicht beschlossen werden."),
         )
-    previous = (
-        ConceptVersion.objects.select_for_update()
-        .filter(concept_id=version.concept_id, status=Status.ADOPTED)
-        .exclude(pk=version.pk)
-    )
-    for old in previous:
-        old.status = Status.SUPERSEDED
-        old.superseded_on = adopted_on
-        old.save(update_fields=["status", "superseded_on", "updated_at"])
-    version.status = Status.ADOPTED
-    version.adopted_on = adopted_on
-    version.adopted_by_body = body.strip()
-    version.drucksache = drucksache.strip()
-    version.lock_version += 1
-    version.save()
-    return version
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ConsultationError(
+                {
+                    "body" if field == "adopted_by_body" else field: errors
+                    for field, errors in error.error_dict.items()
+                }
+            ) from error
+        raise ConsultationError(error.messages) from error

@@ -14,6 +14,7 @@ from django.views import View
 from municipalities import permissions
 
 from . import selectors_consultation as selectors
+from . import services as concept_services
 from . import services_consultation as services
 from .forms_consultation import (
     AdoptForm,
@@ -125,7 +126,7 @@ class AdoptView(StaffVersionMixin, View):
         context = {
             "version": self.version,
             "form": form,
-            "goals_without_target": services.goals_without_target(self.version),
+            "goals_without_target": concept_services.goals_without_target(self.version),
             "actions": allowed_actions(self.version, self.request.user),
         }
         return render(self.request, self.template_name, context)
