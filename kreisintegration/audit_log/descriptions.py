@@ -248,7 +248,7 @@ def describe_entries(rows: list[dict]) -> list[dict]:
 
 
 def rows_rendering_key(rows: list[dict]) -> tuple:
-    """Everything the table rows show (municipalities/_audit_log_rows.html), as plain values."""
+    """Everything the table rows show (audit_log/_rows.html), as plain values."""
     return tuple(
         (
             row["ts"].isoformat(),

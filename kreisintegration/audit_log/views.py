@@ -37,7 +37,7 @@ class AuditLogMixin(KIStaffRequiredMixin):
 
 
 class AuditLogView(AuditLogMixin, View):
-    template_name = "municipalities/audit_log.html"
+    template_name = "audit_log/audit_log.html"
     page_size = 50
 
     def get(self, request):
@@ -56,7 +56,7 @@ class AuditLogView(AuditLogMixin, View):
             request,
         )
         rows_html = cached_fragment(
-            "municipalities/_audit_log_rows.html", {"rows": rows}, rows_rendering_key(rows), request
+            "audit_log/_rows.html", {"rows": rows}, rows_rendering_key(rows), request
         )
         return render(
             request,

@@ -10,7 +10,7 @@ from volunteers.tests.factories import make_course
 
 A = AuditEvent.Action
 LOG_URL = reverse("municipalities:audit_log")
-ROWS = "municipalities/_audit_log_rows.html"
+ROWS = "audit_log/_rows.html"
 FORM = "volunteers/reports/_filter_form.html"
 
 
