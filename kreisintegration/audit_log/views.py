@@ -55,9 +55,7 @@ class AuditLogView(AuditLogMixin, View):
             form.rendering_key(),
             request,
         )
-        rows_html = cached_fragment(
-            "audit_log/_rows.html", {"rows": rows}, rows_rendering_key(rows), request
-        )
+        rows_html = cached_fragment("audit_log/_rows.html", {"rows": rows}, rows_rendering_key(rows), request)
         return render(
             request,
             self.template_name,
