@@ -1,7 +1,6 @@
 """The mail outbox: stored with the business change, sent once, retried with backoff, purged."""
 
 import logging
-import socket
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from kreisintegration.tests.own_services import free_port
 from outbox import services
 from outbox.models import OutboxMail
 
@@ -27,18 +27,11 @@ def queue_reset_mail(user, **kwargs) -> OutboxMail | None:
     )
 
 
-def closed_port() -> int:
-    """A local TCP port where nothing listens: a real SMTP connection to it is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def dead_smtp(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = closed_port()
+    settings.EMAIL_PORT = free_port()  # nothing listens: a real SMTP connection is refused
     settings.EMAIL_TIMEOUT = 2
     settings.MAIL_MAX_ATTEMPTS = 3
 
