@@ -30,7 +30,7 @@ from .models import (
 )
 from .models.placements import Placement, PlacementInterest
 from .models.qualifications import QualificationProof
-from .qualification_proofs import delete_proof_files
+from .receipt_files import delete_rows_and_files
 
 
 def export_own_data(*, user: User) -> dict:
@@ -201,7 +201,7 @@ def anonymise_user(*, user: User, now=None) -> int:
     )
     # Certificates of external qualifications name the person: rows and files go. A qualification
     # they confirmed stays with the anonymous profile, like one from a course.
-    delete_proof_files(QualificationProof.objects.filter(uploaded_by=user))
+    delete_rows_and_files(QualificationProof.objects.filter(uploaded_by=user))
     # The newcomers they recorded are the organisation's records (with the persons' consent).
     InitiativeNewcomer.objects.filter(recorded_by=user).update(recorded_by=None)
     # The contact they gave for a placement may be their own name or number.

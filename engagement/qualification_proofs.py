@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -27,7 +26,7 @@ from volunteers.permissions import volunteer_of
 from volunteers.services import grant_qualification
 
 from .models.qualifications import QualificationProof
-from .receipt_files import check_receipt_upload, display_name
+from .receipt_files import check_receipt_upload, display_name, save_with_file
 
 # Open (unchecked) proofs one volunteer may have at a time: enough for every real case, and it
 # keeps one account from filling the storage.
@@ -117,12 +116,7 @@ def upload_qualification_proof(
         size=len(content),
         uploaded_by=by,
     )
-    proof.file.save("nachweis", ContentFile(content), save=False)
-    try:
-        proof.save()
-    except Exception:
-        proof.file.storage.delete(proof.file.name)  # no row, so no file either
-        raise
+    save_with_file(proof, "nachweis", content)
     return proof
 
 
@@ -178,17 +172,3 @@ def decide_qualification_proof(
             district_id=proof.volunteer.district_id,
         )
     return proof
-
-
-def delete_proof_files(proofs: QuerySet[QualificationProof]) -> int:
-    """Delete the rows now and their stored files once the transaction has committed."""
-    names = [name for name in proofs.values_list("file", flat=True) if name]
-    storage = QualificationProof._meta.get_field("file").storage
-    count, _deleted = proofs.delete()
-
-    def remove() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(remove)
-    return count

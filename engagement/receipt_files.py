@@ -1,4 +1,6 @@
-"""Checking an uploaded receipt (Beleg): PDF, JPEG or PNG by its content, within the size limit.
+"""Uploaded receipts (Beleg) and qualification proofs: checking, storing and deleting the files.
+
+An upload must be a PDF, JPEG or PNG by its content, within the size limit.
 
 The name's suffix must be one of the three, and the content must really be of that kind: a PDF
 starts with ``%PDF-`` and ends with ``%%EOF``; an image is opened and verified by Pillow. A
@@ -12,6 +14,8 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kreisintegration.uploads import OversizedUpload
@@ -74,3 +78,33 @@ def display_name(name: str) -> str:
     """The uploaded name as shown in lists: no path, no control characters, at most 200 characters."""
     name = PurePosixPath((name or "").replace("\\", "/")).name
     return "".join(char for char in name if char.isprintable())[:200] or "beleg"
+
+
+def save_with_file(row: models.Model, name: str, content: bytes) -> None:
+    """Store ``content`` in the row's ``file`` under ``name``, then save the row; when the row
+    cannot be saved, the file is removed again (no row, so no file either)."""
+    stored = getattr(row, "file")  # noqa: B009 - every model passed here has a ``file`` field
+    stored.save(name, ContentFile(content), save=False)
+    try:
+        row.save()
+    except Exception:
+        if stored.name:
+            stored.storage.delete(stored.name)
+        raise
+
+
+def delete_rows_and_files(rows: models.QuerySet) -> int:
+    """Delete the rows now and their stored files (field ``file``) once the transaction has committed."""
+    names = [name for name in rows.values_list("file", flat=True) if name]
+    field = rows.model._meta.get_field("file")
+    if not isinstance(field, models.FileField):
+        raise TypeError(f"{rows.model.__name__}.file is not a file field")
+    storage = field.storage
+    count, _deleted = rows.delete()
+
+    def remove() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+    return count

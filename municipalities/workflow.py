@@ -67,10 +67,15 @@ class Workflow:
         message: str | Promise,
         error: type[ValidationError] = ValidationError,
     ) -> None:
-        """Raise ``PermissionDenied`` when the user may not take the step, ``error`` when the state forbids it."""
+        """Raise ``PermissionDenied`` when the user may not take the step, ``error`` when the state forbids it.
+
+        A ``%(status)s`` in ``message`` is filled in with the label of the object's current state.
+        """
         if not self.permits(action, obj, user):
             raise PermissionDenied
         if not self.is_possible(action, obj):
+            if "%(status)s" in str(message):
+                message = str(message) % {"status": getattr(obj, f"get_{self.state}_display")()}
             raise error(message)
 
     def target_of(self, action: str) -> str:

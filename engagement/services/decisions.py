@@ -93,8 +93,7 @@ def decide_application(
         decision,
         application,
         by,
-        message=_("Über diesen Antrag kann so nicht entschieden werden (Status: %(status)s).")
-        % {"status": application.get_status_display()},
+        message=_("Über diesen Antrag kann so nicht entschieden werden (Status: %(status)s)."),
     )
     if application.programme.advice_meeting_required and not application.advice_meetings.exists():
         raise ValidationError(_("Vor der Entscheidung muss ein Beratungsgespräch erfasst sein."))

@@ -176,8 +176,7 @@ def review_proof(
         decision,
         proof,
         by,
-        message=_("Über diesen Verwendungsnachweis kann so nicht entschieden werden (Status: %(status)s).")
-        % {"status": proof.get_status_display()},
+        message=_("Über diesen Verwendungsnachweis kann so nicht entschieden werden (Status: %(status)s)."),
     )
     if decision == ProofDecision.RETURN and not comment.strip():
         raise ValidationError({"comment": _("Bitte schreiben Sie der Initiative, was zu korrigieren ist.")})

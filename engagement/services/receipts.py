@@ -4,15 +4,13 @@ is editable, deleted with the grant's retention period (``retention``)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from ..models import Application, ProofOfUse, ReceiptFile
-from ..receipt_files import check_receipt_upload, display_name
+from ..receipt_files import check_receipt_upload, delete_rows_and_files, display_name, save_with_file
 from ..workflow import PROOF
 from .proofs import proof_application
 
@@ -50,28 +48,8 @@ def add_receipt_file(*, by: User, application: Application, upload, description:
         size=len(content),
         uploaded_by=by,
     )
-    receipt_file.file.save("beleg", ContentFile(content), save=False)
-    try:
-        receipt_file.save()
-    except Exception:
-        if receipt_file.file.name:  # no row, so no file either
-            receipt_file.file.storage.delete(receipt_file.file.name)
-        raise
+    save_with_file(receipt_file, "beleg", content)
     return receipt_file
-
-
-def delete_stored_files(files: QuerySet[ReceiptFile]) -> int:
-    """Delete the rows now and their stored files once the transaction has committed."""
-    names = [name for name in files.values_list("file", flat=True) if name]
-    storage = ReceiptFile._meta.get_field("file").storage
-    count, _deleted = files.delete()
-
-    def remove() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(remove)
-    return count
 
 
 @transaction.atomic
@@ -80,4 +58,4 @@ def remove_receipt_file(*, by: User, application: Application, receipt_file: Rec
     files = ReceiptFile.objects.filter(proof=proof, pk=receipt_file.pk)
     if not files.exists():
         raise ReceiptFile.DoesNotExist
-    delete_stored_files(files)
+    delete_rows_and_files(files)

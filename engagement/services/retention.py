@@ -50,7 +50,7 @@ from ..models import (
     ReceiptFile,
     Repayment,
 )
-from .receipts import delete_stored_files
+from ..receipt_files import delete_rows_and_files
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def _anonymise_grant(application: Application, now) -> None:
     Repayment.objects.filter(proof__application=application).update(note="", recorded_by=None)
     # The newcomers' names go; the rows stay, so the count of consented persons is kept.
     InitiativeNewcomer.objects.filter(proof__application=application).update(full_name="", recorded_by=None)
-    files = delete_stored_files(ReceiptFile.objects.filter(proof__application=application))
+    files = delete_rows_and_files(ReceiptFile.objects.filter(proof__application=application))
     record_audit_event(
         actor=None,
         action=AuditEvent.Action.ANONYMISED_AFTER_RETENTION,
