@@ -28,6 +28,19 @@ def _tables_read(queries) -> str:
     return "\n".join(q["sql"] for q in queries)
 
 
+def logged_in_and_cached(client, user, url: str) -> None:
+    """Log ``user`` in and open ``url`` twice: the second request reads the person from the cache."""
+    client.force_login(user)
+    user_state.assume_committed()  # the device force_login made, the login time
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # the user row and roles from the cache
+
+
+def assert_sent_to_login(response) -> None:
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
 def test_a_verified_staff_request_reads_neither_roles_nor_device_again(client, ki_staff):
     client.force_login(ki_staff)
     user_state.assume_committed()  # the device force_login made, the login time
@@ -44,56 +57,38 @@ def test_a_verified_staff_request_reads_neither_roles_nor_device_again(client, k
 def test_changed_password_logs_other_sessions_out_on_the_next_request(
     client, ki_staff, django_capture_on_commit_callbacks
 ):
-    client.force_login(ki_staff)
-    user_state.assume_committed()
     url = reverse("overview:dashboard")
-    assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 200  # the user row from the cache
+    logged_in_and_cached(client, ki_staff, url)
     with django_capture_on_commit_callbacks(execute=True):
         ki_staff.set_password("ein-ganz-neues-Passwort-42")
         ki_staff.save()
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert_sent_to_login(client.get(url))
 
 
 def test_deactivated_account_is_logged_out_on_the_next_request(
     client, ki_staff, django_capture_on_commit_callbacks
 ):
-    client.force_login(ki_staff)
-    user_state.assume_committed()
     url = reverse("overview:dashboard")
-    assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 200
+    logged_in_and_cached(client, ki_staff, url)
     with django_capture_on_commit_callbacks(execute=True):
         ki_staff.is_active = False
         ki_staff.save()
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert_sent_to_login(client.get(url))
 
 
 def test_deleted_account_is_logged_out_on_the_next_request(
     client, volunteer, django_capture_on_commit_callbacks
 ):
-    client.force_login(volunteer)
-    user_state.assume_committed()
     url = reverse("accounts:profile")
-    assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 200
+    logged_in_and_cached(client, volunteer, url)
     with django_capture_on_commit_callbacks(execute=True):
         User.objects.filter(pk=volunteer.pk).delete()
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert_sent_to_login(client.get(url))
 
 
 def test_revoked_staff_role_is_seen_by_the_next_request(client, ki_staff, django_capture_on_commit_callbacks):
-    client.force_login(ki_staff)
-    user_state.assume_committed()
     url = reverse("overview:dashboard")
-    assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 200  # from the cache
+    logged_in_and_cached(client, ki_staff, url)
     with django_capture_on_commit_callbacks(execute=True):
         DistrictRole.objects.filter(user=ki_staff).delete()
     assert client.get(url).status_code == 403

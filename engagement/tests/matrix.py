@@ -45,6 +45,21 @@ only = partial(matrix_support.only, roles=ROLES)
 STAFF_PAGE = {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}
 STAFF_FORM = {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 200})}  # an empty POST re-renders
 MEMBERS = {"organisation_a": 200, "organisation_b": 200}
+# Rows of organisation A's objects (organisation B is told they do not exist):
+# A's form (an empty POST re-renders), A's one-click step, and what A and KI staff both read.
+A_FORM = {
+    "GET": only({"organisation_a": 200, "organisation_b": 404}),
+    "POST": only({"organisation_a": 200, "organisation_b": 404}),
+}
+A_STEP = {
+    "GET": only({"organisation_a": 405, "organisation_b": 404}),
+    "POST": only({"organisation_a": 302, "organisation_b": 404}),
+}
+A_AND_STAFF_READ = {
+    "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
+    "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
+}
+STAFF_STEP = {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})}
 
 ENGAGEMENT_MATRIX = {
     # registration: anyone; an organisation's members are sent to their area
@@ -64,103 +79,25 @@ ENGAGEMENT_MATRIX = {
     "engagement:home": (None, {"GET": only(MEMBERS), "POST": only(dict.fromkeys(MEMBERS, 405))}),
     "engagement:application_create": (None, {"GET": only(MEMBERS), "POST": only(MEMBERS)}),
     # organisation A's submitted application: B is told it does not exist
-    "engagement:application_detail": (
-        "engagement_application",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
-            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
-        },
-    ),
+    "engagement:application_detail": ("engagement_application", A_AND_STAFF_READ),
     # organisation A's draft: only A edits and submits it (KI staff do not edit applications)
-    "engagement:application_update": (
-        "engagement_draft",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404}),
-            "POST": only({"organisation_a": 200, "organisation_b": 404}),
-        },
-    ),
-    "engagement:application_submit": (
-        "engagement_draft",
-        {
-            "GET": only({"organisation_a": 405, "organisation_b": 404}),
-            "POST": only({"organisation_a": 302, "organisation_b": 404}),
-        },
-    ),
+    "engagement:application_update": ("engagement_draft", A_FORM),
+    "engagement:application_submit": ("engagement_draft", A_STEP),
     # organisation A's approved applications: bank details (only A) and the contract PDF (A and KI staff)
-    "engagement:contract_create": (
-        "engagement_approved",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404}),
-            "POST": only({"organisation_a": 200, "organisation_b": 404}),
-        },
-    ),
-    "engagement:contract_pdf": (
-        "engagement_contracted",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
-            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
-        },
-    ),
-    "engagement:payment_request": (
-        "engagement_contracted",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404}),
-            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
-        },
-    ),
+    "engagement:contract_create": ("engagement_approved", A_FORM),
+    "engagement:contract_pdf": ("engagement_contracted", A_AND_STAFF_READ),
+    "engagement:payment_request": ("engagement_contracted", A_FORM),  # an empty POST re-renders
     # organisation A's proof of use: A writes and submits it, A and KI staff read it, B is told it does not exist
-    "engagement:proof_detail": (
-        "engagement_proof_submitted",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
-            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
-        },
-    ),
-    "engagement:proof_edit": (
-        "engagement_contracted",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404}),
-            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
-        },
-    ),
-    "engagement:proof_submit": (
-        "engagement_proof_draft",
-        {
-            "GET": only({"organisation_a": 405, "organisation_b": 404}),
-            "POST": only({"organisation_a": 302, "organisation_b": 404}),
-        },
-    ),
+    "engagement:proof_detail": ("engagement_proof_submitted", A_AND_STAFF_READ),
+    "engagement:proof_edit": ("engagement_contracted", A_FORM),  # an empty POST re-renders
+    "engagement:proof_submit": ("engagement_proof_draft", A_STEP),
     # receipt files: A uploads and removes them while the proof is editable; A and KI staff download them
-    "engagement:receipt_file_upload": (
-        "engagement_contracted",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404}),
-            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
-        },
-    ),
-    "engagement:receipt_file": (
-        "engagement_receipt_file",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404, "ki_staff": 200}),
-            "POST": only({"organisation_a": 405, "organisation_b": 404, "ki_staff": 405}),
-        },
-    ),
-    "engagement:receipt_file_delete": (
-        "engagement_receipt_file_draft",
-        {
-            "GET": only({"organisation_a": 405, "organisation_b": 404}),
-            "POST": only({"organisation_a": 302, "organisation_b": 404}),
-        },
-    ),
+    "engagement:receipt_file_upload": ("engagement_contracted", A_FORM),  # an empty POST re-renders
+    "engagement:receipt_file": ("engagement_receipt_file", A_AND_STAFF_READ),
+    "engagement:receipt_file_delete": ("engagement_receipt_file_draft", A_STEP),
     # newcomers active in A's initiative: A records them while the proof is editable; A or KI staff
     # record a withdrawal
-    "engagement:initiative_newcomer_add": (
-        "engagement_proof_draft",
-        {
-            "GET": only({"organisation_a": 200, "organisation_b": 404}),
-            "POST": only({"organisation_a": 200, "organisation_b": 404}),  # an empty POST re-renders
-        },
-    ),
+    "engagement:initiative_newcomer_add": ("engagement_proof_draft", A_FORM),  # an empty POST re-renders
     "engagement:initiative_newcomer_withdraw": (
         "engagement_initiative_newcomer",
         {
@@ -168,27 +105,15 @@ ENGAGEMENT_MATRIX = {
             "POST": only({"organisation_a": 302, "organisation_b": 404, "ki_staff": 302}),
         },
     ),
-    "engagement:proof_review": (
-        "engagement_proof_submitted",
-        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
-    ),
+    "engagement:proof_review": ("engagement_proof_submitted", STAFF_STEP),
     # KI staff record a repayment after the proof (the form; an empty POST re-renders with its errors)
     "engagement:repayment": ("engagement_proof_submitted", STAFF_FORM),
     # KI staff: release a payment request, then record the payment
-    "engagement:payment_approve": (
-        "engagement_payment",
-        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
-    ),
-    "engagement:payment_paid": (
-        "engagement_payment_approved",
-        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
-    ),
+    "engagement:payment_approve": ("engagement_payment", STAFF_STEP),
+    "engagement:payment_paid": ("engagement_payment_approved", STAFF_STEP),
     # KI staff
     "engagement:organisations": (None, STAFF_PAGE),
-    "engagement:organisation_confirm": (
-        "engagement_pending_organisation",
-        {"GET": only({"ki_staff": 405}), "POST": only({"ki_staff": 302})},
-    ),
+    "engagement:organisation_confirm": ("engagement_pending_organisation", STAFF_STEP),
     "engagement:applications": (None, STAFF_PAGE),
     "engagement:advice_meeting": ("engagement_application", STAFF_FORM),
     "engagement:decide": ("engagement_application", STAFF_FORM),
