@@ -218,6 +218,25 @@ def volunteer(district):
     return make_volunteer_user(district)
 
 
+@pytest.fixture
+def soest(db):
+    """Kreis Soest: a second district, for what staff of one district must not see of another."""
+    return DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
+
+
+@pytest.fixture
+def soest_staff(soest):
+    """KI staff of Kreis Soest (the other district)."""
+    return make_district_role(soest, DistrictRole.Role.KI_STAFF, email="ki-soest@example.org")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded and generated files go to a directory of this test (``pytestmark`` usefixtures)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def worker_database_url() -> str:
     """A worker process must use the test database (``test_…``), not the one in DATABASE_URL."""
     from django.db import connection

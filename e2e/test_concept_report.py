@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from e2e.conftest import axe_violations, login, save_screenshot
 from overview.models import ConceptReport
-from overview.tests.test_report_worker import control_dir, media_root, start_worker  # noqa: F401
+from overview.tests.report_worker_support import control_dir, start_worker  # noqa: F401
 
 pytestmark = pytest.mark.worker
 
@@ -79,7 +79,7 @@ def test_progress_report_shows_the_adopted_goal_with_its_chart_and_values(
     control_dir,  # noqa: F811
 ):
     from municipalities.models import FieldOfAction
-    from overview.tests.test_report_concept import GOAL, INDICATOR, make_concept, pdf_text
+    from overview.tests.concept_helpers import GOAL, INDICATOR, make_concept, pdf_text
 
     reference = {"sprache": FieldOfAction.objects.get(district=district, slug="sprache-bildung")}
     make_concept(district, reference, unna, luenen)

@@ -170,7 +170,7 @@ def test_placements_in_arabic_are_accessible(
     """The placement list and a placement's page with the interest form and the consent, right-to-left."""
     from conftest import PASSWORD
     from e2e.conftest import login
-    from engagement.tests.test_placements import language, publish
+    from engagement.tests.placement_helpers import language, publish
     from volunteers.models import VolunteerLanguage
 
     VolunteerLanguage.objects.create(volunteer=volunteer.volunteer, language=language("ar"))

@@ -12,23 +12,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
 from accounts.sessions import LAST_ACTIVITY_SESSION_KEY
+from accounts.tests.helpers import current_code
 from conftest import PASSWORD
 
 SETUP = reverse("accounts:two_factor_setup")
 VERIFY = reverse("accounts:two_factor_verify")
 CODES = reverse("accounts:two_factor_recovery_codes")
-
-
-def current_code(device: TOTPDevice, offset_steps: int = 0) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + offset_steps * device.step
-    return f"{totp.token():06d}"
 
 
 def password_login(user) -> Client:

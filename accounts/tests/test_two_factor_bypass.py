@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import twofactor
 from accounts.models import User
 from accounts.sessions import HAD_TWO_FACTOR_SESSION_KEY
-from accounts.tests.test_two_factor import current_code
+from accounts.tests.helpers import current_code
 from conftest import PASSWORD
 from kreisintegration.middleware import TWO_FACTOR_EXEMPT_VIEWS
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from volunteers.models import VolunteerLanguage
 
-from .test_placements import language, publish
+from .placement_helpers import language, publish
 
 pytestmark = pytest.mark.django_db
 

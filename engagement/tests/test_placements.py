@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from municipalities.models import DistrictRole, Language, Municipality
-from municipalities.services import ensure_default_languages
+from engagement.tests.placement_helpers import language, publish
+from municipalities.models import DistrictRole, Municipality
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
 from outbox.models import OutboxMail
 from volunteers.models import Qualification, VolunteerLanguage, VolunteerQualification
@@ -15,36 +15,15 @@ from volunteers.tests.factories import make_volunteer
 
 from .. import placements
 from ..models.placements import Placement, PlacementInterest
-from ..placements import PlacementData
 from .factories import make_organisation, member_of
 
 pytestmark = pytest.mark.django_db
-
-
-def language(code: str) -> Language:
-    ensure_default_languages()
-    return Language.objects.get(code=code)
 
 
 def speaks(volunteer, *codes):
     for code in codes:
         VolunteerLanguage.objects.create(volunteer=volunteer, language=language(code))
     return volunteer
-
-
-def publish(by, municipality, title="Sprachmittlung beim Elternabend", languages=(), qualifications=()):
-    return placements.publish_placement(
-        by=by,
-        data=PlacementData(
-            municipality=municipality,
-            title=title,
-            description="Übersetzen zwischen Lehrkräften und Eltern.",
-            schedule="einmal im Monat, abends",
-            contact="0231 445566",
-            languages=[language(code) for code in languages],
-            qualifications=list(qualifications),
-        ),
-    )
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from PIL import Image
 
 from accounts.models import AuditEvent
 from municipalities.models import DistrictRole
-from municipalities.tests.factories import DistrictFactory, make_district_role
+from municipalities.tests.factories import make_district_role
 from outbox.models import OutboxMail
 from volunteers.models import Qualification, VolunteerQualification
 from volunteers.own_data_document import is_labelled
@@ -46,10 +46,6 @@ def first_aid(district):
 @pytest.fixture
 def person(district):
     return make_volunteer(district, email="lina@example.org", full_name="Lina Haddad")
-
-
-def soest():
-    return DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
 
 
 def png_bytes() -> bytes:
@@ -125,8 +121,8 @@ def test_a_file_above_the_limit_is_refused_with_the_limit_named(client, person, 
     assert not QualificationProof.objects.exists()
 
 
-def test_future_date_and_another_districts_qualification_are_refused(person, first_aid):
-    other = Qualification.objects.create(district=soest(), name="Juleica", slug="juleica")
+def test_future_date_and_another_districts_qualification_are_refused(person, first_aid, soest):
+    other = Qualification.objects.create(district=soest, name="Juleica", slug="juleica")
     with pytest.raises(ValidationError) as refused:
         qualification_proofs.upload_qualification_proof(
             by=person.user,
@@ -138,7 +134,7 @@ def test_future_date_and_another_districts_qualification_are_refused(person, fir
 
 
 def test_the_file_is_served_to_its_volunteer_and_ki_staff_and_nobody_else(
-    client, district, person, first_aid, ki_staff
+    client, district, person, first_aid, ki_staff, soest
 ):
     proof = make_proof(person, first_aid)
     url = reverse("engagement:qualification_proof_file", kwargs={"pk": proof.pk})
@@ -153,7 +149,7 @@ def test_the_file_is_served_to_its_volunteer_and_ki_staff_and_nobody_else(
     # Another volunteer of the same district, and KI staff of another district: not found.
     client.force_login(make_volunteer(district, email="andere@example.org").user)
     assert client.get(url).status_code == 404
-    client.force_login(make_district_role(soest(), DistrictRole.Role.KI_STAFF))
+    client.force_login(make_district_role(soest, DistrictRole.Role.KI_STAFF))
     assert client.get(url).status_code == 404
     assert (
         client.get(reverse("engagement:qualification_proof_review", kwargs={"pk": proof.pk})).status_code
@@ -257,9 +253,11 @@ def test_proofs_are_exported_and_deleted_with_the_account(
     assert not default_storage.exists(stored)
 
 
-def test_review_list_shows_only_the_own_districts_proofs(client, district, person, first_aid, ki_staff):
+def test_review_list_shows_only_the_own_districts_proofs(
+    client, district, person, first_aid, ki_staff, soest
+):
     make_proof(person, first_aid)
-    elsewhere = soest()
+    elsewhere = soest
     other_qualification = Qualification.objects.create(district=elsewhere, name="Juleica", slug="juleica")
     make_proof(make_volunteer(elsewhere, full_name="Anderer Kreis"), other_qualification)
     client.force_login(ki_staff)

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from events.tests.test_public_calendar import MARCH, YEAR, at, make_event
-from municipalities.models import FieldOfAction, Language, TargetGroup
+from events.tests.public_helpers import MARCH, YEAR, at, make_event
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 
 S = Event.Status
@@ -33,18 +32,6 @@ def api(client, **params):
 
 def window(**extra) -> dict:
     return {"start": MARCH.isoformat(), "end": (MARCH + timedelta(days=30)).isoformat(), **extra}
-
-
-@pytest.fixture
-def reference(district):
-    return {
-        "sprache": FieldOfAction.objects.create(district=district, name="Sprache & Bildung", slug="sprache"),
-        "sport": FieldOfAction.objects.create(district=district, name="Sport", slug="sport"),
-        "frauen": TargetGroup.objects.create(district=district, name="Frauen", slug="frauen"),
-        "jugend": TargetGroup.objects.create(district=district, name="Jugendliche", slug="jugend"),
-        "fa": Language.objects.get_or_create(code="fa", defaults={"name": "Persisch"})[0],
-        "ru": Language.objects.get_or_create(code="ru", defaults={"name": "Russisch"})[0],
-    }
 
 
 def test_result_shape(client, ki_staff, unna, reference):

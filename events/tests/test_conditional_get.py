@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event
-from events.tests.test_public_calendar import MARCH, at, make_event
+from events.tests.public_helpers import MARCH, at, make_event
 
 
 @pytest.fixture

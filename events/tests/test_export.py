@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from events.models import Event
 from events.tests.factories import berlin, make_event
-from municipalities.models import DistrictRole, FieldOfAction, Language, TargetGroup
-from municipalities.services import ensure_default_reference_data
-from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
+from municipalities.models import FieldOfAction, Language, TargetGroup
+from municipalities.tests.factories import MunicipalityFactory
 
 S = Event.Status
 EXPORT_HEADER = [
@@ -40,17 +39,9 @@ def read_xlsx(response):
 
 
 @pytest.fixture
-def reference(district):
-    ensure_default_reference_data(district=district)
-
-
-@pytest.fixture
-def soest():
-    """A municipality of another district, with its own KI staff."""
-    other = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
-    municipality = MunicipalityFactory(district=other, name="Soest", slug="soest", ags="05974040")
-    staff = make_district_role(other, DistrictRole.Role.KI_STAFF, email="ki-soest@example.org")
-    return municipality, staff
+def soest_municipality(soest):
+    """A municipality of another district (its KI staff: ``soest_staff``)."""
+    return MunicipalityFactory(district=soest, name="Soest", slug="soest", ags="05974040")
 
 
 @pytest.fixture
@@ -60,9 +51,8 @@ def staff_client(client, ki_staff):
 
 
 def test_export_contains_every_status_of_the_own_district_only(
-    staff_client, ki_staff, contact_unna, unna, luenen, soest
+    staff_client, ki_staff, contact_unna, unna, luenen, soest_municipality, soest_staff
 ):
-    soest_municipality, soest_staff = soest
     draft = make_event(by=contact_unna, municipality=unna, title="Entwurf in Unna")
     submitted = make_event(by=ki_staff, municipality=luenen, title="Eingereicht in Lünen", status=S.SUBMITTED)
     approved = make_event(by=ki_staff, municipality=unna, title="Veröffentlicht", status=S.APPROVED)
@@ -110,7 +100,7 @@ def test_status_and_calendar_filters_apply(staff_client, ki_staff, unna, luenen,
         ({"municipality": "soest"}, "municipality"),
     ],
 )
-def test_bad_filter_is_a_400_with_german_text(staff_client, unna, soest, params, parameter):
+def test_bad_filter_is_a_400_with_german_text(staff_client, unna, soest_municipality, params, parameter):
     response = staff_client.get(export_url("xlsx"), params)
     assert response.status_code == 400
     text = response.content.decode()

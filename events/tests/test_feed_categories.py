@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event
-from events.tests.test_public_calendar import MARCH, at, make_event
+from events.tests.public_helpers import MARCH, at, make_event
 from municipalities.models import FieldOfAction, Language, TargetGroup
 from municipalities.tests.factories import DistrictFactory
 

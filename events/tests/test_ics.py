@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from events.tests.test_public_calendar import MARCH, YEAR, at, make_event
+from events.tests.public_helpers import MARCH, YEAR, at, make_event
 from municipalities.models import FieldOfAction
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 

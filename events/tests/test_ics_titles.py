@@ -14,8 +14,8 @@ from hypothesis import given, settings
 
 from events.forms import EventForm
 from events.models import Event
-from events.tests.test_import import GOOD_CAFE, HEADER, csv_bytes, post_file
-from events.tests.test_public_calendar import make_event
+from events.tests.import_helpers import GOOD_CAFE, HEADER, csv_bytes, post_file
+from events.tests.public_helpers import make_event
 from municipalities.forms import MeasureForm
 from municipalities.models import Measure
 from municipalities.services import ensure_default_reference_data

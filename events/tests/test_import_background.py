@@ -14,8 +14,15 @@ from django.urls import reverse
 from events import personal_data
 from events.importer import jobs
 from events.models import Event, EventChange, EventImport
-from events.tests.test_import import GOOD_CAFE, IMPORT_URL, csv_bytes, page_messages, row, upload, xlsx_bytes
-from municipalities.services import ensure_default_reference_data
+from events.tests.import_helpers import (
+    GOOD_CAFE,
+    IMPORT_URL,
+    csv_bytes,
+    page_messages,
+    row,
+    upload,
+    xlsx_bytes,
+)
 
 ROWS = 150
 
@@ -24,11 +31,6 @@ def cafe(number: int) -> list:
     values = list(GOOD_CAFE)
     values[0] = f"Begegnungscafé {number}"
     return values
-
-
-@pytest.fixture
-def reference(district):
-    ensure_default_reference_data(district=district)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from events import importer
 from events.models import Event
-from events.tests.test_import import GOOD_CAFE, HEADER
+from events.tests.import_helpers import GOOD_CAFE, HEADER
 from municipalities.services import ensure_default_reference_data
 
 REQUIRED = ["titel", "beginn_datum"]

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from events.models import Event
-from events.tests.test_import import GOOD_CAFE, csv_bytes, file_error, post_file, xlsx_bytes
+from events.tests.import_helpers import GOOD_CAFE, csv_bytes, file_error, post_file, xlsx_bytes
 from kreisintegration.uploads import OversizedUpload
 from municipalities.services import ensure_default_reference_data
 
@@ -200,7 +200,7 @@ def test_sheet_that_unpacks_huge_is_refused_by_its_size_before_openpyxl(
 
 
 def test_formatted_empty_rows_below_the_data_do_not_count_as_events(unna_client, unna):
-    from events.tests.test_import import HEADER
+    from events.tests.import_helpers import HEADER
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active

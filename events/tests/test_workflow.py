@@ -9,19 +9,8 @@ from events import selectors, services
 from events.filters import parse_event_filter
 from events.models import Event, EventChange, EventOccurrence
 from events.tests.factories import berlin, make_event
-from municipalities.models import TargetGroup
-from municipalities.services import ensure_default_reference_data
 
 S = Event.Status
-
-
-@pytest.fixture
-def reference(district):
-    ensure_default_reference_data(district=district)
-    return {
-        "families": TargetGroup.objects.get(district=district, slug="familien"),
-        "youth": TargetGroup.objects.get(district=district, slug="jugendliche"),
-    }
 
 
 def test_contact_creates_draft_with_history_and_occurrences(contact_unna, unna):

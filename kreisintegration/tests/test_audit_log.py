@@ -33,10 +33,9 @@ def participant(district, course):
 
 
 @pytest.fixture
-def other_district_staff(db):
-    other = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
+def other_district_staff(soest):
     return make_district_role(
-        other, DistrictRole.Role.KI_STAFF, email="ki-soest@example.org", full_name="Ольга Петрова"
+        soest, DistrictRole.Role.KI_STAFF, email="ki-soest@example.org", full_name="Ольга Петрова"
     )
 
 

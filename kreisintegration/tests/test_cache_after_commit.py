@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from events import services as event_services
 from events.models import Event
-from events.tests.test_public_calendar import MARCH, at, make_event
+from events.tests.public_helpers import MARCH, at, make_event
 from kreisintegration import public_cache
 
 pytestmark = pytest.mark.django_db(transaction=True)

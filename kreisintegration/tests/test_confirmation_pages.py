@@ -15,8 +15,8 @@ from municipalities import services as municipality_services
 from municipalities.models import Membership
 from volunteers import services as volunteer_services
 from volunteers.models import Course, Registration
+from volunteers.tests.attendance_helpers import sessions_in_past
 from volunteers.tests.factories import make_course, make_volunteer
-from volunteers.tests.test_attendance import sessions_in_past
 
 pytestmark = pytest.mark.django_db
 R = Registration.Status

@@ -294,7 +294,7 @@ def test_calendar_shows_arabic_dates_in_arabic_order(client, district, contact_u
 def test_confirmation_mail_speaks_the_language_of_the_sign_up(
     client, district, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from volunteers.tests.test_account import signup_data
+    from volunteers.tests.account_helpers import signup_data
 
     client.post(reverse("set_language"), {"language": "ar"})
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event
-from events.tests.test_public_calendar import MARCH, at, make_event
+from events.tests.public_helpers import MARCH, at, make_event
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

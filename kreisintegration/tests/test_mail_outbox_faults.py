@@ -6,7 +6,6 @@ outbox holds: exactly once.
 """
 
 import logging
-import socket
 import time
 from contextlib import contextmanager
 
@@ -17,6 +16,8 @@ from conftest import complete_mail_files, read_mail_file, wait_for_mail
 from events.models import Event, EventChange
 from events.tests.factories import make_event
 from kreisintegration.celery import app
+from kreisintegration.tests.own_redis import drop_broker_connections, wait_for_task
+from kreisintegration.tests.own_services import free_port
 from outbox.models import OutboxMail
 from outbox.tasks import deliver_outbox_mail, send_pending_mail
 from volunteers.models import Registration
@@ -25,27 +26,12 @@ from volunteers.tests.factories import make_course
 Status = OutboxMail.Status
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def drop_broker_connections() -> None:
-    """Forget the app's broker pools, so the next publish takes the pool of ``broker_url`` now.
-
-    (What Celery itself does after a fork; there is no public call for it.)
-    """
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @contextmanager
 def dead_broker():
     """Celery publishes to a Redis address where nothing listens; eager mode off."""
     previous = (app.conf.broker_url, app.conf.task_always_eager)
     drop_broker_connections()
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
     app.conf.task_always_eager = False
     try:
         yield
@@ -60,16 +46,6 @@ def broker_warnings(caplog) -> list[str]:
         for record in caplog.records
         if record.levelno == logging.WARNING and "broker is unreachable" in record.getMessage()
     ]
-
-
-def wait_for_task(result, log_path, timeout: float = 60) -> None:
-    """Wait until the worker logged the task as done."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if f"[{result.id}] succeeded" in log_path.read_text():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"task {result.id} did not finish; worker log:\n{log_path.read_text()}")
 
 
 def test_a_dead_broker_cannot_hold_up_a_request_for_long():

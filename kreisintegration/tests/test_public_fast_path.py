@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from events.tests.test_public_calendar import MARCH, at, make_event
+from events.tests.public_helpers import MARCH, at, make_event
 
 CALENDAR = reverse("events:calendar") + f"?start={MARCH.isoformat()}"
 

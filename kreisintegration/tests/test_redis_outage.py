@@ -1,9 +1,6 @@
 """The portal keeps answering when Redis dies: a real redis-server is started here and killed."""
 
 import logging
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -14,80 +11,8 @@ from django.urls import reverse
 
 from kreisintegration import cache as project_cache
 from kreisintegration import outage
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _redis_caches(port: int) -> dict:
-    location = f"redis://127.0.0.1:{port}/0"
-    options = {"socket_connect_timeout": 0.3, "socket_timeout": 0.3}
-    return {
-        "default": {
-            "BACKEND": "kreisintegration.cache.DegradingRedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": "outage-test",
-            "OPTIONS": options,
-        },
-        "ratelimit": {
-            "BACKEND": "kreisintegration.cache.RateLimitRedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": "outage-test",
-            "OPTIONS": options,
-        },
-    }
-
-
-def _start_redis(port: int, directory, *, persistent: bool = False) -> subprocess.Popen:
-    # Persistent: every write is in the append-only file, so a restarted server has the old data.
-    persistence = ["--appendonly", "yes", "--appendfsync", "always"] if persistent else ["--appendonly", "no"]
-    process = subprocess.Popen(
-        [
-            shutil.which("redis-server"),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            *persistence,
-        ],
-        cwd=directory,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
-
-
-@pytest.fixture
-def own_redis(tmp_path, settings):
-    """A redis-server of this test only (so it can be killed), used by both cache aliases."""
-    port = _free_port()
-    process = _start_redis(port, tmp_path)
-    settings.CACHES = _redis_caches(port)
-    project_cache._last_warning_at = None
-    yield process
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=10)
-    project_cache._pending.clear()
-
-
-def _kill(process) -> None:
-    process.kill()
-    process.wait(timeout=10)
+from kreisintegration.tests.own_redis import kill_process, redis_caches, start_redis
+from kreisintegration.tests.own_services import free_port
 
 
 def test_healthz_reports_redis_ok_while_it_runs(client, db, own_redis):
@@ -101,7 +26,7 @@ def test_healthz_reports_redis_ok_while_it_runs(client, db, own_redis):
 def test_pages_answer_without_redis_and_healthz_says_degraded(client, district, own_redis, caplog):
     # Fill the caches first, so the outage hits a warm portal as in production.
     assert client.get("/").status_code == 200
-    _kill(own_redis)
+    kill_process(own_redis)
     caplog.set_level(logging.WARNING, logger="kreisintegration.cache")
     for url in (
         "/",
@@ -128,7 +53,7 @@ def test_pages_answer_without_redis_and_healthz_says_degraded(client, district, 
 
 @pytest.mark.django_db(transaction=True)
 def test_password_reset_still_sends_mail_without_redis(client, ki_staff, own_redis):
-    _kill(own_redis)
+    kill_process(own_redis)
     response = client.post(reverse("accounts:password_reset"), {"email": ki_staff.email})
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [[ki_staff.email]]
@@ -137,7 +62,7 @@ def test_password_reset_still_sends_mail_without_redis(client, ki_staff, own_red
 def test_rate_limits_count_in_process_memory_while_redis_is_down(client, db, own_redis, settings):
     """Fail closed but usable: the limit still bites after N posts, and not before."""
     settings.RATELIMITS = {**settings.RATELIMITS, "password_reset": {"ip": 3, "email": 100}}
-    _kill(own_redis)
+    kill_process(own_redis)
     url = reverse("accounts:password_reset")
     answers = [client.post(url, {"email": f"person{number}@example.org"}).status_code for number in range(4)]
     assert answers[:3] == [302, 302, 302]
@@ -151,7 +76,7 @@ def test_healthz_answers_503_when_the_database_is_down_and_logs_once_a_minute(cl
     """
     original = connections["default"]
     broken = original.__class__(
-        {**original.settings_dict, "HOST": "127.0.0.1", "PORT": str(_free_port())}, alias="default"
+        {**original.settings_dict, "HOST": "127.0.0.1", "PORT": str(free_port())}, alias="default"
     )
     connections["default"] = broken
     outage._last_logged_at = None
@@ -176,22 +101,22 @@ def test_a_logout_during_the_outage_holds_when_redis_comes_back_with_old_data(
 ):
     """Redis restarts with its data (append-only file): the session deleted at logout must stay gone."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    port = _free_port()
-    process = _start_redis(port, tmp_path, persistent=True)
-    settings.CACHES = _redis_caches(port)
+    port = free_port()
+    process = start_redis(port, tmp_path, persistent=True)
+    settings.CACHES = redis_caches(port)
     project_cache._last_warning_at = None
     try:
         client.force_login(volunteer)
         assert client.get(reverse("dashboard")).status_code == 200
         # Logging out must end the session on the server, also for a copy of the cookie.
         stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
-        _kill(process)
+        kill_process(process)
 
         assert client.post(reverse("accounts:logout")).status_code == 302
         client.cookies[settings.SESSION_COOKIE_NAME] = stolen
         assert client.get(reverse("dashboard")).status_code == 302  # logged out, from the database
 
-        process = _start_redis(port, tmp_path, persistent=True)
+        process = start_redis(port, tmp_path, persistent=True)
         client.cookies[settings.SESSION_COOKIE_NAME] = stolen
         session_keys = caches["default"]._cache.get_client().keys("*django.contrib.sessions*")
         assert session_keys, "the restarted Redis has the old session again"

@@ -7,6 +7,7 @@ permission matrix expects with Redis running: never a 5xx.
 
 import pytest
 
+from kreisintegration.tests.own_redis import kill_process
 from kreisintegration.tests.test_permission_matrix import (  # noqa: F401
     MATRIX,
     ROLES,
@@ -14,7 +15,6 @@ from kreisintegration.tests.test_permission_matrix import (  # noqa: F401
     objects,
     url_for,
 )
-from kreisintegration.tests.test_redis_outage import _kill, own_redis  # noqa: F401
 
 GET_CASES = [(name, key, methods["GET"]) for name, (key, methods) in MATRIX.items() if "GET" in methods]
 
@@ -24,7 +24,7 @@ def test_every_page_answers_for_every_role_while_redis_is_down(client, objects, 
     caplog.set_level("WARNING", logger="kreisintegration.cache")
     if role != "anonymous":
         client.force_login(objects["users"][role])
-    _kill(own_redis)
+    kill_process(own_redis)
     answers = {}
     for name, key, expected in GET_CASES:
         url = url_for(name, key, objects)

@@ -29,8 +29,14 @@ from events.models import Event
 from events.tests.factories import make_event
 from kreisintegration import cache as project_cache
 from kreisintegration.celery import app
-from kreisintegration.tests.test_mail_outbox_faults import drop_broker_connections, wait_for_task
-from kreisintegration.tests.test_redis_outage import _free_port, _kill, _redis_caches, _start_redis
+from kreisintegration.tests.own_redis import (
+    drop_broker_connections,
+    kill_process,
+    redis_caches,
+    start_redis,
+    wait_for_task,
+)
+from kreisintegration.tests.own_services import free_port
 from outbox.models import OutboxMail
 from outbox.tasks import deliver_outbox_mail, send_pending_mail
 from volunteers.models import Registration
@@ -43,7 +49,7 @@ NEW_PASSWORD = "Herbst-Nebel-2026!"
 def broker_and_cache_on(port: int, settings):
     """Cache, rate limits and Celery all on the test's redis-server (no eager tasks)."""
     previous = (app.conf.broker_url, app.conf.task_always_eager)
-    settings.CACHES = _redis_caches(port)
+    settings.CACHES = redis_caches(port)
     project_cache._last_warning_at = None
     drop_broker_connections()
     app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
@@ -125,12 +131,12 @@ def test_post_flows_without_redis_save_everything_and_every_mail_goes_out_once_w
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     course = make_course(district, title="Sprachmittlung im Alltag", sessions=2, capacity=12)
     event = make_event(by=contact_unna, municipality=unna, title="Nachbarschaftsfest Königsborn")
-    port = _free_port()
-    redis = _start_redis(port, tmp_path)
+    port = free_port()
+    redis = start_redis(port, tmp_path)
     worker = None
     try:
         with broker_and_cache_on(port, settings):
-            _kill(redis)
+            kill_process(redis)
             answers = run_post_flows(
                 VerifiedClient,
                 volunteer=volunteer,
@@ -170,7 +176,7 @@ def test_post_flows_without_redis_save_everything_and_every_mail_goes_out_once_w
             assert len(expected) == len(queued)
 
             # Redis is back (empty, as after a crash) and a worker starts on it.
-            redis = _start_redis(port, tmp_path)
+            redis = start_redis(port, tmp_path)
             worker, mail_dir, log_path = start_worker(port, tmp_path)
             deadline = time.monotonic() + 90
             while OutboxMail.objects.exclude(status=OutboxMail.Status.SENT).exists():
@@ -198,7 +204,7 @@ def test_post_flows_without_redis_save_everything_and_every_mail_goes_out_once_w
             except subprocess.TimeoutExpired:
                 worker.kill()
         if redis.poll() is None:
-            _kill(redis)
+            kill_process(redis)
     # The flows really ran without Redis: the cache said so (once) and each mail stayed in the outbox.
     outage_warnings = [r.getMessage()[:24] for r in caplog.records if r.name == "kreisintegration.cache"]
     assert outage_warnings[:1] == ["Redis cache unavailable "]

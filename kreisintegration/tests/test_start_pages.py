@@ -21,8 +21,8 @@ from municipalities.tests.factories import make_contact
 from outbox.models import OutboxMail
 from volunteers import services as volunteer_services
 from volunteers.models import Registration
+from volunteers.tests.attendance_helpers import place_sessions
 from volunteers.tests.factories import make_course, make_volunteer
-from volunteers.tests.test_attendance import place_sessions
 
 pytestmark = pytest.mark.django_db
 S = Event.Status

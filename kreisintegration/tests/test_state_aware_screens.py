@@ -13,8 +13,8 @@ from django.utils import timezone
 from events.models import Event
 from events.tests.factories import berlin, make_event
 from volunteers import services
+from volunteers.tests.attendance_helpers import record, register, sessions_in_past
 from volunteers.tests.factories import make_course, make_volunteer
-from volunteers.tests.test_attendance import record, register, sessions_in_past
 
 pytestmark = pytest.mark.django_db
 S = Event.Status

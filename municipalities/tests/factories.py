@@ -53,3 +53,14 @@ def make_district_role(district: District, role: str, **kwargs) -> User:
     user = UserFactory(**kwargs)
     DistrictRole.objects.create(user=user, district=district, role=role)
     return user
+
+
+# A district logo the sanitiser keeps (gradient, style, text, an internal reference).
+GOOD_SVG = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 40 20">'
+    b"<defs><linearGradient id='g'><stop offset='0' stop-color='#004b87'/></linearGradient></defs>"
+    b"<style>.a { fill: #004b87; }</style>"
+    b'<rect class="a" width="40" height="20" fill="url(#g)"/><use xlink:href="#g"/>'
+    b"<text x='2' y='14'>Kreis Unna</text></svg>"
+)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.tests.test_two_factor import current_code
+from accounts.tests.helpers import current_code
 from conftest import PASSWORD
 from municipalities.permissions import needs_second_factor
 

@@ -16,16 +16,8 @@ from PIL import Image
 from municipalities import identity
 from municipalities.identity_views import LOGO_CSP
 from municipalities.models import District
-from municipalities.tests.factories import DistrictFactory
+from municipalities.tests.factories import GOOD_SVG, DistrictFactory
 
-GOOD_SVG = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 40 20">'
-    b"<defs><linearGradient id='g'><stop offset='0' stop-color='#004b87'/></linearGradient></defs>"
-    b"<style>.a { fill: #004b87; }</style>"
-    b'<rect class="a" width="40" height="20" fill="url(#g)"/><use xlink:href="#g"/>'
-    b"<text x='2' y='14'>Kreis Unna</text></svg>"
-)
 HOSTILE_SVGS = {
     "script": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     "onload": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>',

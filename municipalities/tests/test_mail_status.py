@@ -5,7 +5,6 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from municipalities.tests.factories import DistrictFactory
 from outbox.models import OutboxMail
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +23,6 @@ def outbox_mail(*, subject, district_id, status=Status.QUEUED, **fields) -> Outb
         district_id=district_id,
         **fields,
     )
-
-
-@pytest.fixture
-def soest(db):
-    return DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
 
 
 def test_staff_see_waiting_and_failed_mails_of_their_district_only(client, ki_staff, district, soest):

@@ -50,9 +50,13 @@ from events.models import Event
 from events.tests.factories import make_event
 from municipalities.models import FieldOfAction, FundingProgramme, Measure, TargetGroup
 from municipalities.tests.factories import MunicipalityFactory
+from overview import services as overview_services
 from volunteers import services as volunteer_services
 from volunteers.models import Course, CourseSession, Volunteer, VolunteerQualification
 from volunteers.tests.factories import make_course, make_volunteer
+
+from .report_fixtures import FakeAggregation, install_charts_if_missing, make_reference_data, sample_figures
+from .report_worker_support import control_dir, start_worker  # noqa: F401 - fixtures of the worker tests
 
 BERLIN = ZoneInfo("Europe/Berlin")
 S = Event.Status
@@ -222,3 +226,21 @@ class Year2025:
 @pytest.fixture
 def year2025(district, unna, luenen, ki_staff):
     return Year2025(district=district, unna=unna, luenen=luenen, ki_staff=ki_staff)
+
+
+# --- the report tests' reference data and stand-in figures ----------------------------------
+
+
+@pytest.fixture
+def reference(district, unna, luenen):
+    """Fields of action, target groups and texts of the report samples (``report_fixtures``)."""
+    return make_reference_data(district)
+
+
+@pytest.fixture
+def aggregation(monkeypatch, district, reference):
+    """The report's figures are the hand-written sample instead of the real aggregation."""
+    fake = FakeAggregation(sample_figures(district))
+    monkeypatch.setattr(overview_services, "compute_report_figures", fake)
+    install_charts_if_missing(monkeypatch)
+    return fake

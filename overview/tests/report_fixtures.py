@@ -10,11 +10,16 @@ import copy
 import io
 import sys
 import types
+from datetime import timedelta
 
 import openpyxl
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from pypdf import PdfReader
 
 from municipalities.models import FieldOfAction, TargetGroup
+from overview import services
+from overview.models import ConceptReport
 
 YEAR = 2026
 STAFF_SITUATION = "Viele Neuzugewanderte warten monatelang auf einen Platz im Integrationskurs."
@@ -268,3 +273,35 @@ def pdf_pages(content: bytes) -> list[str]:
 
 def read_workbook(content: bytes):
     return openpyxl.load_workbook(io.BytesIO(content))
+
+
+# --- building reports (shared by the report test modules) ---------------------------------
+
+
+def build(district, *, by=None, year=YEAR) -> ConceptReport:
+    report = services.create_report(by=by, district=district, year=year)
+    services.build_report(report_id=report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def make_report(district, *, state, started_minutes_ago=None, created_hours_ago=0) -> ConceptReport:
+    report = services.create_report(by=None, district=district, year=YEAR)
+    now = timezone.now()
+    ConceptReport.objects.filter(pk=report.pk).update(
+        state=state,
+        step="pdf" if state == ConceptReport.State.RUNNING else report.step,
+        created_at=now - timedelta(hours=created_hours_ago),
+        started_at=None if started_minutes_ago is None else now - timedelta(minutes=started_minutes_ago),
+    )
+    report.refresh_from_db()
+    return report
+
+
+def built_pdf(year2025) -> bytes:
+    report = services.create_report(by=year2025.staff, district=year2025.district, year=2025)
+    services.build_report(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.state == report.State.DONE, report.error
+    with default_storage.open(report.pdf.name, "rb") as handle:
+        return handle.read()

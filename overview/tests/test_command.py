@@ -9,26 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from municipalities.tests.factories import DistrictFactory
-from overview import report_pdf, services
+from overview import report_pdf
 from overview.models import ConceptReport
 
-from .report_fixtures import FakeAggregation, make_reference_data, pdf_pages, read_workbook, sample_figures
+from .report_fixtures import pdf_pages, read_workbook
+
+pytestmark = pytest.mark.usefixtures("media_root")
 
 S = ConceptReport.State
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def aggregation(monkeypatch, district, unna, luenen):
-    make_reference_data(district)
-    fake = FakeAggregation(sample_figures(district))
-    monkeypatch.setattr(services, "compute_report_figures", fake)
-    return fake
 
 
 def run(*args: str) -> str:

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from events.models import Event
 from events.tests.factories import make_event
-from municipalities.models import DistrictRole, FieldOfAction, Measure
-from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
+from municipalities.models import FieldOfAction, Measure
+from municipalities.tests.factories import MunicipalityFactory
 from overview import dashboard_service
 from overview.models import DashboardFigures
 
@@ -94,24 +94,23 @@ def test_permission_matrix(client, district, unna, people, name, method, role):
 
 
 @pytest.fixture
-def soest():
-    district = DistrictFactory(name="Kreis Soest", slug="kreis-soest", ags_prefix="05974")
-    werl = MunicipalityFactory(district=district, name="Werl", slug="werl", ags="05974048")
-    FieldOfAction.objects.create(district=district, slug="sprache", name="Sprache")
-    staff = make_district_role(district, DistrictRole.Role.KI_STAFF, email="ki-soest@example.org")
-    return {"district": district, "werl": werl, "staff": staff}
+def soest_with_werl(soest, soest_staff):
+    """The other district with a municipality and a field of action of its own."""
+    werl = MunicipalityFactory(district=soest, name="Werl", slug="werl", ags="05974048")
+    FieldOfAction.objects.create(district=soest, slug="sprache", name="Sprache")
+    return {"district": soest, "werl": werl, "staff": soest_staff}
 
 
-def test_staff_drill_into_their_own_districts_cells_only(client, year2025, soest):
+def test_staff_drill_into_their_own_districts_cells_only(client, year2025, soest_with_werl):
     # Unna's cell (another district's) is a 404: see the permission matrix (ki_staff_other).
-    client.force_login(soest["staff"])
+    client.force_login(soest_with_werl["staff"])
     # Their own municipality works; a field of action of the other district does not.
     assert client.get(reverse("overview:cell", args=["werl", "sprache"]), {"year": "2025"}).status_code == 200
     assert client.get(reverse("overview:cell", args=["werl", "kultur"])).status_code == 404
 
 
-def test_dashboard_shows_only_the_staffs_own_district(client, year2025, soest):
-    client.force_login(soest["staff"])
+def test_dashboard_shows_only_the_staffs_own_district(client, year2025, soest_with_werl):
+    client.force_login(soest_with_werl["staff"])
     response = client.get(reverse("overview:dashboard"), {"year": "2025"})
     assert response.status_code == 200
     assert [m["slug"] for m in response.context["figures"]["municipalities"]] == ["werl"]

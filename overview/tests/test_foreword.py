@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from overview import texts
 from overview.models import ReportForeword
-from overview.tests.report_fixtures import pdf_pages
-from overview.tests.test_report_accessibility import built_pdf
+from overview.tests.report_fixtures import built_pdf, pdf_pages
+
+pytestmark = pytest.mark.usefixtures("media_root")
 
 FOREWORD = "Liebe Mitglieder des Ausschusses,\n\nim Jahr 2025 haben die Kommunen des Kreises viel erreicht."
 
@@ -26,11 +27,6 @@ def post_texts(client, year: int, foreword: str):
             "foreword-text": foreword,
         },
     )
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_foreword_is_saved_on_the_texts_page_and_opens_the_report(client, year2025):

@@ -8,27 +8,14 @@ import re
 
 import pikepdf
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kreisintegration.tests.pdf_checks import assert_accessible_pdf, struct_elements, struct_roles
-from municipalities.tests.test_identity import GOOD_SVG
-from overview import report_pdf, services
-from overview.tests.report_fixtures import pdf_pages
+from municipalities.tests.factories import GOOD_SVG
+from overview import report_pdf
+from overview.tests.report_fixtures import built_pdf, pdf_pages
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def built_pdf(year2025) -> bytes:
-    report = services.create_report(by=year2025.staff, district=year2025.district, year=2025)
-    services.build_report(report_id=report.pk)
-    report.refresh_from_db()
-    assert report.state == report.State.DONE, report.error
-    with default_storage.open(report.pdf.name, "rb") as handle:
-        return handle.read()
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def test_concept_report_pdf_is_tagged_pdf_ua_with_described_charts(year2025, caplog):

@@ -8,12 +8,7 @@ concept is real data in the database.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
-from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,114 +18,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from concept.models import (
-    CommentAnswer,
     ConceptVersion,
-    ConsultationComment,
     IndicatorValue,
     MunicipalityPosition,
-    ReadReceipt,
 )
 from concept.tests.factories import (
-    ConceptFactory,
     ConceptMeasureFactory,
-    ConceptVersionFactory,
     GoalFactory,
     GoalIndicatorFactory,
     IndicatorFactory,
-    PillarFactory,
-    PillarFieldFactory,
 )
 from kreisintegration.tests.pdf_checks import assert_accessible_pdf
 from municipalities.tests.factories import MunicipalityFactory
 from overview import concept_figures, services
 from overview.models import ConceptReport
+from overview.tests.concept_helpers import GOAL, INDICATOR, OBJECTION, make_concept, pdf_text
 
-from .report_fixtures import YEAR, FakeAggregation, make_reference_data, read_workbook, sample_figures
+from .report_fixtures import YEAR, read_workbook
 
-BERLIN = ZoneInfo("Europe/Berlin")
-GOAL = "Mehr Kinder mit Deutschförderung vor der Einschulung"
-INDICATOR = "Kinder mit Sprachförderbedarf bei der Einschulung"
-OBJECTION = "Die Zielwerte für Lünen sind ohne zusätzliche Kita-Plätze nicht erreichbar."
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def reference(district, unna, luenen):
-    return make_reference_data(district)
-
-
-@pytest.fixture
-def aggregation(monkeypatch, district, reference):
-    fake = FakeAggregation(sample_figures(district))
-    monkeypatch.setattr(services, "compute_report_figures", fake)
-    return fake
-
-
-def make_concept(district, reference, unna, luenen, *, status=ConceptVersion.Status.ADOPTED):
-    adopted = status in ConceptVersion.FROZEN_STATUSES
-    version = ConceptVersionFactory(
-        concept=ConceptFactory(district=district),
-        title="Integrationskonzept Kreis Unna 2024–2030",
-        period_start=2024,
-        period_end=2030,
-        status=status,
-        consultation_opened_at=datetime(2025, 10, 1, 9, 0, tzinfo=BERLIN),
-        consultation_deadline=date(2025, 11, 30),
-        adopted_on=date(2025, 12, 11) if adopted else None,
-        adopted_by_body="Kreistag" if adopted else "",
-        drucksache="DS 17/0815" if adopted else "",
-    )
-    pillar_field = PillarFieldFactory(
-        pillar=PillarFactory(version=version, title="Integration durch Bildung"),
-        field_of_action=reference["sprache"],
-        situation="In Lünen warten über 300 Kinder auf einen Kita-Platz mit Sprachförderung.",
-    )
-    goal = GoalFactory(version=version, field_of_action=pillar_field.field_of_action, title=GOAL)
-    indicator = IndicatorFactory(
-        district=district, name=INDICATOR, unit="%", source_name="Schuleingangsuntersuchung"
-    )
-    GoalIndicatorFactory(
-        goal=goal,
-        indicator=indicator,
-        baseline_value=Decimal("30"),
-        baseline_year=2024,
-        target_value=Decimal("20"),
-        target_year=2030,
-        direction="lower",
-    )
-    for municipality, year, amount in (
-        (None, 2024, "30"),
-        (None, 2026, "27"),
-        (unna, 2024, "31"),
-        (unna, 2025, "29"),
-        (unna, 2026, "27.5"),
-        (luenen, 2024, "33"),
-        (luenen, 2026, "34.25"),
-    ):
-        IndicatorValue.objects.create(
-            indicator=indicator, municipality=municipality, year=year, value=Decimal(amount)
-        )
-    ConceptMeasureFactory(
-        goal=goal,
-        title="Rucksack-Programm in allen Kitas",
-        owner_kind="municipality",
-        owner_municipality=unna,
-        status="running",
-    )
-    MunicipalityPosition.objects.create(version=version, municipality=unna, position="agreed")
-    MunicipalityPosition.objects.create(
-        version=version, municipality=luenen, position="objection", reasons=OBJECTION
-    )
-    ReadReceipt.objects.create(version=version, municipality=luenen)
-    comment = ConsultationComment.objects.create(
-        version=version, municipality=luenen, goal=goal, text="Bitte Zielwert für Lünen getrennt ausweisen."
-    )
-    CommentAnswer.objects.create(comment=comment, text="Wird in der nächsten Fortschreibung aufgenommen.")
-    return version, goal, indicator
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture
@@ -149,21 +55,6 @@ def build(district, *, kind=ConceptReport.Kind.OVERVIEW, year=YEAR) -> ConceptRe
 def read(name: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
         return handle.read()
-
-
-def pdf_text(content: bytes, *, layout: bool = True) -> str:
-    """The PDF's text; ``layout`` keeps a table row on one line, without it cells come one by one."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.pdf"
-        path.write_bytes(content)
-        text = subprocess.run(
-            ["pdftotext", *(["-layout"] if layout else []), str(path), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout
-    return " ".join(text.split())
 
 
 def test_report_shows_each_goal_with_chart_values_per_municipality_and_its_measures(

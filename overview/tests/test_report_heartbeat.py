@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from overview import report_pdf, services, tasks
 from overview.models import ConceptReport
 
-from .test_reports import aggregation, build, make_report, media_root, reference  # noqa: F401
+from .report_fixtures import build, make_report
+
+pytestmark = pytest.mark.usefixtures("media_root")
 
 S = ConceptReport.State
 
@@ -72,7 +75,7 @@ def test_a_running_report_with_a_fresh_heartbeat_stays_running_on_its_page(
     assert busy.state == S.RUNNING
 
 
-def test_the_build_touches_its_heartbeat_at_every_step(district, aggregation, monkeypatch):  # noqa: F811
+def test_the_build_touches_its_heartbeat_at_every_step(district, aggregation, monkeypatch):
     seen = {}
     render = report_pdf.render_report_pdf
 

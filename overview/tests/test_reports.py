@@ -23,33 +23,18 @@ from .report_fixtures import (
     STAFF_SITUATION,
     YEAR,
     FakeAggregation,
+    build,
     install_charts_if_missing,
     make_reference_data,
+    make_report,
     pdf_pages,
     read_workbook,
     sample_figures,
 )
 
+pytestmark = pytest.mark.usefixtures("media_root")
+
 S = ConceptReport.State
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def reference(district, unna, luenen):
-    return make_reference_data(district)
-
-
-@pytest.fixture
-def aggregation(monkeypatch, district, reference):
-    fake = FakeAggregation(sample_figures(district))
-    monkeypatch.setattr(services, "compute_report_figures", fake)
-    install_charts_if_missing(monkeypatch)
-    return fake
 
 
 @pytest.fixture
@@ -63,13 +48,6 @@ def staff_text(district, reference, ki_staff):
         recommendations=STAFF_RECOMMENDATION,
         updated_by=ki_staff,
     )
-
-
-def build(district, *, by=None, year=YEAR) -> ConceptReport:
-    report = services.create_report(by=by, district=district, year=year)
-    services.build_report(report_id=report.pk)
-    report.refresh_from_db()
-    return report
 
 
 def read(name: str) -> bytes:
@@ -273,19 +251,6 @@ def test_figures_of_an_unknown_version_fail_with_a_message(district, aggregation
 
 
 # --- stale builds ---------------------------------------------------------------------------
-
-
-def make_report(district, *, state, started_minutes_ago=None, created_hours_ago=0) -> ConceptReport:
-    report = services.create_report(by=None, district=district, year=YEAR)
-    now = timezone.now()
-    ConceptReport.objects.filter(pk=report.pk).update(
-        state=state,
-        step="pdf" if state == S.RUNNING else report.step,
-        created_at=now - timedelta(hours=created_hours_ago),
-        started_at=None if started_minutes_ago is None else now - timedelta(minutes=started_minutes_ago),
-    )
-    report.refresh_from_db()
-    return report
 
 
 def test_stale_running_and_lost_queued_reports_are_marked_failed(district, settings, aggregation):

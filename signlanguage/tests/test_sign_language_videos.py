@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import ModelChange
@@ -16,18 +15,7 @@ from municipalities.models import DistrictRole
 from municipalities.tests.factories import DistrictFactory, make_district_role
 from signlanguage import services
 from signlanguage.models import SignLanguageVideo
-
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 4
-WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + b"\x00" * 200
-VTT = b"WEBVTT\n\n00:00.000 --> 00:04.000\nHerzlich willkommen beim Integrationszentrum.\n"
-
-
-def mp4(name="erklaerung.mp4", content=MP4):
-    return SimpleUploadedFile(name, content, content_type="video/mp4")
-
-
-def vtt(name="erklaerung.vtt", content=VTT):
-    return SimpleUploadedFile(name, content, content_type="text/vtt")
+from signlanguage.tests.helpers import MP4, VTT, WEBM, mp4, upload, vtt
 
 
 @pytest.fixture(autouse=True)
@@ -39,13 +27,6 @@ def media(settings, tmp_path):
 def staff_client(client, ki_staff):
     client.force_login(ki_staff)
     return client
-
-
-def upload(client, **fields):
-    data = {"title": "Das Portal in Gebärdensprache", "position": "1", "transcript": "", **fields}
-    data.setdefault("video", mp4())
-    data.setdefault("captions", vtt())
-    return client.post(reverse("signlanguage:create"), data)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 from signlanguage import services
 from signlanguage.models import SignLanguageVideo
 
-from .test_sign_language_videos import mp4, upload, vtt
+from .helpers import mp4, upload, vtt
 
 LINK = "https://videos.kreis-unna.de/dgs/portal.mp4"
 

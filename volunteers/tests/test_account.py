@@ -24,7 +24,6 @@ from municipalities.models import (
     DistrictRole,
     FieldOfAction,
     Invitation,
-    Language,
     Membership,
     Municipality,
 )
@@ -33,14 +32,13 @@ from volunteers.models import (
     NEWCOMER_CONSENT_VERSION,
     PRIVACY_NOTICE_VERSION,
     Attendance,
-    Qualification,
     Registration,
     Volunteer,
     VolunteerLanguage,
     VolunteerQualification,
 )
 from volunteers.selfservice import signup
-from volunteers.selfservice.consents import record_profile_consents
+from volunteers.tests.account_helpers import NEW_PASSWORD, language, signup_data
 from volunteers.tests.factories import make_course, make_volunteer
 
 R = Registration.Status
@@ -48,22 +46,7 @@ SIGNUP = reverse("volunteers:signup")
 PROFILE = reverse("volunteers:profile")
 EXPORT = reverse("volunteers:data_export")
 DELETE = reverse("volunteers:delete_account")
-NEW_PASSWORD = "Sonnenblume-im-Garten-77"
 INTERNATIONAL_NAMES = ["مريم حداد", "Şengül Yıldız", "Nguyễn Thị Lan", "Ольга Петрова", "Ahmad Al-Hassan"]
-
-
-def signup_data(**overrides):
-    data = {
-        "full_name": "Şengül Yıldız",
-        "email": "sengul.yildiz@example.org",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
-        "municipality": "",
-        "privacy": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def confirm_url(user) -> str:
@@ -75,10 +58,6 @@ def pending_signup(district, *, email="neu@example.org", full_name="Ольга �
         email=email, full_name=full_name, password=NEW_PASSWORD, district=district
     )
     return result.user
-
-
-def language(code, name):
-    return Language.objects.get_or_create(code=code, defaults={"name": name})[0]
 
 
 def profile_data(user, *, languages=(), interests=(), **overrides):
@@ -626,42 +605,6 @@ def test_profile_page_shows_only_the_own_profile(client, volunteer, district):
 
 
 # --- data export -------------------------------------------------------------
-
-
-@pytest.fixture
-def rich_volunteer(volunteer, district, unna, trainer):
-    """The volunteer fixture with every kind of data filled in."""
-    profile = volunteer.volunteer
-    profile.municipality = unna
-    profile.phone = "+49 2303 123456"
-    profile.availability = "dienstags nachmittags"
-    profile.came_as_newcomer = True
-    profile.newcomer_consent_at = timezone.now()
-    profile.newcomer_consent_version = NEWCOMER_CONSENT_VERSION
-    profile.inactivity_warning_sent_at = timezone.now()
-    profile.save()
-    record_profile_consents(profile, source=ConsentRecord.Source.PROFILE)
-    profile.interests.add(FieldOfAction.objects.create(district=district, name="Wohnen", slug="wohnen"))
-    VolunteerLanguage.objects.create(volunteer=profile, language=language("ar", "Arabisch"), level="native")
-    qualification = Qualification.objects.create(district=district, name="Grundqualifizierung", slug="grund")
-    past = make_course(
-        district, title="Interkulturelle Kompetenz", starts_in=timedelta(days=-20), trainers=[trainer]
-    )
-    attended = Registration.objects.create(
-        course=past,
-        volunteer=profile,
-        status=R.ATTENDED,
-        certificate_code="A1B2C3D4E5",
-        counts_as_newcomer=True,
-    )
-    for session in past.sessions.all():
-        Attendance.objects.create(registration=attended, session=session, present=True, recorded_by=trainer)
-    VolunteerQualification.objects.create(volunteer=profile, qualification=qualification, course=past)
-    full = make_course(district, title="Flucht und Trauma", capacity=1)
-    other = make_volunteer(district, email="platz@example.org", full_name="Jürgen Böhm")
-    services.register_for_course(volunteer=other, course=full)
-    services.register_for_course(volunteer=profile, course=full)
-    return volunteer
 
 
 def export(client, user) -> dict:

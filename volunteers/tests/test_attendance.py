@@ -7,51 +7,24 @@ completed through the services.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import DistrictFactory, make_district_role
 from volunteers import services
-from volunteers.models import Attendance, Course, CourseSession, Registration, Volunteer
+from volunteers.models import Attendance, Course, Registration
+from volunteers.tests.attendance_helpers import record, register, sessions_in_past
 from volunteers.tests.factories import make_course, make_volunteer
 
 R = Registration.Status
 
 
 # --- helpers shared by the other test modules of these views ----------------------------
-
-
-def register(course: Course, volunteers: list[Volunteer]) -> list[Registration]:
-    return [services.register_for_course(volunteer=volunteer, course=course) for volunteer in volunteers]
-
-
-def place_sessions(course: Course, starts: list[datetime], *, hours: int = 3) -> list[CourseSession]:
-    """Give the course's sessions these start times (after registration, to put them in the past)."""
-    sessions = list(course.sessions.order_by("start"))
-    assert len(sessions) == len(starts)
-    for session, start in zip(sessions, starts, strict=True):
-        session.start, session.end = start, start + timedelta(hours=hours)
-        session.save(update_fields=["start", "end"])
-    return sessions
-
-
-def sessions_in_past(course: Course) -> list[CourseSession]:
-    first = timezone.now() - timedelta(days=30)
-    count = course.sessions.count()
-    return place_sessions(course, [first + timedelta(days=7 * number) for number in range(count)])
-
-
-def record(by, session: CourseSession, presences: dict[Registration, bool]) -> None:
-    for registration, present in presences.items():
-        services.record_attendance(by=by, session=session, registration=registration, present=present)
 
 
 def messages_of(response) -> list[str]:

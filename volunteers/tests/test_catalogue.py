@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from municipalities.models import BuildingBlock, FundingProgramme, Language
-from municipalities.tests.factories import DistrictFactory, MunicipalityFactory
 from volunteers import services
 from volunteers.models import Course, Qualification, Registration
 from volunteers.tests.factories import make_course, make_volunteer
@@ -34,13 +33,6 @@ def fill(course: Course, *, registered: int = 0, waiting: int = 0) -> list[Regis
         volunteer = make_volunteer(course.district)
         result.append(services.register_for_course(volunteer=volunteer, course=course))
     return result
-
-
-@pytest.fixture
-def other_district(db):
-    district = DistrictFactory(name="Kreis Recklinghausen", ags_prefix="05562")
-    MunicipalityFactory(district=district, name="Marl", slug="marl", ags="05562024")
-    return district
 
 
 @pytest.fixture

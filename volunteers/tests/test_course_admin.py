@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from municipalities.models import BuildingBlock, DistrictRole, FundingProgramme, Language
-from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
+from municipalities.tests.factories import make_district_role
 from volunteers import services
 from volunteers.models import Attendance, Course, CourseSession, Qualification, Registration
 from volunteers.tests.factories import make_course, make_volunteer
@@ -22,13 +22,6 @@ S = Course.Status
 R = Registration.Status
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = timezone.localdate() + timedelta(days=60)
-
-
-@pytest.fixture
-def other_district(db):
-    district = DistrictFactory(name="Kreis Recklinghausen", ags_prefix="05562")
-    MunicipalityFactory(district=district, name="Marl", slug="marl", ags="05562024")
-    return district
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 from datetime import datetime
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,18 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from municipalities.models import BuildingBlock, FundingProgramme
-from volunteers import documents, services
-from volunteers.models import CourseSession
+from volunteers import documents
+from volunteers.tests.attendance_helpers import record, register, sessions_in_past
+from volunteers.tests.document_helpers import INJECTION, pdf_text, read_xlsx
 from volunteers.tests.factories import make_course, make_volunteer
-from volunteers.tests.test_attendance import record, register, sessions_in_past
-
-INJECTION = '=HYPERLINK("http://evil.example","klick")'
-
-
-def pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def pdf_fonts(content: bytes) -> set[str]:
@@ -41,44 +32,6 @@ def pdf_fonts(content: bytes) -> set[str]:
 def read_csv(content: bytes) -> list[list[str]]:
     assert content.startswith(b"\xef\xbb\xbf"), "German Excel needs the BOM to read UTF-8"
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
-
-
-def read_xlsx(content: bytes, index: int = 0):
-    return openpyxl.load_workbook(io.BytesIO(content)).worksheets[index]
-
-
-@pytest.fixture
-def district_with_address(district):
-    district.ki_name = "Kommunales Integrationszentrum Kreis Unna"
-    district.ki_address = "Friedrich-Ebert-Straße 17\n59425 Unna"
-    district.save()
-    return district
-
-
-@pytest.fixture
-def certified(district_with_address, trainer, unna):
-    """A completed course with 4.5 units, and Şengül's registration that earned the certificate."""
-    programme = FundingProgramme.objects.create(name="KOMM-AN NRW Programmteil II", code="komm-an-ii")
-    block = BuildingBlock.objects.create(programme=programme, code="D", name="Qualifizierung")
-    course = make_course(
-        district_with_address,
-        title="Deutsch unterrichten im Ehrenamt",
-        topic="Sprachvermittlung für Ehrenamtliche",
-        sessions=2,
-        teaching_units=Decimal("4.5"),
-        funding_programme=programme,
-        building_block=block,
-        trainers=[trainer],
-    )
-    person = make_volunteer(district_with_address, municipality=unna, full_name="Şengül Yıldız-Nguyễn")
-    (registration,) = register(course, [person])
-    sessions = sessions_in_past(course)
-    CourseSession.objects.filter(pk=sessions[0].pk).update(topics="Grammatik spielerisch erklären")
-    for session in sessions:
-        record(trainer, session, {registration: True})
-    services.complete_course(by=trainer, course=course)
-    registration.refresh_from_db()
-    return registration
 
 
 # --- generic writers ------------------------------------------------------------------
@@ -121,19 +74,6 @@ def test_xlsx_header_is_bold_and_frozen_and_numbers_are_formatted():
 
 
 # --- participant list ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def listed_course(district, trainer, unna, luenen):
-    course = make_course(district, title="Begleitung zu Behörden", sessions=3, trainers=[trainer])
-    people = [
-        make_volunteer(district, municipality=unna, full_name="Nguyễn Thị Lan", email="lan@example.org"),
-        make_volunteer(district, municipality=luenen, full_name=INJECTION, email="evil@example.org"),
-    ]
-    registrations = register(course, people)
-    session = sessions_in_past(course)[0]
-    record(trainer, session, {registrations[0]: True, registrations[1]: False})
-    return course
 
 
 def export(client, user, course, fmt):

@@ -20,7 +20,6 @@ from volunteers.own_data_document import (
     readable_value,
 )
 from volunteers.selfservice.export import export_own_data
-from volunteers.tests.test_account import rich_volunteer  # noqa: F401 - fixture
 
 PAGE = reverse("volunteers:own_data")
 PDF = reverse("volunteers:own_data_pdf")
@@ -58,7 +57,7 @@ def pdf_text(content: bytes) -> str:
         ).stdout
 
 
-def test_readable_form_has_every_value_of_the_json_and_nothing_else(rich_volunteer):  # noqa: F811
+def test_readable_form_has_every_value_of_the_json_and_nothing_else(rich_volunteer):
     data = export_own_data(user=rich_volunteer)
     leaves = json_leaves(data)
     readable = {path: text for path, _label, text in leaf_texts(readable_own_data(data))}
@@ -83,7 +82,7 @@ BEFORE: set[int] = set()
 
 
 @pytest.fixture
-def earlier_download(rich_volunteer):  # noqa: F811
+def earlier_download(rich_volunteer):
     """One entry in the person's own log, so that part of the export has content."""
     from accounts.audit import record_audit_event
 
@@ -95,7 +94,7 @@ def earlier_download(rich_volunteer):  # noqa: F811
     return entry
 
 
-def test_page_and_json_download_show_the_same_content(client, rich_volunteer, earlier_download):  # noqa: F811
+def test_page_and_json_download_show_the_same_content(client, rich_volunteer, earlier_download):
     client.force_login(rich_volunteer)
     page = html.unescape(client.get(PAGE).content.decode())
     data = same_state_download(client, rich_volunteer)
@@ -108,7 +107,7 @@ def test_page_and_json_download_show_the_same_content(client, rich_volunteer, ea
         assert text in page, (path, text)
 
 
-def test_pdf_is_tagged_and_shows_the_same_content_as_the_json(client, rich_volunteer, earlier_download):  # noqa: F811
+def test_pdf_is_tagged_and_shows_the_same_content_as_the_json(client, rich_volunteer, earlier_download):
     client.force_login(rich_volunteer)
     response = client.get(PDF)
     assert response.status_code == 200
@@ -125,7 +124,7 @@ def test_pdf_is_tagged_and_shows_the_same_content_as_the_json(client, rich_volun
         assert squeeze(value) in text, (path, value)
 
 
-def test_page_reads_as_plain_german(client, rich_volunteer):  # noqa: F811
+def test_page_reads_as_plain_german(client, rich_volunteer):
     client.force_login(rich_volunteer)
     page = client.get(PAGE).content.decode()
     body = page.split("<main", 1)[1]
@@ -149,7 +148,7 @@ def test_page_reads_as_plain_german(client, rich_volunteer):  # noqa: F811
     assert f'href="{PDF}"' in page and f'href="{JSON}"' in page
 
 
-def test_every_key_of_a_full_export_has_a_german_label(rich_volunteer, contact_unna):  # noqa: F811
+def test_every_key_of_a_full_export_has_a_german_label(rich_volunteer, contact_unna):
     def keys(data):
         if isinstance(data, dict):
             for key, value in data.items():

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from volunteers import services
+from volunteers.tests.attendance_helpers import sessions_in_past
 from volunteers.tests.factories import make_course, make_volunteer
-from volunteers.tests.test_attendance import sessions_in_past
 
 ROWS = "volunteers/trainer/_participant_rows.html"
 WAITING = "volunteers/trainer/_waiting_lists.html"

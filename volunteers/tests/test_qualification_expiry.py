@@ -158,8 +158,8 @@ def test_own_data_export_holds_the_expiry_of_each_qualification(district, first_
 def test_completing_a_course_grants_its_qualification_with_the_expiry(
     district, unna, luenen, trainer, first_aid
 ):
+    from volunteers.tests.attendance_helpers import record, register, sessions_in_past
     from volunteers.tests.factories import make_course
-    from volunteers.tests.test_attendance import record, register, sessions_in_past
 
     course = make_course(district, sessions=2, min_attendance_percent=50, trainers=[trainer])
     course.qualification = first_aid
