@@ -8,15 +8,23 @@ from municipalities.services import ensure_default_reference_data
 
 @pytest.fixture
 def reference(district):
-    """The district's default reference data, plus a few short-slug entries the calendar and API
-    tests filter by; returned by short name (``reference["sprache"]``, ``reference["families"]``)."""
+    """The district's default reference data (what a new district starts with), by short name."""
     ensure_default_reference_data(district=district)
+    return {
+        "families": TargetGroup.objects.get(district=district, slug="familien"),
+        "youth": TargetGroup.objects.get(district=district, slug="jugendliche"),
+    }
+
+
+@pytest.fixture
+def calendar_terms(district):
+    """A few short-slug terms the calendar and API tests filter by (instead of the defaults)."""
 
     def field(slug: str, name: str) -> FieldOfAction:
-        return FieldOfAction.objects.get_or_create(district=district, slug=slug, defaults={"name": name})[0]
+        return FieldOfAction.objects.create(district=district, slug=slug, name=name)
 
     def group(slug: str, name: str) -> TargetGroup:
-        return TargetGroup.objects.get_or_create(district=district, slug=slug, defaults={"name": name})[0]
+        return TargetGroup.objects.create(district=district, slug=slug, name=name)
 
     def language(code: str, name: str) -> Language:
         return Language.objects.get_or_create(code=code, defaults={"name": name})[0]
@@ -26,8 +34,6 @@ def reference(district):
         "sport": field("sport", "Sport"),
         "frauen": group("frauen", "Frauen"),
         "familien": group("familien", "Familien"),
-        "families": group("familien", "Familien"),
-        "youth": group("jugendliche", "Jugendliche"),
         "jugend": group("jugend", "Jugendliche"),
         "ar": language("ar", "Arabisch"),
         "uk": language("uk", "Ukrainisch"),

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from events import services
 from events.models import Event
+from events.tests import factories
 
 S = Event.Status
 
@@ -32,28 +32,12 @@ def make_event(
     start: datetime | None = None,
     hours: float = 2,
     status: str = S.APPROVED,
-    fields_of_action=(),
-    target_groups=(),
-    languages=(),
     **fields,
 ) -> Event:
-    """An event saved through the service (so occurrences are real), then put into ``status``."""
+    """An event saved through the service (so occurrences are real), then put into ``status``;
+    published on the tenth of the fixed March unless told otherwise."""
     start = start or at(MARCH + timedelta(days=9))
-    event = Event(
-        municipality=municipality,
-        title=title,
-        start=start,
-        end=fields.pop("end", start + timedelta(hours=hours)),
-        **fields,
+    end = fields.pop("end", start + timedelta(hours=hours))
+    return factories.make_event(
+        by=by, municipality=municipality, title=title, start=start, end=end, status=status, **fields
     )
-    event = services.save_event(
-        by=by,
-        event=event,
-        fields_of_action=fields_of_action,
-        target_groups=target_groups,
-        languages=languages,
-    )
-    if status != S.DRAFT:
-        Event.objects.filter(pk=event.pk).update(status=status)
-        event.refresh_from_db()
-    return event

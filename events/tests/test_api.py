@@ -34,12 +34,12 @@ def window(**extra) -> dict:
     return {"start": MARCH.isoformat(), "end": (MARCH + timedelta(days=30)).isoformat(), **extra}
 
 
-def test_result_shape(client, ki_staff, unna, reference):
+def test_result_shape(client, ki_staff, unna, calendar_terms):
     event = make_event(
         by=ki_staff, municipality=unna, title="Internationales Sprachcafé", start=at(date(YEAR, 3, 14)),
         location_name="Stadtbibliothek", street="Lindenplatz 1", postcode="59423", town="Unna",
-        online_url="https://meet.example.org/cafe", fields_of_action=[reference["sprache"]],
-        target_groups=[reference["frauen"]], languages=[reference["fa"], reference["ru"]],
+        online_url="https://meet.example.org/cafe", fields_of_action=[calendar_terms["sprache"]],
+        target_groups=[calendar_terms["frauen"]], languages=[calendar_terms["fa"], calendar_terms["ru"]],
     )  # fmt: skip
 
     response, body = api(client, **window())
@@ -112,15 +112,15 @@ def test_other_districts_are_not_listed(client, ki_staff, unna):
 
 
 @pytest.fixture
-def filter_events(ki_staff, unna, luenen, reference):
+def filter_events(ki_staff, unna, luenen, calendar_terms):
     day = at(MARCH + timedelta(9))
     make_event(
         by=ki_staff, municipality=unna, title="Internationales Sprachcafé", start=day,
-        fields_of_action=[reference["sprache"]], target_groups=[reference["frauen"]], languages=[reference["fa"]],
+        fields_of_action=[calendar_terms["sprache"]], target_groups=[calendar_terms["frauen"]], languages=[calendar_terms["fa"]],
     )  # fmt: skip
     make_event(
         by=ki_staff, municipality=luenen, title="Basketball", start=day + timedelta(days=1),
-        fields_of_action=[reference["sport"]], target_groups=[reference["jugend"]], languages=[reference["ru"]],
+        fields_of_action=[calendar_terms["sport"]], target_groups=[calendar_terms["jugend"]], languages=[calendar_terms["ru"]],
     )  # fmt: skip
     make_event(by=ki_staff, municipality=luenen, title="Später", start=at(MARCH + timedelta(days=60)))
 
@@ -276,14 +276,14 @@ def test_empty_result_is_a_valid_first_page(client, district):
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
 
 
-def test_query_count_does_not_grow_with_events(client, ki_staff, unna, luenen, reference):
+def test_query_count_does_not_grow_with_events(client, ki_staff, unna, luenen, calendar_terms):
     def add(n: int, offset: int = 0):
         for i in range(n):
             make_event(
                 by=ki_staff, municipality=unna if i % 2 else luenen, title=f"Treffen {offset + i}",
                 start=at(MARCH + timedelta(days=(offset + i) % 20), 10),
-                fields_of_action=[reference["sprache"], reference["sport"]], target_groups=[reference["frauen"]],
-                languages=[reference["fa"], reference["ru"]], status=S.CANCELLED if i % 4 == 0 else S.APPROVED,
+                fields_of_action=[calendar_terms["sprache"], calendar_terms["sport"]], target_groups=[calendar_terms["frauen"]],
+                languages=[calendar_terms["fa"], calendar_terms["ru"]], status=S.CANCELLED if i % 4 == 0 else S.APPROVED,
             )  # fmt: skip
 
     params = window(field_of_action="sprache", municipality="unna", page="1")

@@ -7,19 +7,17 @@ other exception – and saves nothing unless everything is valid.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime, time
 
 import hypothesis
-import openpyxl
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from events import importer
 from events.models import Event
-from events.tests.import_helpers import GOOD_CAFE, HEADER
+from events.tests.import_helpers import GOOD_CAFE, HEADER, csv_bytes, xlsx_bytes
 from municipalities.services import ensure_default_reference_data
 
 REQUIRED = ["titel", "beginn_datum"]
@@ -85,25 +83,6 @@ def run_import(user, municipality, data: bytes):
     return result
 
 
-def csv_from(header, rows, delimiter=";") -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def xlsx_from(header, rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for values in rows:
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 @given(data=st.binary(max_size=4000))
 @example(data=b"PK\x03\x04" + b"\xff" * 40)
 @example(data=b"\xef\xbb\xbftitel;beginn_datum\r\n\x00;\x00\r\n")
@@ -133,7 +112,7 @@ def test_read_table_gives_a_table_or_a_file_error(data):
 @example(header=HEADER, rows=[GOOD_CAFE], delimiter=";")
 def test_arbitrary_csv_cells_give_row_errors_or_valid_events(importing, header, rows, delimiter):
     user, municipality = importing
-    run_import(user, municipality, csv_from(header, rows, delimiter))
+    run_import(user, municipality, csv_bytes(rows, header=header, delimiter=delimiter))
 
 
 @given(header=headers, rows=st.lists(st.lists(xlsx_cell, max_size=len(HEADER) + 2), min_size=1, max_size=5))
@@ -142,7 +121,7 @@ def test_arbitrary_csv_cells_give_row_errors_or_valid_events(importing, header, 
 @example(header=["titel", "beginn_datum", "beginn_uhrzeit"], rows=[["Fest", 46000, 0.75], ["=A1", -5, 2.5]])
 def test_arbitrary_xlsx_cells_give_row_errors_or_valid_events(importing, header, rows):
     user, municipality = importing
-    run_import(user, municipality, xlsx_from(header, rows))
+    run_import(user, municipality, xlsx_bytes(rows, header=header))
 
 
 @given(value=st.one_of(xlsx_cell, cell_text))

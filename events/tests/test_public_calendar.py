@@ -166,18 +166,18 @@ def test_unknown_view_falls_back_to_list(client, district):
 
 
 @pytest.fixture
-def filter_events(ki_staff, unna, luenen, reference):
+def filter_events(ki_staff, unna, luenen, calendar_terms):
     day = at(MARCH + timedelta(9))
     return {
         "unna_sprache": make_event(
             by=ki_staff, municipality=unna, title="Deutschkurs für Frauen", start=day,
-            fields_of_action=[reference["sprache"]], target_groups=[reference["frauen"]],
-            languages=[reference["ar"]],
+            fields_of_action=[calendar_terms["sprache"]], target_groups=[calendar_terms["frauen"]],
+            languages=[calendar_terms["ar"]],
         ),
         "luenen_sport": make_event(
             by=ki_staff, municipality=luenen, title="Fußball für alle", start=day,
-            fields_of_action=[reference["sport"]], target_groups=[reference["familien"]],
-            languages=[reference["uk"]],
+            fields_of_action=[calendar_terms["sport"]], target_groups=[calendar_terms["familien"]],
+            languages=[calendar_terms["uk"]],
         ),
     }  # fmt: skip
 
@@ -320,15 +320,15 @@ def test_plural_search_finds_sprachcafe(client, searchable):
 # four prefetches of their lists (fields, groups, languages, translations); the list view also counts its rows for the pages.
 @pytest.mark.parametrize(("view", "max_queries"), [("month", 10), ("week", 10), ("list", 11)])
 def test_calendar_query_count_does_not_grow_with_events(
-    client, ki_staff, unna, luenen, reference, django_assert_max_num_queries, view, max_queries
+    client, ki_staff, unna, luenen, calendar_terms, django_assert_max_num_queries, view, max_queries
 ):
     def add(n: int, offset: int = 0):
         for i in range(n):
             make_event(
                 by=ki_staff, municipality=unna if i % 2 else luenen, title=f"Treffen {offset + i}",
                 start=at(FIRST_MONDAY + timedelta(days=(offset + i) % 7), 10 + i % 8),
-                fields_of_action=[reference["sprache"], reference["sport"]],
-                target_groups=[reference["frauen"]], languages=[reference["ar"], reference["uk"]],
+                fields_of_action=[calendar_terms["sprache"], calendar_terms["sport"]],
+                target_groups=[calendar_terms["frauen"]], languages=[calendar_terms["ar"], calendar_terms["uk"]],
                 status=S.CANCELLED if i % 5 == 0 else S.APPROVED,
             )  # fmt: skip
 
@@ -383,14 +383,14 @@ def test_unknown_event_is_404(client, district):
 
 
 @pytest.mark.parametrize("status", [S.APPROVED, S.CANCELLED], ids=str)
-def test_detail_shows_public_information(client, ki_staff, unna, reference, status):
+def test_detail_shows_public_information(client, ki_staff, unna, calendar_terms, status):
     event = make_event(
         by=ki_staff, municipality=unna, title="Internationales Sprachcafé", status=status,
         location_name="Stadtbibliothek Unna", street="Lindenplatz 1", postcode="59423", town="Unna",
         online_url="https://meet.example.org/sprachcafe", accessibility_notes="Stufenloser Zugang, WC barrierefrei",
         organiser="AWO Unna", public_contact="sprachcafe@awo-unna.example",
-        fields_of_action=[reference["sprache"]], target_groups=[reference["frauen"]],
-        languages=[reference["ar"]],
+        fields_of_action=[calendar_terms["sprache"]], target_groups=[calendar_terms["frauen"]],
+        languages=[calendar_terms["ar"]],
     )  # fmt: skip
 
     response = detail(client, event)
