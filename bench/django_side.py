@@ -41,6 +41,8 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from accounts.sessions import HAD_TWO_FACTOR_SESSION_KEY, LAST_ACTIVITY_SESSION_KEY  # noqa: E402
+from accounts.twofactor import has_two_factor  # noqa: E402
 from concept.scale import scale_version_of  # noqa: E402
 from events.models import Event, EventOccurrence  # noqa: E402
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup  # noqa: E402
@@ -91,6 +93,10 @@ def _session_for(user: User) -> str:
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
         session["otp_device_id"] = device.persistent_id
+    # As the login stamps it (accounts.sessions.note_activity_at_login): the time of the login and
+    # whether the person has a second factor, so the first request need not write the session.
+    session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+    session[HAD_TWO_FACTOR_SESSION_KEY] = has_two_factor(user)
     session.set_expiry(60 * 60)
     session.create()
     return session.session_key

@@ -484,7 +484,7 @@ def test_event_pages_reflow_at_320_px_without_horizontal_scrolling(
 def test_mail_status_page_with_waiting_and_failed_mails_is_accessible(
     page, live_server, full_district, ki_staff
 ):
-    from accounts.models import OutboxMail
+    from outbox.models import OutboxMail
 
     for subject, status, error in [
         (

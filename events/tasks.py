@@ -17,8 +17,9 @@ def send_submission_digest() -> int:
 
 
 @shared_task(name="events.run_event_import")
-def run_event_import(pk: int) -> None:
-    """A big import file (events.importer.jobs): all or nothing, like the import on the page."""
+def run_event_import(pk: int, language: str | None = None) -> None:
+    """A big import file (events.importer.jobs): all or nothing, like the import on the page;
+    its messages in ``language`` (the uploader's)."""
     from .importer import jobs
 
-    jobs.run_import(pk)
+    jobs.run_import(pk, language)

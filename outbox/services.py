@@ -20,6 +20,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from .models import OutboxMail
+from .outbox_insert import insert_unless_present
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,11 @@ def send_templated_mail(
     """
     if getattr(_state, "suppressed", False):
         return None
-    if idempotency_key and OutboxMail.objects.filter(idempotency_key=idempotency_key).exists():
+    if (
+        idempotency_key
+        and rendered is None
+        and OutboxMail.objects.filter(idempotency_key=idempotency_key).exists()
+    ):
         return None  # already stored (queued or sent): do not even render it again
     recipients = [to] if isinstance(to, str) else list(to)
     subject, text, html = rendered or render_mail(template=template, context=context, language=language)
@@ -91,10 +96,10 @@ def send_templated_mail(
         "district_id": district_id,
     }
     if idempotency_key:
-        # A concurrent transaction with the same key makes this insert wait; if that one commits,
-        # get_or_create finds its row (unique constraint, savepoint) and this call adds nothing.
-        mail, created = OutboxMail.objects.get_or_create(idempotency_key=idempotency_key, defaults=fields)
-        if not created:
+        # One statement (INSERT … ON CONFLICT DO NOTHING): a concurrent transaction with the same
+        # key makes it wait; if that one commits, nothing is added here and this call returns None.
+        mail = insert_unless_present(OutboxMail(idempotency_key=idempotency_key, **fields))
+        if mail is None:
             return None
     else:
         mail = OutboxMail.objects.create(idempotency_key=f"uuid:{uuid.uuid4()}", **fields)

@@ -62,7 +62,12 @@ def may_manage_registration(user, registration: Registration) -> bool:
 def volunteer_of(user) -> Volunteer | None:
     if not user.is_authenticated:
         return None
-    return Volunteer.objects.filter(user=user, anonymised_at__isnull=True).select_related("district").first()
+    volunteer = (
+        Volunteer.objects.filter(user=user, anonymised_at__isnull=True).select_related("district").first()
+    )
+    if volunteer is not None:
+        volunteer.user = user  # the request's user is this row: no second query for it
+    return volunteer
 
 
 def certificates_visible_to(user) -> QuerySet[Registration]:

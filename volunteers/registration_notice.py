@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import formats, translation
 
 from outbox.services import render_mail
@@ -60,6 +60,8 @@ def prepare(*, volunteer: Volunteer, course: Course) -> PreparedNotice | None:
     if user is None or not user.is_active:
         return None
     status = expected_status(course)
+    # The mail lists the sessions and the .ics holds them: read them once for both.
+    prefetch_related_objects([course], "sessions")
     draft = Registration(course=course, volunteer=volunteer, status=status)
     draft.waitlist_position = POSITION_PLACEHOLDER if status == R.WAITLISTED else None
     rendered = render_mail(

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -60,15 +60,28 @@ def start_import(*, by: User, municipality: Municipality, upload) -> ImportResul
     job.save()
     from ..tasks import run_event_import
 
-    transaction.on_commit(lambda: run_event_import.delay(job.pk))
+    # The problems are stored as text: written in the language the uploader is using now.
+    language = translation.get_language()
+    transaction.on_commit(lambda: run_event_import.delay(job.pk, language))
     return job
 
 
-def run_import(pk: int) -> None:
-    """The worker's part: import the stored file, record the outcome, delete the file."""
+def run_import(pk: int, language: str | None = None) -> None:
+    """The worker's part: import the stored file, record the outcome, delete the file.
+
+    Every message is written in ``language`` (the uploader's at the upload; for a task queued
+    without one, their preferred language), as the import on the page would have shown it.
+    """
     job = EventImport.objects.select_related("municipality", "created_by").filter(pk=pk).first()
     if job is None or job.finished:
         return
+    language = language or (job.created_by.preferred_language if job.created_by else "")
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _run(job)
+
+
+def _run(job: EventImport) -> None:
+    pk = job.pk
     EventImport.objects.filter(pk=pk).update(state=EventImport.State.RUNNING)
     fields = {"state": EventImport.State.FAILED}
     try:

@@ -1,5 +1,6 @@
 """The import service: saves nothing unless every row is valid, then creates all events as
-drafts in one transaction through ``events.services.save_event``."""
+drafts in one transaction, in batches with the result of ``events.services.save_event`` per row
+(``batch``)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import User
 from municipalities import permissions
 from municipalities.models import Municipality
 
-from ..models import Event, EventChange
-from ..services import save_event
+from ..models import Event
 from . import reading
-from .columns import MODEL_FIELD_COLUMNS, ROW_COLUMN
-from .errors import ImportValidationError, RowError
-from .validation import error_dict, validate_table
+from .batch import save_rows
+from .errors import ImportValidationError
+from .validation import validate_table
 
 logger = logging.getLogger("events.importer")
-PROGRESS_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def import_events(
 
     Raises ``ImportFileError`` when the file cannot be read and
     ``ImportValidationError`` with every problem of every row otherwise. ``progress(saved, total)``
-    is called every ``PROGRESS_EVERY`` saved rows (the background import shows it).
+    is called after every batch of saved rows (the background import shows it).
     """
     if not permissions.may_manage_municipality(by, municipality):
         raise PermissionDenied
@@ -57,28 +56,10 @@ def import_events(
     rows, errors = validate_table(table, municipality=municipality)
     if errors:
         raise ImportValidationError(errors, row_count=len(table.rows))
-    created = []
     with transaction.atomic():
-        for row in rows:
-            try:
-                created.append(
-                    save_event(
-                        by=by,
-                        event=row.event,
-                        fields_of_action=row.fields_of_action,
-                        target_groups=row.target_groups,
-                        languages=row.languages,
-                        action=EventChange.Action.IMPORTED,
-                    )
-                )
-                if progress is not None and len(created) % PROGRESS_EVERY == 0:
-                    progress(len(created), len(rows))
-            except ValidationError as error:  # a rule save_event knows and the row check missed
-                for name, messages in error_dict(error).items():
-                    for message in messages:
-                        errors.append(RowError(row.row, MODEL_FIELD_COLUMNS.get(name, ROW_COLUMN), message))
+        # In batches, with the stored result of ``save_event`` per row (``batch``).
+        created, errors = save_rows(by=by, municipality=municipality, rows=rows, progress=progress)
         if errors:
-            # Raised inside the atomic block, so everything created so far is rolled back.
             raise ImportValidationError(errors, row_count=len(table.rows))
     logger.info(
         "event import: %s events for municipality %s by user %s", len(created), municipality.pk, by.pk

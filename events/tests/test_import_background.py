@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import translation
 
 from events import personal_data
 from events.importer import jobs
@@ -179,3 +180,33 @@ def test_the_uploaders_export_holds_every_field_and_deletion_removes_the_records
 
     assert personal_data.anonymise_user(user=contact_unna) == 1
     assert not EventImport.objects.exists() and not any(shared_media.rglob("*.upload"))
+
+
+def test_problems_of_a_background_import_are_written_in_the_uploaders_language(
+    client, contact_unna, unna, reference, shared_media, settings, django_capture_on_commit_callbacks
+):
+    rows = [cafe(n) for n in range(ROWS)]
+    rows[99] = row(titel="", beginn_datum="14.03.2026")  # row 101: no title
+    client.force_login(contact_unna)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page is used in English
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(IMPORT_URL, {"municipality": unna.pk, "file": upload(csv_bytes(rows))})
+    with translation.override(settings.LANGUAGE_CODE):  # as in the worker: German unless told
+        for callback in callbacks:
+            callback()  # the (eager) task
+    job = EventImport.objects.get()
+    assert job.state == EventImport.State.FAILED
+    assert [e["message"] for e in job.row_errors] == ["The title is missing."]
+    html = client.get(response["Location"]).content.decode()
+    assert "The title is missing." in html and "Der Titel fehlt." not in html
+
+
+def test_a_task_queued_without_a_language_writes_in_the_preferred_one(contact_unna, unna, shared_media):
+    contact_unna.preferred_language = "en"
+    contact_unna.save(update_fields=["preferred_language"])
+    job = EventImport.objects.create(
+        municipality=unna, created_by=contact_unna, row_count=ROWS, file="event-imports/weg.upload"
+    )
+    jobs.run_import(job.pk)  # as a task queued before the language was passed along
+    job.refresh_from_db()
+    assert job.state == EventImport.State.FAILED and "no longer" in job.file_error.lower()

@@ -276,3 +276,35 @@ def test_repeated_staff_request_takes_no_query(client, scale_data, scenario):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert len(queries) == CACHED_STAFF_QUERIES[scenario], "\n".join(q["sql"][:160] for q in queries)
+
+
+# One registration POST of the ``register_burst`` scenario (the person's first request: nothing of
+# theirs cached): session, user, roles (no second-factor device here), volunteer, course; in the
+# transaction the expected outcome, sessions (mail and .ics), the course's row lock, the seat
+# state in one query, the registration, its audit entry, the outbox mail (one INSERT … ON
+# CONFLICT). A savepoint instead of BEGIN/COMMIT here (the test's transaction never commits).
+# Before this change it was 26.
+REGISTER_QUERIES = {"registered": 14, "waitlisted": 14}
+
+
+@pytest.mark.parametrize("scale_data", [(1, 1), (2, 5)], indirect=True, ids=["small", "five-times"])
+def test_registration_post_takes_a_fixed_number_of_queries(client, scale_data):
+    from django.contrib.contenttypes.models import ContentType
+
+    from volunteers.models import Registration, Volunteer
+    from volunteers.tests.factories import make_course
+
+    ContentType.objects.get_for_model(Registration)  # the audit entry's type, cached per process
+    course = make_course(scale_data["district"], capacity=1, sessions=4, title="Lasttest")
+    people = Volunteer.objects.filter(
+        district=scale_data["district"], anonymised_at__isnull=True, user__is_active=True
+    ).select_related("user")[:2]
+    url = reverse("volunteers:register", kwargs={"pk": course.pk})
+    for volunteer, outcome in zip(people, REGISTER_QUERIES, strict=True):
+        client.force_login(volunteer.user)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url).status_code == 302
+        assert course.registrations.get(volunteer=volunteer).status == outcome
+        assert len(queries) == REGISTER_QUERIES[outcome], "\n".join(q["sql"][:160] for q in queries)
+    assert course.registrations.filter(status=Registration.Status.WAITLISTED).get().waitlist_position == 1

@@ -92,6 +92,19 @@ def test_same_idempotency_key_gives_one_mail(ki_staff, django_capture_on_commit_
     assert len(mail.outbox) == 2
 
 
+def test_a_mail_rendered_beforehand_is_stored_once_per_key(ki_staff, django_capture_on_commit_callbacks):
+    """With ``rendered`` there is no look-up first: the one INSERT … ON CONFLICT decides."""
+    rendered = ("Betreff", "Text", "<p>Text</p>")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue_reset_mail(ki_staff, idempotency_key="course-waitlisted:7", rendered=rendered)
+        second = queue_reset_mail(ki_staff, idempotency_key="course-waitlisted:7", rendered=rendered)
+    assert first is not None and first.pk and second is None
+    stored = OutboxMail.objects.get()
+    assert (stored.pk, stored.subject, stored.status) == (first.pk, "Betreff", Status.SENT)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].body == "Text" and mail.outbox[0].alternatives[0][0] == "<p>Text</p>"
+
+
 def test_without_key_every_call_is_a_new_mail(ki_staff):
     queue_reset_mail(ki_staff)
     queue_reset_mail(ki_staff)

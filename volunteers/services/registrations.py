@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,12 @@ def seats_taken(course: Course) -> int:
     return course.registrations.filter(status__in=Registration.SEAT_STATUSES).count()
 
 
-def registration_open(course: Course, *, now=None) -> tuple[bool, str]:
+_NO_START = object()
+
+
+def registration_open(course: Course, *, now=None, first_start=_NO_START) -> tuple[bool, str]:
+    """Whether one may register now, and why not; ``first_start``: the first session's start,
+    when the caller has already read it."""
     now = now or timezone.now()
     if course.status != Course.Status.PUBLISHED:
         return False, _("Für diesen Kurs ist keine Anmeldung möglich (Status: %(status)s).") % {
@@ -60,15 +65,63 @@ def registration_open(course: Course, *, now=None) -> tuple[bool, str]:
         }
     if now > course.registration_closes:
         return False, _("Der Anmeldeschluss ist vorbei.")
-    start = first_session_start(course)
+    start = first_session_start(course) if first_start is _NO_START else first_start
     if start and now >= start:
         return False, _("Der Kurs hat bereits begonnen.")
     return True, ""
 
 
-@transaction.atomic
+def _seat_state(course: Course, volunteer: Volunteer) -> dict:
+    """What the seat decision needs, in one round trip (call with the course locked, so it is
+    current): the first session's start, whether the person already holds a registration, the
+    seats taken, how many wait and the last waiting-list number."""
+    registrations = Registration._meta.db_table
+    sessions = CourseSession._meta.db_table
+    seat_statuses = [str(status) for status in Registration.SEAT_STATUSES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT (SELECT MIN(start) FROM {sessions} WHERE course_id = %(course)s),
+                   COUNT(*) FILTER (WHERE volunteer_id = %(volunteer)s AND status <> %(cancelled)s),
+                   COUNT(*) FILTER (WHERE status = ANY(%(seat_statuses)s)),
+                   COUNT(*) FILTER (WHERE status = %(waitlisted)s),
+                   MAX(waitlist_position) FILTER (WHERE status = %(waitlisted)s)
+            FROM {registrations} WHERE course_id = %(course)s
+            """,  # noqa: S608 - table names from the models' meta
+            {
+                "course": course.pk,
+                "volunteer": volunteer.pk,
+                "cancelled": str(R.CANCELLED),
+                "seat_statuses": seat_statuses,
+                "waitlisted": str(R.WAITLISTED),
+            },
+        )
+        first_start, already, seats, waiting, last_position = cursor.fetchone()
+    return {
+        "first_start": first_start,
+        "already": bool(already),
+        "seats": seats,
+        "waiting": waiting,
+        "last_position": last_position,
+    }
+
+
 def register_for_course(*, volunteer: Volunteer, course: Course) -> Registration:
-    """Take a free seat, or join the end of the waiting list."""
+    """Take a free seat, or join the end of the waiting list.
+
+    The returned registration carries ``waitlist_place`` (1 = next; None with a seat), counted
+    under the lock.
+    """
+    try:
+        return _register(volunteer=volunteer, course=course)
+    except IntegrityError:
+        # The unique constraint (one active registration per person and course): the check under
+        # the lock makes this unreachable unless a row came in another way; nothing was stored.
+        raise RegistrationError(_("Sie sind für diesen Kurs bereits angemeldet.")) from None
+
+
+@transaction.atomic
+def _register(*, volunteer: Volunteer, course: Course) -> Registration:
     # Before the lock, which serialises the course's registrations: render the confirmation.
     prepared = registration_notice.prepare(volunteer=volunteer, course=course)
     course = lock_course(course)
@@ -76,29 +129,28 @@ def register_for_course(*, volunteer: Volunteer, course: Course) -> Registration
         raise RegistrationError(_("Dieses Konto ist gelöscht."))
     if volunteer.district_id != course.district_id:
         raise PermissionDenied
-    is_open, reason = registration_open(course)
+    # Under the lock everything the decision needs comes in one round trip (it was five).
+    state = _seat_state(course, volunteer)
+    is_open, reason = registration_open(course, first_start=state["first_start"])
     if not is_open:
         raise RegistrationError(reason)
-    if course.registrations.filter(volunteer=volunteer).exclude(status=R.CANCELLED).exists():
+    if state["already"]:
         raise RegistrationError(_("Sie sind für diesen Kurs bereits angemeldet."))
-    waiting = course.registrations.filter(status=R.WAITLISTED)
     # A free seat goes to the waiting list first; newcomers only get one when nobody waits.
-    if seats_taken(course) < course.capacity and not waiting.exists():
-        status, position = R.REGISTERED, None
+    if state["seats"] < course.capacity and not state["waiting"]:
+        status, position, place = R.REGISTERED, None, None
     else:
         status = R.WAITLISTED
-        position = (waiting.aggregate(last=Max("waitlist_position"))["last"] or 0) + 1
-    try:
-        with transaction.atomic():
-            registration = Registration.objects.create(
-                course=course,
-                volunteer=volunteer,
-                status=status,
-                waitlist_position=position,
-                counts_as_newcomer=volunteer.counts_as_newcomer,
-            )
-    except IntegrityError:
-        raise RegistrationError(_("Sie sind für diesen Kurs bereits angemeldet.")) from None
+        position = (state["last_position"] or 0) + 1
+        place = state["waiting"] + 1  # the end of the list
+    registration = Registration.objects.create(
+        course=course,
+        volunteer=volunteer,
+        status=status,
+        waitlist_position=position,
+        counts_as_newcomer=volunteer.counts_as_newcomer,
+    )
+    registration.waitlist_place = place  # type: ignore[attr-defined]  # as the selectors annotate it
     mail_registration(
         registration,
         "registered" if status == R.REGISTERED else "waitlisted",

@@ -151,7 +151,10 @@ class RegisterView(VolunteerRequiredMixin, View):
         return reverse("volunteers:course_detail", kwargs={"pk": self.kwargs["pk"]})
 
     def post(self, request, *args, **kwargs):
-        course = ensure_visible(request.user, Course.objects.filter(pk=self.kwargs["pk"]).first())
+        # The district is shown in the confirmation mail (rendered before the course is locked).
+        course = ensure_visible(
+            request.user, Course.objects.select_related("district").filter(pk=self.kwargs["pk"]).first()
+        )
         try:
             registration = services.register_for_course(volunteer=self.volunteer, course=course)
         except services.RegistrationError as error:
@@ -169,7 +172,8 @@ class RegisterView(VolunteerRequiredMixin, View):
                     "Der Kurs ist ausgebucht. Sie stehen auf Platz %(place)s der Warteliste. "
                     "Wird ein Platz frei, bekommen Sie ein Angebot per E-Mail."
                 )
-                % {"place": selectors.waitlist_place(registration)},
+                # Counted under the course's lock: the end of the list at that moment.
+                % {"place": registration.waitlist_place},
             )
         return redirect(course)
 
