@@ -28,11 +28,12 @@ from django.views.generic import TemplateView
 from kreisintegration.public_cache import public_cache
 from municipalities import permissions
 from municipalities.models import District, FieldOfAction, Language, TargetGroup
-from municipalities.selectors import portal_district, public_municipalities
+from municipalities.selectors import portal_district
 
 from ..filters import FilterError, parse_event_filter
 from ..jsonld import event_json_ld
 from ..models import Event, EventOccurrence
+from ..public_reference import public_reference
 from ..recurrence import describe, local_zone
 from ..selectors import EventFilter, public_occurrences
 
@@ -239,17 +240,12 @@ class CalendarView(TemplateView):
     def _choices(district: District | None) -> dict:
         if district is None:
             return {"municipalities": [], "fields_of_action": [], "target_groups": [], "languages": []}
+        reference = public_reference(district)  # cached, the same lists parse_event_filter reads
         return {
-            "municipalities": list(
-                public_municipalities(district=district).select_related(None).only("name", "slug", "ags")
-            ),
-            "fields_of_action": list(
-                FieldOfAction.objects.filter(district=district, is_active=True).only("name", "slug")
-            ),
-            "target_groups": list(
-                TargetGroup.objects.filter(district=district, is_active=True).only("name", "slug")
-            ),
-            "languages": list(Language.objects.only("name", "code")),
+            "municipalities": reference.municipalities,
+            "fields_of_action": reference.active_fields_of_action,
+            "target_groups": reference.active_target_groups,
+            "languages": reference.languages,
         }
 
 
