@@ -6,6 +6,7 @@ Bad input raises ``FilterError`` naming the parameter, so the API can answer
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -21,6 +22,13 @@ from .recurrence import EARLIEST_DATE, LATEST_DATE
 from .selectors import MAX_WINDOW_DAYS, EventFilter
 
 MAX_QUERY_LENGTH = 200
+# Parameter -> the list of the district's reference data its value is looked up in.
+REFERENCE_LISTS = {
+    "municipality": "municipalities",
+    "field_of_action": "fields_of_action",
+    "target_group": "target_groups",
+    "language": "languages",
+}
 PARAMETERS = ("start", "end", "municipality", "field_of_action", "target_group", "language", "q")
 
 
@@ -71,8 +79,10 @@ def parse_event_filter(
     district: District | None,
     default_start: date | None = None,
     default_days: int = 31,
+    reference: PublicReference | None = None,
 ) -> EventFilter:
-    """Turn query parameters into an ``EventFilter``; ``district`` scopes slugs and results."""
+    """Turn query parameters into an ``EventFilter``; ``district`` scopes slugs and results
+    (``reference``: the district's lists if the caller has them already)."""
     for name in PARAMETERS:
         # PostgreSQL refuses NUL in text; without this check a lookup would fail with a 500.
         if "\x00" in (params.get(name) or ""):
@@ -86,8 +96,16 @@ def parse_event_filter(
             "end", _("Der Zeitraum darf höchstens %(days)s Tage umfassen.") % {"days": MAX_WINDOW_DAYS}
         )
 
-    # The district's municipalities, fields, groups and languages come from the cache.
-    reference = public_reference(district) if district is not None else None
+    # The district's municipalities, fields, groups and languages come from the cache (only the
+    # lists the URL names).
+    named = tuple(
+        name
+        for parameter, name in REFERENCE_LISTS.items()
+        if (params.get(parameter) or "").strip() and (reference is None or not getattr(reference, name))
+    )
+    if district is not None and named:
+        loaded = public_reference(district, named)
+        reference = replace(reference or loaded, **{name: getattr(loaded, name) for name in named})
     municipality = None
     raw_municipality = (params.get("municipality") or "").strip()
     if raw_municipality:
@@ -187,7 +205,7 @@ def parse_feed_categories(params, *, district: District | None) -> dict[str, lis
         elif district is None:
             candidates = models[name].objects.all()
         else:
-            candidates = getattr(public_reference(district), source)
+            candidates = getattr(public_reference(district, (source,)), source)
         chosen[name] = _lookup_many(candidates, values, key=key, name=name)
     return chosen
 

@@ -20,16 +20,18 @@ from kreisintegration import public_cache
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
 NAMESPACE = "events"
+LISTS = ("municipalities", "fields_of_action", "target_groups", "languages")
 
 
 @dataclass(frozen=True)
 class PublicReference:
-    """Lists in the order the pages show them (municipalities by name, the rest by position)."""
+    """Lists in the order the pages show them (municipalities by name, the rest by position); only
+    the lists asked for are loaded, the others are empty."""
 
-    municipalities: tuple[Municipality, ...]  # the district's, each with its district
-    fields_of_action: tuple[FieldOfAction, ...]  # all of the district's, inactive ones too
-    target_groups: tuple[TargetGroup, ...]
-    languages: tuple[Language, ...]
+    municipalities: tuple[Municipality, ...] = ()  # the district's, each with its district
+    fields_of_action: tuple[FieldOfAction, ...] = ()  # all of the district's, inactive ones too
+    target_groups: tuple[TargetGroup, ...] = ()
+    languages: tuple[Language, ...] = ()
 
     @property
     def active_fields_of_action(self) -> list[FieldOfAction]:
@@ -53,27 +55,31 @@ class PublicReference:
         return next((item for item in self.languages if item.code == code), None)
 
 
-def _key(district: District) -> str:
-    return f"public-reference:{district.pk}"
+def _key(district: District, name: str) -> str:
+    return f"public-reference:{district.pk}:{name}"
 
 
-def _load(district: District) -> PublicReference:
-    return PublicReference(
-        municipalities=tuple(
-            Municipality.objects.filter(district=district).select_related("district").order_by("name")
-        ),
-        fields_of_action=tuple(FieldOfAction.objects.filter(district=district).order_by("position", "name")),
-        target_groups=tuple(TargetGroup.objects.filter(district=district).order_by("position", "name")),
-        languages=tuple(Language.objects.order_by("position", "name")),
-    )
+def _load(district: District, name: str) -> tuple:
+    if name == "municipalities":
+        queryset = Municipality.objects.filter(district=district).select_related("district").order_by("name")
+    elif name == "languages":
+        queryset = Language.objects.order_by("position", "name")
+    else:
+        model = FieldOfAction if name == "fields_of_action" else TargetGroup
+        queryset = model.objects.filter(district=district).order_by("position", "name")
+    return tuple(queryset)
 
 
-def public_reference(district: District) -> PublicReference:
-    """The district's reference data, from the cache while the "events" version is unchanged."""
-    key = _key(district)
-    current, entry = public_cache.lookup(key, NAMESPACE)
-    if entry is not None:
-        return entry[2]
-    reference = _load(district)
-    cache.set(key, (NAMESPACE, current, reference), public_cache.PAGE_TIMEOUT)
-    return reference
+def public_reference(district: District, names: tuple[str, ...] = LISTS) -> PublicReference:
+    """The district's lists ``names``, from the cache while the "events" version is unchanged (one
+    round trip); a missing list is one query, then kept."""
+    keys = {name: _key(district, name) for name in names}
+    current, entries = public_cache.lookup_many(list(keys.values()), NAMESPACE)
+    lists = {}
+    for name, key in keys.items():
+        if key in entries:
+            lists[name] = entries[key][2]
+        else:
+            lists[name] = _load(district, name)
+            cache.set(key, (NAMESPACE, current, lists[name]), public_cache.PAGE_TIMEOUT)
+    return PublicReference(**lists)
