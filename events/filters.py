@@ -6,20 +6,29 @@ Bad input raises ``FilterError`` naming the parameter, so the API can answer
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
+from .public_reference import PublicReference, public_reference
 from .recurrence import EARLIEST_DATE, LATEST_DATE
 from .selectors import MAX_WINDOW_DAYS, EventFilter
 
 MAX_QUERY_LENGTH = 200
+# Parameter -> the list of the district's reference data its value is looked up in.
+REFERENCE_LISTS = {
+    "municipality": "municipalities",
+    "field_of_action": "fields_of_action",
+    "target_group": "target_groups",
+    "language": "languages",
+}
 PARAMETERS = ("start", "end", "municipality", "field_of_action", "target_group", "language", "q")
 
 
@@ -49,14 +58,16 @@ def _parse_date(params, name: str) -> date | None:
     return value
 
 
-def _lookup_slug(model, params, name: str, *, district: District | None):
+def _lookup_slug(model, params, name: str, *, reference: PublicReference | None):
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    queryset = model.objects.all()
-    if district is not None and hasattr(model, "district"):
-        queryset = queryset.filter(district=district)
-    found = queryset.filter(slug=raw).first() if len(raw) <= 80 else None
+    if len(raw) > 80:
+        found = None
+    elif reference is not None:  # the district's, from the cache
+        found = getattr(reference, name)(raw)
+    else:
+        found = model.objects.filter(slug=raw).first()
     if found is None:
         raise FilterError(name, _("Unbekannter Wert „%(value)s“.") % {"value": raw[:80]})
     return found
@@ -68,8 +79,10 @@ def parse_event_filter(
     district: District | None,
     default_start: date | None = None,
     default_days: int = 31,
+    reference: PublicReference | None = None,
 ) -> EventFilter:
-    """Turn query parameters into an ``EventFilter``; ``district`` scopes slugs and results."""
+    """Turn query parameters into an ``EventFilter``; ``district`` scopes slugs and results
+    (``reference``: the district's lists if the caller has them already)."""
     for name in PARAMETERS:
         # PostgreSQL refuses NUL in text; without this check a lookup would fail with a 500.
         if "\x00" in (params.get(name) or ""):
@@ -83,17 +96,29 @@ def parse_event_filter(
             "end", _("Der Zeitraum darf höchstens %(days)s Tage umfassen.") % {"days": MAX_WINDOW_DAYS}
         )
 
+    # The district's municipalities, fields, groups and languages come from the cache (only the
+    # lists the URL names).
+    named = tuple(
+        name
+        for parameter, name in REFERENCE_LISTS.items()
+        if (params.get(parameter) or "").strip() and (reference is None or not getattr(reference, name))
+    )
+    if district is not None and named:
+        loaded = public_reference(district, named)
+        reference = replace(reference or loaded, **{name: getattr(loaded, name) for name in named})
     municipality = None
     raw_municipality = (params.get("municipality") or "").strip()
     if raw_municipality:
-        queryset = Municipality.objects.select_related("district")
-        if district is not None:
-            queryset = queryset.filter(district=district)
-        municipality = (
-            queryset.filter(Q(slug=raw_municipality) | Q(ags=raw_municipality)).first()
-            if len(raw_municipality) <= 80
-            else None
-        )
+        if len(raw_municipality) > 80:
+            municipality = None
+        elif reference is not None:
+            municipality = reference.municipality(raw_municipality)
+        else:
+            municipality = (
+                Municipality.objects.select_related("district")
+                .filter(Q(slug=raw_municipality) | Q(ags=raw_municipality))
+                .first()
+            )
         if municipality is None:
             raise FilterError(
                 "municipality",
@@ -103,7 +128,12 @@ def parse_event_filter(
     language = None
     raw_language = (params.get("language") or "").strip()
     if raw_language:
-        language = Language.objects.filter(code=raw_language).first() if len(raw_language) <= 12 else None
+        if len(raw_language) > 12:
+            language = None
+        elif reference is not None:
+            language = reference.language(raw_language)
+        else:
+            language = Language.objects.filter(code=raw_language).first()
         if language is None:
             raise FilterError(
                 "language", _("Unbekannter Sprachcode „%(value)s“.") % {"value": raw_language[:12]}
@@ -120,8 +150,8 @@ def parse_event_filter(
         end=end,
         district=district,
         municipality=municipality,
-        field_of_action=_lookup_slug(FieldOfAction, params, "field_of_action", district=district),
-        target_group=_lookup_slug(TargetGroup, params, "target_group", district=district),
+        field_of_action=_lookup_slug(FieldOfAction, params, "field_of_action", reference=reference),
+        target_group=_lookup_slug(TargetGroup, params, "target_group", reference=reference),
         language=language,
         q=q,
     )
@@ -144,12 +174,13 @@ def _feed_values(params, name: str) -> list[str]:
     return values
 
 
-def _lookup_many(queryset, values: list[str], *, key: str, name: str) -> list:
+def _lookup_many(candidates, values: list[str], *, key: str, name: str) -> list:
     if not values:
         return []
     # Case-insensitive: a subscription URL may say "AR" or "Sprache-Bildung".
-    matches = queryset.annotate(lower_key=Lower(key)).filter(lower_key__in=values)
-    found = {item.lower_key: item for item in matches}
+    if isinstance(candidates, QuerySet):
+        candidates = candidates.annotate(lower_key=Lower(key)).filter(lower_key__in=values)
+    found = {getattr(item, key).lower(): item for item in candidates}
     unknown = [value for value in values if value not in found]
     if unknown:
         raise FilterError(name, _("Unbekannter Wert „%(value)s“.") % {"value": unknown[0]})
@@ -158,21 +189,25 @@ def _lookup_many(queryset, values: list[str], *, key: str, name: str) -> list:
 
 def parse_feed_categories(params, *, district: District | None) -> dict[str, list]:
     """The category filters of the ICS feeds: for each parameter the chosen objects (any of them
-    matches); an unknown value raises ``FilterError``."""
-    fields = FieldOfAction.objects.all()
-    groups = TargetGroup.objects.all()
-    if district is not None:
-        fields, groups = fields.filter(district=district), groups.filter(district=district)
-    languages = Language.objects.all()
-    return {
-        "field_of_action": _lookup_many(
-            fields, _feed_values(params, "field_of_action"), key="slug", name="field_of_action"
-        ),
-        "target_group": _lookup_many(
-            groups, _feed_values(params, "target_group"), key="slug", name="target_group"
-        ),
-        "language": _lookup_many(languages, _feed_values(params, "language"), key="code", name="language"),
+    matches); an unknown value raises ``FilterError``. A district's lists come from the cache."""
+    sources = {
+        "field_of_action": "fields_of_action",
+        "target_group": "target_groups",
+        "language": "languages",
     }
+    models = {"field_of_action": FieldOfAction, "target_group": TargetGroup, "language": Language}
+    chosen = {}
+    for name, source in sources.items():
+        values = _feed_values(params, name)
+        key = "code" if name == "language" else "slug"
+        if not values:
+            candidates = ()
+        elif district is None:
+            candidates = models[name].objects.all()
+        else:
+            candidates = getattr(public_reference(district, (source,)), source)
+        chosen[name] = _lookup_many(candidates, values, key=key, name=name)
+    return chosen
 
 
 def parse_response_language(params) -> str:

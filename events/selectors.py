@@ -59,11 +59,18 @@ class EventFilter:
         return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
 
-def event_lists_prefetch(prefix: str = "") -> list:
+# The lists an event shows besides its row; a page that shows none of them loads none (each is a query).
+CATEGORIES = ("fields_of_action", "target_groups", "languages")
+
+
+def event_lists_prefetch(prefix: str = "", *, categories: tuple[str, ...] = CATEGORIES) -> list:
+    querysets = {
+        "fields_of_action": FieldOfAction.objects.order_by("position", "name"),
+        "target_groups": TargetGroup.objects.order_by("position", "name"),
+        "languages": Language.objects.order_by("position", "name"),
+    }
     return [
-        Prefetch(f"{prefix}fields_of_action", queryset=FieldOfAction.objects.order_by("position", "name")),
-        Prefetch(f"{prefix}target_groups", queryset=TargetGroup.objects.order_by("position", "name")),
-        Prefetch(f"{prefix}languages", queryset=Language.objects.order_by("position", "name")),
+        *(Prefetch(f"{prefix}{name}", queryset=querysets[name]) for name in categories),
         f"{prefix}translations",
     ]
 
@@ -123,8 +130,11 @@ def apply_event_filter(queryset: QuerySet, flt: EventFilter, *, prefix: str = ""
     return search_events(queryset, flt.q, prefix=prefix)
 
 
-def public_occurrences(flt: EventFilter) -> QuerySet[EventOccurrence]:
-    """Occurrences of approved (and cancelled, marked) events in the window, with everything a list shows."""
+def public_occurrences(
+    flt: EventFilter, *, categories: tuple[str, ...] = CATEGORIES
+) -> QuerySet[EventOccurrence]:
+    """Occurrences of approved (and cancelled, marked) events in the window, with everything a list
+    shows (``categories``: the event's lists it shows, see ``event_lists_prefetch``)."""
     queryset = EventOccurrence.objects.filter(
         event__status__in=Event.PUBLIC_STATUSES,
         start__lt=flt.end_at,
@@ -133,18 +143,25 @@ def public_occurrences(flt: EventFilter) -> QuerySet[EventOccurrence]:
     queryset = apply_event_filter(queryset, flt, prefix="event__")
     return (
         queryset.select_related("event__municipality__district")
-        .prefetch_related(*event_lists_prefetch("event__"))
+        .prefetch_related(*event_lists_prefetch("event__", categories=categories))
         .order_by("start", "event__title", "pk")
     )
 
 
-def public_events(*, district: District | None = None, municipality: Municipality | None = None):
+def public_events(
+    *,
+    district: District | None = None,
+    municipality: Municipality | None = None,
+    categories: tuple[str, ...] = CATEGORIES,
+):
     queryset = Event.objects.filter(status__in=Event.PUBLIC_STATUSES)
     if district is not None:
         queryset = queryset.filter(municipality__district=district)
     if municipality is not None:
         queryset = queryset.filter(municipality=municipality)
-    return queryset.select_related("municipality__district").prefetch_related(*event_lists_prefetch())
+    return queryset.select_related("municipality__district").prefetch_related(
+        *event_lists_prefetch(categories=categories)
+    )
 
 
 def events_visible_to(user) -> QuerySet[Event]:

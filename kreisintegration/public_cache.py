@@ -145,6 +145,17 @@ def lookup(key: str, namespace: str) -> tuple[int, tuple | None]:
     return current, entry
 
 
+def lookup_many(keys: list[str], namespace: str) -> tuple[int, dict[str, tuple]]:
+    """``lookup`` for several keys in one round trip: the current version and the entries of it."""
+    version_key = _version_key(namespace)
+    found = cache.get_many([*keys, version_key])
+    current = found.get(version_key) or version(namespace)
+    entries = {key: found[key] for key in keys if key in found}
+    return current, {
+        key: entry for key, entry in entries.items() if entry[0] == namespace and entry[1] == current
+    }
+
+
 def etag_for(key: str, namespace: str, current: int) -> str:
     """A strong validator from what the answer depends on: namespace version, language and URL."""
     return '"' + hashlib.sha256(f"{namespace}:{current}:{key}".encode()).hexdigest()[:32] + '"'

@@ -52,7 +52,8 @@ def _calendar_response(calendar_bytes: bytes, *, filename: str, public: bool, at
 
 def _feed_events(*, categories: dict[str, list], **scope):
     horizon = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    events = public_events(**scope)
+    # A VEVENT names the fields of action and target groups (CATEGORIES), not the languages.
+    events = public_events(**scope, categories=("fields_of_action", "target_groups"))
     relations = {
         "field_of_action": "fields_of_action",
         "target_group": "target_groups",

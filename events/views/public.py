@@ -27,12 +27,13 @@ from django.views.generic import TemplateView
 
 from kreisintegration.public_cache import public_cache
 from municipalities import permissions
-from municipalities.models import District, FieldOfAction, Language, TargetGroup
-from municipalities.selectors import portal_district, public_municipalities
+from municipalities.models import FieldOfAction, Language, TargetGroup
+from municipalities.selectors import portal_district
 
 from ..filters import FilterError, parse_event_filter
 from ..jsonld import event_json_ld
 from ..models import Event, EventOccurrence
+from ..public_reference import PublicReference, public_reference
 from ..recurrence import describe, local_zone
 from ..selectors import EventFilter, public_occurrences
 
@@ -126,7 +127,10 @@ def _shift_month(day: date, months: int) -> date:
 
 @method_decorator(public_cache("events"), name="dispatch")
 class CalendarView(TemplateView):
-    """District calendar: list (default), month or week, filters kept in the URL."""
+    """District calendar: list (default), month or week, filters kept in the URL.
+
+    A calendar entry shows no field of action, target group or language: they are not loaded.
+    """
 
     template_name = "events/calendar.html"
     http_method_names = ["get", "head", "options"]
@@ -135,6 +139,8 @@ class CalendarView(TemplateView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
         district = portal_district()
+        # The district's lists (cached): the filter form's choices and the URL's slugs.
+        reference = public_reference(district) if district is not None else None
         view = params.get("view") if params.get("view") in VIEWS else DEFAULT_VIEW
         context.update(
             portal_district=district,
@@ -145,13 +151,14 @@ class CalendarView(TemplateView):
             feed_url=reverse("events:feed_district"),
             municipality_feed=None,
             api_url=reverse("events:api_events"),
-            **self._choices(district),
+            **self._choices(reference),
         )
         try:
             flt = parse_event_filter(
                 params,
                 district=district,
                 default_days=LIST_DEFAULT_DAYS,
+                reference=reference,
             )
         except FilterError as error:
             context["filter_error"] = error
@@ -180,7 +187,7 @@ class CalendarView(TemplateView):
     def _month(self, flt: EventFilter) -> dict:
         anchor = flt.start.replace(day=1)
         first, last = _month_window(anchor)
-        occurrences = list(public_occurrences(replace(flt, start=first, end=last)))
+        occurrences = list(public_occurrences(replace(flt, start=first, end=last), categories=()))
         return {
             "heading": date_format(anchor, "F Y"),
             "weeks": _weeks(_days(occurrences, first, last, month=anchor.month)),
@@ -194,7 +201,7 @@ class CalendarView(TemplateView):
     def _week(self, flt: EventFilter) -> dict:
         first = _monday(flt.start)
         last = first + timedelta(days=6)
-        occurrences = list(public_occurrences(replace(flt, start=first, end=last)))
+        occurrences = list(public_occurrences(replace(flt, start=first, end=last), categories=()))
         previous_start, next_start = first - timedelta(days=7), first + timedelta(days=7)
         return {
             "heading": _("Woche vom %(first)s bis %(last)s")
@@ -209,7 +216,7 @@ class CalendarView(TemplateView):
         }
 
     def _list(self, flt: EventFilter) -> dict:
-        paginator = Paginator(public_occurrences(flt), LIST_PAGE_SIZE)
+        paginator = Paginator(public_occurrences(flt, categories=()), LIST_PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         groups: dict[date, list] = {}
         for occurrence in page.object_list:
@@ -236,20 +243,14 @@ class CalendarView(TemplateView):
         return "?" + urlencode([(key, value) for key, value in params.items() if value])
 
     @staticmethod
-    def _choices(district: District | None) -> dict:
-        if district is None:
+    def _choices(reference: PublicReference | None) -> dict:
+        if reference is None:
             return {"municipalities": [], "fields_of_action": [], "target_groups": [], "languages": []}
         return {
-            "municipalities": list(
-                public_municipalities(district=district).select_related(None).only("name", "slug", "ags")
-            ),
-            "fields_of_action": list(
-                FieldOfAction.objects.filter(district=district, is_active=True).only("name", "slug")
-            ),
-            "target_groups": list(
-                TargetGroup.objects.filter(district=district, is_active=True).only("name", "slug")
-            ),
-            "languages": list(Language.objects.only("name", "code")),
+            "municipalities": reference.municipalities,
+            "fields_of_action": reference.active_fields_of_action,
+            "target_groups": reference.active_target_groups,
+            "languages": reference.languages,
         }
 
 
