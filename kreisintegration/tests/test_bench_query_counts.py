@@ -49,9 +49,10 @@ EXPECTED_QUERIES = {
     # choices (fields of action, municipalities)
     "goals_overview": 15,
     # session, user, roles, municipality, district, task counts, 3 task lists (returned, drafts,
-    # upcoming), follow-ups, municipalities of the consultations, concept versions, contacts
-    # (a contact without a second factor: no device query)
-    "my_municipality": 13,
+    # upcoming), when the task lists change by themselves (the next event to end), follow-ups,
+    # municipalities of the consultations, concept versions, contacts (a contact without a second
+    # factor: no device query)
+    "my_municipality": 14,
     # session, user, second-factor device, roles, course, audit entry (INSERT), sessions with
     # attendance counts, trainers, registrations, waiting list, offers, district
     "participants": 12,
