@@ -76,8 +76,11 @@ class _Changes:
         namespaces, keys = sorted(self.namespaces), sorted(self.keys)
         self.namespaces.clear()
         self.keys.clear()
-        for namespace in namespaces:
-            _bump(namespace)
+        if namespaces and hasattr(cache, "incr_or_set_many"):  # Redis: all in one round trip
+            cache.incr_or_set_many([_version_key(n) for n in namespaces], time.time_ns() // 1000)
+        else:
+            for namespace in namespaces:
+                _bump(namespace)
         if keys:
             cache.delete_many(keys)
 
