@@ -13,11 +13,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import AuditEvent, ModelChange, User
 
 Action = AuditEvent.Action
+
+# Sent after old entries were deleted in bulk (no per-row signals), with the districts they
+# belonged to: pages that show the log are stale (receiver in ``municipalities.signals``).
+audit_entries_deleted = Signal()
 
 
 def record_audit_event(
@@ -45,8 +50,15 @@ def record_audit_event(
 def delete_old_audit_entries(*, now=None) -> int:
     """Delete audit events and model changes older than the retention period; returns the count."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
-    events, _ = AuditEvent.objects.filter(timestamp__lt=cutoff).delete()
-    changes, _ = ModelChange.objects.filter(timestamp__lt=cutoff).delete()
+    old_events = AuditEvent.objects.filter(timestamp__lt=cutoff)
+    old_changes = ModelChange.objects.filter(timestamp__lt=cutoff)
+    district_ids = set(old_events.values_list("district_id", flat=True).distinct()) | set(
+        old_changes.values_list("district_id", flat=True).distinct()
+    )
+    events, _ = old_events.delete()
+    changes, _ = old_changes.delete()
+    if events or changes:
+        audit_entries_deleted.send(sender=AuditEvent, district_ids=district_ids)
     return events + changes
 
 

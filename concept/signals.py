@@ -7,8 +7,10 @@ from django.dispatch import receiver
 from kreisintegration import public_cache
 
 from .models import (
+    AdviceMeeting,
     ConceptMeasure,
     ConceptVersion,
+    FollowUp,
     Goal,
     GoalIndicator,
     Indicator,
@@ -37,3 +39,12 @@ from .models import (
 @receiver(post_delete, sender=IndicatorValue)
 def invalidate_steering_pages(**kwargs) -> None:
     public_cache.invalidate("concept")
+
+
+@receiver(post_save, sender=AdviceMeeting)
+@receiver(post_delete, sender=AdviceMeeting)
+@receiver(post_save, sender=FollowUp)
+@receiver(post_delete, sender=FollowUp)
+def invalidate_pages_with_follow_ups(**kwargs) -> None:
+    # „Meine Kommune“ and the start pages list a person's open follow-ups.
+    public_cache.invalidate("staff", using=kwargs.get("using"))

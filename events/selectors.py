@@ -361,6 +361,21 @@ def contact_tasks(
     )
 
 
+def contact_tasks_change_at(user, *, municipalities=None, now: datetime | None = None) -> datetime | None:
+    """When ``contact_tasks`` changes by itself: the end of the last date of the next approved event
+    without a participant number to end (it then waits for the number). One query."""
+    now = now or timezone.now()
+    events = events_managed_by(user)
+    if municipalities is not None:
+        events = events.filter(municipality__in=municipalities)
+    return (
+        events.filter(status=Event.Status.APPROVED, actual_participants__isnull=True)
+        .annotate(last_end=Max("occurrences__end"))
+        .filter(last_end__gte=now)
+        .aggregate(next=Min("last_end"))["next"]
+    )
+
+
 @dataclass(frozen=True)
 class SeriesSummary:
     first: datetime

@@ -146,6 +146,20 @@ class OneClientPerPool(RedisCacheClient):
         return client
 
 
+# Add 1 to each key, or start a missing one at ARGV[1] (RedisCache.incr costs two round trips per
+# key: EXISTS, then INCR). Integers are stored unpickled, so the values stay readable by ``get``.
+_INCR_OR_SET = (
+    "for _, key in ipairs(KEYS) do "
+    "if redis.call('EXISTS', key) == 1 then redis.call('INCR', key) "
+    "else redis.call('SET', key, ARGV[1]) end end"
+)
+
+
+def _incr_or_set_many(self, keys, start: int, version=None) -> None:
+    made = [self.make_and_validate_key(key, version=version) for key in keys]
+    self._cache.get_client(write=True).eval(_INCR_OR_SET, len(made), *made, start)
+
+
 class DegradingRedisCache(RedisCache):
     """Django's RedisCache whose failures on a Redis outage degrade to a miss or a no-op."""
 
@@ -168,6 +182,11 @@ class DegradingRedisCache(RedisCache):
         RedisCache.delete_many
     )
     clear = _degrading(lambda self, *args, **kwargs: False)(RedisCache.clear)
+    # The data versions of public_cache, bumped in one round trip (a lost bump: the keys are
+    # deleted once Redis answers again, like any lost write).
+    incr_or_set_many = _degrading(lambda self, *args, **kwargs: None, written_keys=_many_keys)(
+        _incr_or_set_many
+    )
 
     def is_available(self) -> bool:
         """One PING within the socket timeouts: what ``/healthz`` reports."""

@@ -108,6 +108,24 @@ def _roles_from_database(user) -> tuple[frozenset[int], frozenset[int], frozense
     )
 
 
+def roles_scope(user) -> tuple:
+    """All roles of ``user`` as a stable, comparable value: part of the key of a page cached per
+    person, so that a role change is a new key and nobody keeps a page they may no longer see."""
+    roles = roles_of(user)
+    return (
+        roles.is_superuser,
+        *(
+            tuple(sorted(ids))
+            for ids in (
+                roles.staff_district_ids,
+                roles.trainer_district_ids,
+                roles.volunteer_district_ids,
+                roles.contact_municipality_ids,
+            )
+        ),
+    )
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles after a role change within the same request."""
     if hasattr(user, _CACHE_ATTR):

@@ -6,6 +6,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from accounts import user_state
+from accounts.audit import audit_entries_deleted
+from accounts.models import AuditEvent, ModelChange, User
 from kreisintegration import public_cache
 
 from .models import (
@@ -50,8 +52,34 @@ def invalidate_overview_figures_for_measures(**kwargs) -> None:
 @receiver(post_delete, sender=Membership)
 def forget_cached_roles(instance, using=None, **kwargs) -> None:
     """A role or membership changed: the person's cached roles (``permissions.roles_of``) are
-    read again once the change is committed."""
+    read again once the change is committed, and the pages listing contacts or trainers render
+    afresh."""
     user_state.forget(instance.user_id, using=using)
+    public_cache.invalidate("staff", using=using)
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def invalidate_pages_naming_people(instance, using=None, update_fields=None, **kwargs) -> None:
+    """Names and e-mail addresses appear on the staff pages (contacts, trainers, participants,
+    actors in the audit log). A login only stamps ``last_login``, which no page shows."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    public_cache.invalidate("staff", using=using)
+
+
+@receiver(post_save, sender=AuditEvent)
+@receiver(post_save, sender=ModelChange)
+def invalidate_audit_log_pages(instance, using=None, **kwargs) -> None:
+    """A new entry: the audit log of its district (and the superusers' whole log) renders afresh.
+    No post_delete receiver: it would make the retention's bulk delete load every row."""
+    public_cache.invalidate(*public_cache.audit_namespaces(instance.district_id), using=using)
+
+
+@receiver(audit_entries_deleted)
+def invalidate_audit_log_after_retention(district_ids=(), **kwargs) -> None:
+    namespaces = {name for pk in district_ids for name in public_cache.audit_namespaces(pk)}
+    public_cache.invalidate("audit", *namespaces)
 
 
 @receiver(pre_save, sender=DistrictRole)

@@ -1,6 +1,9 @@
 """What waits for a person, for pages outside the events app („Meine Kommune“, the navigation)."""
 
 from django import template
+from django.utils import timezone
+
+from kreisintegration import public_cache
 
 from .. import selectors
 
@@ -9,8 +12,15 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def contact_tasks_for(context, municipality):
-    """The contact tasks of one municipality for the logged-in person (events.selectors.contact_tasks)."""
-    return selectors.contact_tasks(context["request"].user, municipalities=[municipality])
+    """The contact tasks of one municipality for the logged-in person (events.selectors.contact_tasks).
+
+    The list changes by itself when an event ends; a cached page („Meine Kommune“) is rendered
+    again from then on (``public_cache.valid_until``)."""
+    request, now = context["request"], timezone.now()
+    public_cache.valid_until(
+        request, selectors.contact_tasks_change_at(request.user, municipalities=[municipality], now=now)
+    )
+    return selectors.contact_tasks(request.user, municipalities=[municipality], now=now)
 
 
 @register.simple_tag(takes_context=True)

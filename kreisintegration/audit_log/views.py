@@ -15,8 +15,9 @@ from django.views import View
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
+from kreisintegration import public_cache
 from kreisintegration.fragments import cached_fragment
-from municipalities.permissions import KIStaffRequiredMixin, roles_of
+from municipalities.permissions import KIStaffRequiredMixin, roles_of, roles_scope
 
 from .descriptions import describe_entries, rows_rendering_key
 from .entries import AuditLogFilterForm, actors_in_log_of, audit_entries_visible_to
@@ -41,6 +42,21 @@ class AuditLogView(AuditLogMixin, View):
     page_size = 50
 
     def get(self, request):
+        # Kept per person and role scope while no entry of their districts is added and nothing
+        # the rows name (people, events, courses, municipalities, ...) changes.
+        roles = roles_of(request.user)
+        district_parts = (
+            ("audit",)
+            if roles.is_superuser
+            else tuple(f"audit:{pk}" for pk in sorted(roles.staff_district_ids))
+        )
+        namespaces = tuple(n for n in public_cache.NAMESPACES if n != "audit") + district_parts
+        return public_cache.private_page(
+            request, scope=roles_scope(request.user), namespaces=namespaces, render=self.render_page
+        )
+
+    def render_page(self, extra_context: dict):
+        request = self.request
         form = self.filter_form()
         if form.is_bound and not form.is_valid():
             return render(request, self.template_name, _invalid(form), status=400)
@@ -66,6 +82,7 @@ class AuditLogView(AuditLogMixin, View):
                 "filter_form_html": filter_form_html,
                 "rows_html": rows_html,
                 "retention_days": settings.AUDIT_LOG_RETENTION_DAYS,
+                **extra_context,
             },
         )
 

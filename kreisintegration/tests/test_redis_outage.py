@@ -128,3 +128,22 @@ def test_a_logout_during_the_outage_holds_when_redis_comes_back_with_old_data(
         process.kill()
         process.wait(timeout=10)
         project_cache._pending.clear()
+
+
+def test_data_versions_are_bumped_in_one_call_and_a_lost_bump_is_no_error(
+    db, own_redis, caplog, django_capture_on_commit_callbacks
+):
+    from kreisintegration import public_cache
+
+    before = public_cache.versions("events", "audit:1")
+    with django_capture_on_commit_callbacks(execute=True):
+        public_cache.invalidate("events", "audit:1")
+    assert public_cache.versions("events", "audit:1") == (before[0] + 1, before[1] + 1)
+
+    _kill(own_redis)
+    caplog.set_level(logging.WARNING, logger="kreisintegration.cache")
+    with django_capture_on_commit_callbacks(execute=True):  # the commit's callback does not fail
+        public_cache.invalidate("events")
+    warnings = [record for record in caplog.records if record.name == "kreisintegration.cache"]
+    assert [record.levelno for record in warnings] == [logging.WARNING]
+    assert project_cache._pending  # the lost bump's key is deleted once Redis answers again

@@ -29,7 +29,9 @@ def _rows(response) -> str:
     return html[start : html.index("</tbody>", start)]
 
 
-def test_participant_rows_are_rendered_once_and_follow_every_change(client, trainer, district, unna, course):
+def test_participant_rows_are_rendered_once_and_follow_every_change(
+    client, trainer, district, unna, course, django_capture_on_commit_callbacks
+):
     volunteers = [
         make_volunteer(district, municipality=unna, full_name="Şengül Yıldız", email="sengul@example.org"),
         make_volunteer(district, municipality=None, full_name="Ahmad Al-Hassan", email="ahmad@example.org"),
@@ -45,15 +47,19 @@ def test_participant_rows_are_rendered_once_and_follow_every_change(client, trai
     assert _rows(again) == _rows(page)
     assert "ahmad@example.org" in _rows(again) and "0 von 2" in _rows(again)
 
-    services.cancel_registration(by=second.volunteer.user, registration=second)
-    services.record_attendance(by=trainer, session=session, registration=first, present=True)
+    # Committed (the test's transaction never is): the cached page is stale from then on.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(by=second.volunteer.user, registration=second)
+        services.record_attendance(by=trainer, session=session, registration=first, present=True)
     fresh = client.get(url)
     assert ROWS in _rendered(fresh)
     assert "ahmad@example.org" not in _rows(fresh)
     assert "1 von 2" in _rows(fresh)
 
 
-def test_waiting_list_and_offers_follow_a_cancellation(client, trainer, district):
+def test_waiting_list_and_offers_follow_a_cancellation(
+    client, trainer, district, django_capture_on_commit_callbacks
+):
     course = make_course(district, capacity=1, trainers=[trainer])
     volunteers = [
         make_volunteer(district, full_name="Şengül Yıldız", email="sengul@example.org"),
@@ -68,7 +74,8 @@ def test_waiting_list_and_offers_follow_a_cancellation(client, trainer, district
     assert WAITING not in _rendered(again)
     assert "Keine offenen Angebote." in again.content.decode()
 
-    services.cancel_registration(by=first.volunteer.user, registration=first)  # seat → offered to Jürgen
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the cached page is stale
+        services.cancel_registration(by=first.volunteer.user, registration=first)  # seat → offered to Jürgen
     fresh = client.get(url)
     html = fresh.content.decode()
     assert WAITING in _rendered(fresh)

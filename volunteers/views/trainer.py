@@ -16,8 +16,9 @@ from django.views.generic import TemplateView
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
+from kreisintegration import public_cache
 from kreisintegration.fragments import cached_fragment
-from municipalities.permissions import RoleRequiredMixin, roles_of
+from municipalities.permissions import RoleRequiredMixin, roles_of, roles_scope
 
 from .. import documents, permissions, services
 from ..figures import PARTICIPANT_STATUSES
@@ -55,12 +56,39 @@ class CourseRunnerMixin(RoleRequiredMixin):
 class ParticipantsView(CourseRunnerMixin, TemplateView):
     template_name = "volunteers/trainer/participants.html"
 
+    # The course with its sessions, registrations and trainers; attendance and volunteer profiles
+    # ("figures"); names and e-mail addresses of people ("staff").
+    cache_namespaces = ("courses", "figures", "staff")
+
+    def dispatch(self, request, *args, **kwargs):
+        # A stored page proves that this person, with these roles, passed the check for this
+        # course under the current versions (a change of the course, its district or its trainers
+        # bumps "courses"): a hit is served without loading the course, but logged all the same.
+        if request.user.is_authenticated:
+            hit = public_cache.private_page_hit(
+                request, scope=roles_scope(request.user), namespaces=self.cache_namespaces
+            )
+            if hit is not None:
+                response, remembered = hit
+                self.course = Course(pk=self.kwargs["pk"], **remembered)
+                self.record_access(AuditEvent.Action.VIEWED_PARTICIPANT_LIST)
+                return response
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
+        # Every look is logged, also when the page comes from the cache.
         self.record_access(AuditEvent.Action.VIEWED_PARTICIPANT_LIST)
-        return super().get(request, *args, **kwargs)
+        return public_cache.private_page(
+            request,
+            scope=roles_scope(request.user),
+            namespaces=self.cache_namespaces,
+            render=lambda extra: super(ParticipantsView, self).get(request, *args, **{**kwargs, **extra}),
+        )
 
     def get_context_data(self, **kwargs):
         course = self.course
+        # What the audit entry of a cache hit needs (see dispatch).
+        public_cache.remember(self.request, district_id=course.district_id, title=course.title)
         present = Q(attendances__present=True, attendances__registration__status__in=PARTICIPANT_STATUSES)
         sessions = list(
             course.sessions.annotate(present_count=Count("attendances", filter=present)).order_by("start")
@@ -69,10 +97,15 @@ class ParticipantsView(CourseRunnerMixin, TemplateView):
         for session in sessions:
             session.attendance_blocker = services.attendance_blocker(session, now=now)
         completion_blocker = ""
+        last_end = max((s.end for s in sessions), default=None)
         if course.status == Course.Status.PUBLISHED:
-            completion_blocker = services.completion_blocker(
-                course, last_end=max((s.end for s in sessions), default=None), now=now
-            )
+            completion_blocker = services.completion_blocker(course, last_end=last_end, now=now)
+        # The page changes by itself when a session starts (attendance can be recorded) and after
+        # the last one (the course can be completed): a cached copy is not served from then on.
+        public_cache.valid_until(
+            self.request,
+            min((m for m in (*(s.start for s in sessions), last_end) if m and m > now), default=None),
+        )
         waiting = course.registrations.select_related("volunteer__user")
         registrations = list(documents.participant_registrations(course))
         waitlist = list(waiting.filter(status=R.WAITLISTED).order_by("waitlist_position", "created_at"))
