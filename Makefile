@@ -79,7 +79,8 @@ test: install-dev frontend services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(VENV)/bin/pytest
 
-## make bench: NRW-scale data (BENCH_SCALE, default 40) in the database ki_bench, gunicorn (2 workers,
+## make bench: NRW-scale data (BENCH_SCALE, default 40) in the database ki_bench (ki_bench_<N> for other
+## scales, e.g. BENCH_SCALE=400 ≈ Germany), gunicorn (2 workers,
 ## production settings) and a Celery worker, bounded load; prints one BENCH line per scenario and
 ## writes bench/results/latest.json (see README, "Performance")
 bench: install-dev frontend services

@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT))
 PY = sys.executable
 VENV_BIN = Path(PY).parent
 SCALE = int(os.environ.get("BENCH_SCALE", "40"))
-DATABASE = os.environ.get("BENCH_DATABASE", "ki_bench")
+# One database per scale (ki_bench for 40, ki_bench_400 for 400): the data sets live side by side.
+DATABASE = os.environ.get("BENCH_DATABASE", "ki_bench" if SCALE == 40 else f"ki_bench_{SCALE}")
 REDIS_DB = os.environ.get("BENCH_REDIS_DB", "7")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))

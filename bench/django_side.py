@@ -46,7 +46,7 @@ from accounts.twofactor import has_two_factor  # noqa: E402
 from concept.scale import scale_version_of  # noqa: E402
 from events.models import Event, EventOccurrence  # noqa: E402
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup  # noqa: E402
-from municipalities.scale import NRW_DISTRICTS, ensure_scale_contact, scale_staff_email  # noqa: E402
+from municipalities.scale import MAX_SCALE, ensure_scale_contact, scale_district_rows, scale_staff_email  # noqa: E402
 from overview.models import ConceptReport  # noqa: E402
 from overview.services import request_report  # noqa: E402
 from volunteers.models import Course, CourseSession, Registration, Volunteer  # noqa: E402
@@ -73,7 +73,7 @@ def scale() -> None:
         .distinct()
     )
     n = 0
-    for prefix, _name, _city in NRW_DISTRICTS:
+    for prefix, _name, _city in scale_district_rows(MAX_SCALE):
         if prefix not in seeded:
             break
         n += 1

@@ -5,7 +5,7 @@ Every figure that depends on the machine is also given as a ratio to the
 ``baseline`` scenario (``/healthz``, one query) measured in the same run. See the
 README, section "Performance".
 
-Environment: BENCH_SCALE (default 40), BENCH_DATABASE (ki_bench), BENCH_REDIS_DB (7),
+Environment: BENCH_SCALE (default 40), BENCH_DATABASE (ki_bench for 40, else ki_bench_<scale>), BENCH_REDIS_DB (7),
 BENCH_PORT (8765), BENCH_SECONDS (per scenario, default 6), BENCH_CONCURRENCY (8),
 BENCH_ONLY (comma-separated scenario names or prefixes; the baseline always runs, e.g.
 ``BENCH_ONLY=calendar,register_burst``), BENCH_IMPORT_RUNS (uploads of the 500-row file, default 3).
@@ -60,6 +60,12 @@ def ensure_database() -> None:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", DB_ROLE, DATABASE], check=True)
     manage("migrate", "--noinput")
     seeded = django_side("scale")["scale"]
+    if seeded > SCALE:
+        # Ratios measured on more districts than asked for would be reported as the wrong scale.
+        raise SystemExit(
+            f"bench: {DATABASE} holds scale {seeded}, not {SCALE}; use another BENCH_DATABASE "
+            f"(the default for {SCALE} is ki_bench_{SCALE}) or drop it"
+        )
     if seeded < SCALE:
         log(f"seeding scale {SCALE} (database has {seeded}); the first run takes a few minutes")
         started = time.monotonic()

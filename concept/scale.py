@@ -4,7 +4,7 @@ Per district one concept version (a draft marked "Skalierung") with ``GOALS_PER_
 spread over the district's fields of action, each with one indicator target and one measure; the
 indicators (``OFFICIAL_INDICATORS`` official ones and one portal count per field) have values for
 ``YEARS`` years per municipality and for the district. Everything is written with
-``bulk_create``, one transaction per district; a district that has its scale version is skipped.
+``bulk_create`` (the indicator values with ``COPY``), one transaction per district; a district that has its scale version is skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from municipalities.bulkload import copy_insert
 from municipalities.models import District, FieldOfAction, Municipality
 from municipalities.scale import MAX_SCALE, scaled_districts
 
@@ -118,7 +119,7 @@ def _values(indicators: list[Indicator], municipalities: list[int | None], years
                         is_demo=True,
                     )
                 )
-    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    copy_insert(rows, model=IndicatorValue)
     return len(rows)
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from municipalities.bulkload import copy_insert, copy_rows
 from municipalities.models import District, FieldOfAction, Language, Measure, TargetGroup
 from municipalities.scale import scale_staff_email, scaled_districts
 
@@ -136,30 +137,27 @@ def _seed_district(district: District, year: int) -> tuple[int, int]:
         # Two thirds in the given year, a third in the year before (for the trend).
         event_year = year if rng.random() < 0.67 else year - 1
         events.append(_build_event(rng, municipality, event_year, measures.get(municipality.pk, []), staff))
-    Event.objects.bulk_create(events, batch_size=1000)
+    copy_insert(events)
 
     occurrences, through_fields, through_groups, through_languages, changes = [], [], [], [], []
+    created_at = timezone.now()
     for event in events:
-        occurrences.extend(
-            EventOccurrence(event_id=event.pk, start=start, end=end)
-            for start, end in compute_occurrences(event)
+        occurrences.extend((event.pk, start, end) for start, end in compute_occurrences(event))
+        through_fields.extend((event.pk, field.pk) for field in rng.sample(fields, rng.choice([1, 1, 2, 3])))
+        through_groups.extend((event.pk, group.pk) for group in rng.sample(groups, rng.choice([1, 2, 2, 3])))
+        through_languages.extend(
+            (event.pk, languages[code].pk) for code in ["de", *rng.sample(codes[1:], rng.choice([0, 1, 2]))]
         )
-        for field in rng.sample(fields, rng.choice([1, 1, 2, 3])):
-            through_fields.append(
-                Event.fields_of_action.through(event_id=event.pk, fieldofaction_id=field.pk)
-            )
-        for group in rng.sample(groups, rng.choice([1, 2, 2, 3])):
-            through_groups.append(Event.target_groups.through(event_id=event.pk, targetgroup_id=group.pk))
-        for code in ["de", *rng.sample(codes[1:], rng.choice([0, 1, 2]))]:
-            through_languages.append(
-                Event.languages.through(event_id=event.pk, language_id=languages[code].pk)
-            )
-        changes.append(EventChange(event_id=event.pk, actor=staff, action=EventChange.Action.CREATED))
-    EventOccurrence.objects.bulk_create(occurrences, batch_size=5000)
-    Event.fields_of_action.through.objects.bulk_create(through_fields, batch_size=5000)
-    Event.target_groups.through.objects.bulk_create(through_groups, batch_size=5000)
-    Event.languages.through.objects.bulk_create(through_languages, batch_size=5000)
-    EventChange.objects.bulk_create(changes, batch_size=5000)
+        changes.append(
+            (event.pk, staff.pk if staff else None, EventChange.Action.CREATED, created_at, "", "{}")
+        )
+    copy_rows(EventOccurrence._meta.db_table, ["event_id", "start", "end"], occurrences)
+    copy_rows(Event.fields_of_action.through._meta.db_table, ["event_id", "fieldofaction_id"], through_fields)
+    copy_rows(Event.target_groups.through._meta.db_table, ["event_id", "targetgroup_id"], through_groups)
+    copy_rows(Event.languages.through._meta.db_table, ["event_id", "language_id"], through_languages)
+    copy_rows(
+        EventChange._meta.db_table, ["event_id", "actor_id", "action", "at", "comment", "changes"], changes
+    )
     return len(events), len(occurrences)
 
 

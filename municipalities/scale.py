@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 
+from .bulkload import copy_insert
 from .models import District, DistrictRole, FieldOfAction, Measure, Membership, Municipality, TargetGroup
 from .services import ensure_default_reference_data
 
@@ -75,7 +76,10 @@ NRW_DISTRICTS = [
     ("05512", "Bottrop", True),
     ("05513", "Gelsenkirchen", True),
 ]
-MAX_SCALE = len(NRW_DISTRICTS)
+# Beyond NRW (``make bench BENCH_SCALE=400``: Germany has about 400 districts): generated districts
+# of the other Länder with their Land's key, named from the town stems below.
+OTHER_LAENDER = ["01", "02", "03", "04", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16"]
+MAX_SCALE = 400
 MUNICIPALITIES_PER_DISTRICT = 10
 MEASURES_PER_MUNICIPALITY = 12
 # Generated measures say so in their description; it also keeps a second run from adding more.
@@ -127,9 +131,28 @@ def ensure_scale_contact(municipality: Municipality) -> User:
     return user
 
 
+def scale_district_rows(scale: int) -> list[tuple[str, str, bool]]:
+    """(key prefix, name, is a district-free city) of the districts 1…scale: the NRW districts,
+    then generated ones of the other Länder (every fifth a city)."""
+    rows = NRW_DISTRICTS[:scale]
+    for index in range(max(0, scale - len(NRW_DISTRICTS))):
+        land = OTHER_LAENDER[index % len(OTHER_LAENDER)]
+        number = index // len(OTHER_LAENDER)  # 0…23 per Land at N=400
+        stem = (
+            TOWN_STEMS[index % len(TOWN_STEMS)]
+            + TOWN_SUFFIXES[(index // len(TOWN_STEMS)) % len(TOWN_SUFFIXES)]
+        )
+        if index >= len(TOWN_STEMS) * len(TOWN_SUFFIXES):  # all 280 stems used: "Bad …" (unique names)
+            stem = f"Bad {stem}"
+        is_city = index % 5 == 4
+        prefix = f"{land}{1 + number // 90}{10 + number % 90:02d}"
+        rows.append((prefix, stem if is_city else f"Landkreis {stem}", is_city))
+    return rows
+
+
 def scaled_districts(scale: int) -> list[District]:
     """The districts 1…scale in their fixed order (the Kreis Unna first)."""
-    prefixes = [prefix for prefix, _name, _city in NRW_DISTRICTS[:scale]]
+    prefixes = [prefix for prefix, _name, _city in scale_district_rows(scale)]
     by_prefix = {d.ags_prefix: d for d in District.objects.filter(ags_prefix__in=prefixes)}
     return [by_prefix[p] for p in prefixes if p in by_prefix]
 
@@ -150,8 +173,7 @@ def _slug(name: str) -> str:
     return district_slug("", name)
 
 
-def _ensure_district(index: int) -> District:
-    prefix, name, is_city = NRW_DISTRICTS[index]
+def _ensure_district(prefix: str, name: str, is_city: bool) -> District:
     district = District.objects.filter(ags_prefix=prefix).first()
     if district is None:
         slug = district_slug(prefix, name)
@@ -217,7 +239,7 @@ def _seed_measures(district: District, rng: random.Random, year: int) -> int:
                     contact=f"integration@{municipality.slug}.example",
                 )
             )
-    Measure.objects.bulk_create(measures, batch_size=1000)
+    copy_insert(measures)
     for measure in measures:
         for field in rng.sample(fields, rng.randrange(1, 3)):
             m2m_fields.append(
@@ -225,8 +247,8 @@ def _seed_measures(district: District, rng: random.Random, year: int) -> int:
             )
         for group in rng.sample(groups, rng.randrange(1, 3)):
             m2m_groups.append(Measure.target_groups.through(measure_id=measure.pk, targetgroup_id=group.pk))
-    Measure.fields_of_action.through.objects.bulk_create(m2m_fields, batch_size=2000)
-    Measure.target_groups.through.objects.bulk_create(m2m_groups, batch_size=2000)
+    copy_insert(m2m_fields, model=Measure.fields_of_action.through)
+    copy_insert(m2m_groups, model=Measure.target_groups.through)
     return len(measures)
 
 
@@ -234,9 +256,9 @@ def seed_scale(*, scale: int, year: int, stdout=None) -> None:
     if not 1 <= scale <= MAX_SCALE:
         raise ValueError(f"--scale must be between 1 and {MAX_SCALE}")
     created = 0
-    for index in range(scale):
+    for prefix, name, is_city in scale_district_rows(scale):
         with transaction.atomic():
-            district = _ensure_district(index)
+            district = _ensure_district(prefix, name, is_city)
             rng = random.Random(f"district-{district.ags_prefix}")  # noqa: S311 - deterministic demo data
             _ensure_staff(district, rng)
             created += _seed_measures(district, rng, year)

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from municipalities.bulkload import copy_insert
 from municipalities.models import BuildingBlock, District, DistrictRole, FundingProgramme, Language
 from municipalities.scale import scaled_districts
 
@@ -67,7 +68,7 @@ def _users(rng: random.Random, district: District, prefix: str, count: int) -> l
         )
         for number in range(count)
     ]
-    return User.objects.bulk_create(users, batch_size=1000)
+    return list(copy_insert(users))
 
 
 def _seed_district(district: District, year: int) -> tuple[int, int, int]:
@@ -83,10 +84,9 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
 
     trainers = _users(rng, district, "trainer", TRAINERS_PER_DISTRICT)
     people = _users(rng, district, "ehrenamt", VOLUNTEERS_PER_DISTRICT)
-    DistrictRole.objects.bulk_create(
+    copy_insert(
         [DistrictRole(user=u, district=district, role=DistrictRole.Role.TRAINER) for u in trainers]
         + [DistrictRole(user=u, district=district, role=DistrictRole.Role.VOLUNTEER) for u in people],
-        batch_size=1000,
     )
     volunteers = []
     for user in people:
@@ -105,14 +105,13 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
                 availability=rng.choice(["abends", "am Wochenende", "nachmittags und am Wochenende", ""]),
             )
         )
-    Volunteer.objects.bulk_create(volunteers, batch_size=1000)
-    VolunteerLanguage.objects.bulk_create(
+    copy_insert(volunteers)
+    copy_insert(
         [
             VolunteerLanguage(volunteer=v, language=languages[code], level=VolunteerLanguage.Level.GOOD)
             for v in volunteers
             for code in {"de", *rng.sample(codes[1:], rng.choice([0, 1, 1, 2]))}
-        ],
-        batch_size=2000,
+        ]
     )
 
     courses, sessions_of = [], {}
@@ -145,7 +144,7 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
             )
         )
         sessions_of[number] = [first + timedelta(days=7 * n) for n in range(session_count)]
-    Course.objects.bulk_create(courses)
+    copy_insert(courses)
     sessions = [
         CourseSession(
             course=course, start=start, end=start + timedelta(minutes=SESSION_MINUTES), topics=f"Teil {n + 1}"
@@ -153,10 +152,8 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
         for index, course in enumerate(courses)
         for n, start in enumerate(sessions_of[index])
     ]
-    CourseSession.objects.bulk_create(sessions, batch_size=2000)
-    Course.trainers.through.objects.bulk_create(
-        [Course.trainers.through(course_id=c.pk, user_id=rng.choice(trainers).pk) for c in courses]
-    )
+    copy_insert(sessions)
+    copy_insert([Course.trainers.through(course_id=c.pk, user_id=rng.choice(trainers).pk) for c in courses])
     sessions_by_course: dict[int, list[CourseSession]] = {}
     for session in sessions:
         sessions_by_course.setdefault(session.course_id, []).append(session)
@@ -185,14 +182,14 @@ def _seed_district(district: District, year: int) -> tuple[int, int, int]:
                     certificate_code=f"{course.pk:06d}{seat:04d}"[-12:] if status == R.ATTENDED else "",
                 )
             )
-    Registration.objects.bulk_create(registrations, batch_size=2000)
+    copy_insert(registrations)
     attendances = [
         Attendance(registration=r, session=s, present=r.status == R.ATTENDED or rng.random() < 0.3)
         for r in registrations
         if r.status in (R.ATTENDED, R.NO_SHOW)
         for s in sessions_by_course[r.course_id]
     ]
-    Attendance.objects.bulk_create(attendances, batch_size=5000)
+    copy_insert(attendances, model=Attendance)
     return len(volunteers), len(courses), len(registrations)
 
 
