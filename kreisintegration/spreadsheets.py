@@ -138,7 +138,7 @@ def _row(
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     width = max(len(values), len(columns)) if alignment is not None else len(values)
-    cells = []
+    cells: list[Any] = []
     for column_index in range(1, width + 1):
         value = values[column_index - 1] if column_index <= len(values) else None
         own_format = None
