@@ -94,45 +94,60 @@ class Sheet:
 
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook: per sheet a bold, frozen header row, typed cells, text never as formula."""
+    """A workbook: per sheet a bold, frozen header row, typed cells, text never as formula.
+
+    Written in openpyxl's write-only mode: each row goes to the sheet's stream as it is made
+    instead of building every cell as an object first, so a large export needs little memory.
+    """
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    workbook = Workbook(write_only=True)
     for spec in sheets:
         sheet = workbook.create_sheet(spec.title[:31])
-        _write_row(sheet, 1, [column.header for column in spec.columns], bold=True)
-        for row_index, row in enumerate(spec.rows, start=2):
-            _write_row(sheet, row_index, row, columns=spec.columns)
-        first_footer_row = sheet.max_row + 2
-        for offset, row in enumerate(spec.footer):
-            _write_row(sheet, first_footer_row + offset, row, columns=spec.columns, bold=offset == 0)
+        # Views and column widths go before the first row of a streamed sheet.
         sheet.freeze_panes = "A2"
         for index, column in enumerate(spec.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
-        if spec.wrap:
-            from openpyxl.styles import Alignment
-
-            for row in sheet.iter_rows(min_row=2):
-                for cell in row:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        alignment = wrap if spec.wrap else None
+        sheet.append(_row(sheet, [column.header for column in spec.columns], font=bold))
+        for row in spec.rows:
+            sheet.append(_row(sheet, row, columns=spec.columns, alignment=alignment))
+        if spec.footer:
+            sheet.append([])  # the empty row that sets the footer off
+        for offset, row in enumerate(spec.footer):
+            font = bold if offset == 0 else None
+            sheet.append(_row(sheet, row, columns=spec.columns, font=font, alignment=alignment))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_row(
-    sheet, row_index: int, values: Sequence[Any], *, columns: Sequence[Column] = (), bold: bool = False
-) -> None:
+def _row(
+    sheet,
+    values: Sequence[Any],
+    *,
+    columns: Sequence[Column] = (),
+    font=None,
+    alignment=None,
+) -> list:
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
 
-    for column_index, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row_index, column=column_index)
+    width = max(len(values), len(columns)) if alignment is not None else len(values)
+    cells: list[Any] = []
+    for column_index in range(1, width + 1):
+        value = values[column_index - 1] if column_index <= len(values) else None
         own_format = None
         if isinstance(value, Cell):
             value, own_format = value.value, value.number_format
+        if value is None and font is None and alignment is None:
+            cells.append(None)
+            continue
+        cell = WriteOnlyCell(sheet)
         if isinstance(value, str):
             # Control characters are not allowed in XLSX (openpyxl raises); they carry no meaning here.
             cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
@@ -149,5 +164,9 @@ def _write_row(
                 )
                 if number_format:
                     cell.number_format = number_format
-        if bold:
-            cell.font = Font(bold=True)
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        cells.append(cell)
+    return cells

@@ -502,3 +502,17 @@ def test_bar_chart_escapes_its_title_and_marks_missing_values():
     svg = charts.render_bar_chart_svg(["A <b>", "B"], [1.5, None], "Je 10.000 <Einwohner>")
     assert "Je 10.000 &lt;Einwohner&gt;" in svg and "<b>" not in svg
     assert "–" in svg and "1,5" in svg
+
+
+def test_bar_chart_is_one_bar_per_value_with_presentation_attributes_only():
+    labels = ["Bönen", "Fröndenberg/Ruhr", "Unna", "Werne"]
+    svg = charts.render_bar_chart_svg(labels, [3, 0, 12, None], "Veranstaltungen je Kommune 2025")
+    # No CSS: the pages' content security policy forbids inline styles, and WeasyPrint would read
+    # every style attribute of an inline SVG as CSS of the report.
+    assert "style" not in svg
+    assert svg.count("<rect") == len(labels)
+    assert all(f">{label}</text>" in svg for label in ["Bönen", "Fröndenberg/Ruhr", "Unna", "Werne"])
+    assert ">12</text>" in svg and ">–</text>" in svg
+    # Small enough for the report's dozens of charts: a few elements per bar and per tick.
+    assert svg.count("<") < 12 * len(labels) + 20
+    assert 'xmlns="http://www.w3.org/2000/svg"' in svg  # also usable as an <img> data URI

@@ -67,7 +67,7 @@ class DashboardView(KIStaffRequiredMixin, View):
         context = {"form": form, "selection": selection, "filter_cache_key": filter_cache_key}
         if selection["district"] is not None:
             figures = selectors.figures_for_dashboard(**selection)
-            # Rendering the matrix and drawing the chart (matplotlib) cost far more than reading the
+            # Rendering the matrix and drawing the chart cost far more than reading the
             # stored figures: the template caches that part per set of figures and language (a
             # recomputation has a new generated_at), and a cached part needs no presentation rows.
             context["figures_cache_key"] = ":".join(
