@@ -140,7 +140,7 @@ def test_data_versions_are_bumped_in_one_call_and_a_lost_bump_is_no_error(
         public_cache.invalidate("events", "audit:1")
     assert public_cache.versions("events", "audit:1") == (before[0] + 1, before[1] + 1)
 
-    _kill(own_redis)
+    kill_process(own_redis)
     caplog.set_level(logging.WARNING, logger="kreisintegration.cache")
     with django_capture_on_commit_callbacks(execute=True):  # the commit's callback does not fail
         public_cache.invalidate("events")
