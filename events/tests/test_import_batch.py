@@ -16,7 +16,7 @@ from events import importer
 from events.importer import batch
 from events.models import Event, EventChange
 from events.services import save_event
-from events.tests.test_import import GOOD_CAFE, GOOD_WORKSHOP, csv_bytes, row, xlsx_bytes
+from events.tests.import_helpers import GOOD_CAFE, GOOD_WORKSHOP, csv_bytes, row, xlsx_bytes
 from municipalities.services import ensure_default_reference_data
 
 # Rows of every kind the import knows: timed, all-day over several days, without end time, lists

@@ -24,8 +24,8 @@ from events.tests.factories import make_event
 from municipalities.models import DistrictRole, Membership
 from municipalities.tests.factories import DistrictFactory, make_contact, make_district_role
 from volunteers import services as volunteer_services
+from volunteers.tests.attendance_helpers import place_sessions
 from volunteers.tests.factories import make_course, make_volunteer
-from volunteers.tests.test_attendance import place_sessions
 
 A = AuditEvent.Action
 LOG_URL = reverse("municipalities:audit_log")
