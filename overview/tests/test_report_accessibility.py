@@ -23,7 +23,7 @@ def test_concept_report_pdf_is_tagged_pdf_ua_with_described_charts(year2025, cap
     content = built_pdf(year2025)
     # Each chart's SVG ids carry the chart's prefix: no anchor is defined twice.
     assert not [r for r in caplog.records if "Anchor defined twice" in r.getMessage()]
-    caplog.clear()  # WeasyPrint's notes on matplotlib's inline styles are not our errors
+    caplog.clear()  # WeasyPrint's notes on unsupported CSS are not our errors
 
     assert_accessible_pdf(content, title="Konzeptbericht 2025 – Kreis Unna")
     roles = struct_roles(content)
