@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import subprocess
 
 import pikepdf
 import pytest
@@ -57,6 +58,22 @@ def test_no_chapter_introduction_stands_alone_on_a_page(year2025):
     ):
         page = next(p for p in pages if introduction in p)
         assert first_section in page, page[:400]
+
+
+def test_no_text_runs_past_the_right_page_margin(year2025, tmp_path):
+    """Read by poppler (``pdftotext -bbox``), as a viewer lays it out: every word ends inside the
+    16 mm right margin (a header that may not wrap once pushed a table's last column off the page)."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(built_pdf(year2025))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True)
+    margin = 16 / 25.4 * 72
+    outside = []
+    for number, page in enumerate(boxes.stdout.split("<page ")[1:], start=1):
+        width = float(re.search(r'width="([0-9.]+)"', page).group(1))
+        for x_max, word in re.findall(r'<word [^>]*xMax="([0-9.]+)"[^>]*>([^<]*)</word>', page):
+            if float(x_max) > width - margin + 1:
+                outside.append(f"page {number}: {word} ends at {float(x_max):.1f} of {width:.1f} pt")
+    assert not outside, "\n".join(outside[:20])
 
 
 def test_wide_matrix_is_split_into_balanced_parts_with_the_district_column_last():
