@@ -161,6 +161,19 @@ def assert_accessible(page: Page) -> None:
     assert not violations, "Accessibility violations:\n" + "\n".join(violations)
 
 
+def visit(page: Page, live_server, path: str, status: int = 200):
+    """Open a path of the live server and check the answer's status."""
+    response = page.goto(live_server.url + path)
+    assert response is not None
+    assert response.status == status, f"{path} answered {response.status}, expected {status}"
+    return response
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
 def save_screenshot(page: Page, name: str) -> None:
     """Full-page PNG into $E2E_SCREENSHOT_DIR (e.g. /tmp/shots) for a human look; off by default."""
     directory = os.environ.get("E2E_SCREENSHOT_DIR")

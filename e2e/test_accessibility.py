@@ -13,9 +13,11 @@ from e2e.conftest import (
     assert_accessible,
     axe_findings,
     axe_violations,
+    horizontal_overflow,
     htmlcs_findings,
     login,
     save_screenshot,
+    visit,
 )
 from events import services as event_services
 from events.models import Event
@@ -88,13 +90,6 @@ ROLE_PAGES = {
 }
 
 
-def visit(page, live_server, path, status=200):
-    response = page.goto(live_server.url + path)
-    assert response is not None
-    assert response.status == status, f"{path} answered {response.status}, expected {status}"
-    return response
-
-
 @pytest.fixture
 def full_district(unna, luenen):
     """Kreis Unna with all ten municipalities; Unna and Lünen are the fixtures' rows."""
@@ -163,10 +158,6 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, live_server, 
     assert focused.evaluate("element => element.getBoundingClientRect().top >= 0")
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def test_pages_reflow_at_320_px_without_horizontal_scrolling(

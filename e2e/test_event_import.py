@@ -6,8 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import assert_accessible, login, save_screenshot
-from e2e.test_accessibility import horizontal_overflow
+from e2e.conftest import assert_accessible, horizontal_overflow, login, save_screenshot
 from events.models import EventImport
 
 

@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from e2e.conftest import axe_violations, login, save_screenshot
-from e2e.test_accessibility import horizontal_overflow, visit
+from e2e.conftest import axe_violations, horizontal_overflow, login, save_screenshot, visit
 from municipalities.models import FieldOfAction
 from overview.models import ConceptReport
 

@@ -16,8 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import assert_accessible, axe_violations, login, save_screenshot
-from e2e.test_accessibility import visit
+from e2e.conftest import assert_accessible, axe_violations, login, save_screenshot, visit
 from events import services as event_services
 from events.models import Event
 from events.tests.factories import berlin, make_event

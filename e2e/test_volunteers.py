@@ -19,8 +19,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from conftest import PASSWORD
-from e2e.conftest import PASSWORD_LABEL, axe_violations, login, save_screenshot
-from e2e.test_accessibility import horizontal_overflow, visit
+from e2e.conftest import PASSWORD_LABEL, axe_violations, horizontal_overflow, login, save_screenshot, visit
 from municipalities.models import FieldOfAction, FundingProgramme, Language
 from municipalities.services import ensure_default_reference_data
 from volunteers import services

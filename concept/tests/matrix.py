@@ -1,4 +1,4 @@
-"""The concept's rows of the project's permission matrix (kreisintegration/tests/test_permission_matrix.py).
+"""The concept's rows of the project's permission matrix (kreisintegration/tests/matrix.py).
 
 Objects belong to Unna; the version is in consultation, so contacts may read it.
 """

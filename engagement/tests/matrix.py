@@ -1,4 +1,4 @@
-"""Engagement's rows of the project's permission matrix (kreisintegration/tests/test_permission_matrix.py).
+"""Engagement's rows of the project's permission matrix (kreisintegration/tests/matrix.py).
 
 Besides the project's six roles, two organisations: ``organisation_a`` owns the applications in
 the URLs, ``organisation_b`` is another confirmed initiative of the same district and must be told

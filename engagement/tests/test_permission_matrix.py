@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from kreisintegration.tests import test_permission_matrix as project_matrix
-from kreisintegration.tests.test_permission_matrix import url_for
+from kreisintegration.tests import matrix as project_matrix
+from kreisintegration.tests.matrix import url_for
 
 from ..models import AdviceMeeting, Application, InitiativeNewcomer, Organisation, ReceiptFile
 from .matrix import ENGAGEMENT_MATRIX, ROLES

@@ -12,7 +12,7 @@ import pytest
 from django.urls import resolve
 
 from events.models import Event
-from kreisintegration.tests import test_permission_matrix as matrix
+from kreisintegration.tests import matrix
 from municipalities.models import Invitation, Membership
 from volunteers.models import Registration
 

@@ -1,6 +1,6 @@
 """Valid HTML: every page of the permission matrix, for every role, passes the Nu Html Checker.
 
-The pages come from the matrix (``test_permission_matrix.py``): each URL each role may open (GET
+The pages come from the matrix (``matrix.py``): each URL each role may open (GET
 200, and the error pages the matrix expects), and each form a role may send, sent empty so that
 it comes back with its error messages. All of them go to ONE run of the checker (``vnu.jar`` from
 npm ``vnu-jar``, run with the system's Java), because the JVM takes seconds to start.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kreisintegration.tests import test_permission_matrix as matrix
+from kreisintegration.tests import matrix
 
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # Statuses whose answer is a page a person reads (404/410: the portal's own error pages).

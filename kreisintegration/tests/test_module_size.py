@@ -36,3 +36,25 @@ def test_no_module_is_over_400_lines():
     assert not too_long, "Modules over {} lines (split them by concern): {}".format(
         MAX_LINES, ", ".join(f"{path} ({lines})" for path, lines in sorted(too_long.items()))
     )
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared test code lives in conftest.py, factories and helper modules, where a reader looks."""
+    import ast
+
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if any(part in {"node_modules", "staticfiles", "media"} or part.startswith(".") for part in parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module or ''}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(name.rsplit(".", 1)[-1].startswith("test_") for name in names):
+                offenders.append("/".join(parts))
+    assert not offenders, "Test modules imported by other modules: " + ", ".join(sorted(set(offenders)))

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from events.models import Event
 from events.tests.factories import berlin, make_event
-from kreisintegration.tests import test_permission_matrix as matrix
+from kreisintegration.tests import matrix
 from municipalities.models import Language
 from volunteers.tests.factories import make_volunteer
 

@@ -7,14 +7,14 @@ permission matrix expects with Redis running: never a 5xx.
 
 import pytest
 
-from kreisintegration.tests.own_redis import kill_process
-from kreisintegration.tests.test_permission_matrix import (  # noqa: F401
+from kreisintegration.tests.matrix import (  # noqa: F401
     MATRIX,
     ROLES,
     matrix_objects,
     objects,
     url_for,
 )
+from kreisintegration.tests.own_redis import kill_process
 
 GET_CASES = [(name, key, methods["GET"]) for name, (key, methods) in MATRIX.items() if "GET" in methods]
 
