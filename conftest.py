@@ -78,6 +78,21 @@ def pytest_xdist_setupnodes(config, specs):
         spec.env["XDIST_BASE_REDIS_URL"] = base_url  # for the test that checks the mapping
 
 
+# Tests that start processes beside the test process carry a marker (pytest.ini), so ``-m "not worker
+# and not services and not browser"`` selects the in-process tests; tests using these fixtures get it here.
+WORKER_FIXTURES = {"real_worker", "start_worker"}
+SERVICE_FIXTURES = {"own_redis", "own_postgres", "pooled_portal"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        names = set(item.fixturenames)
+        if names & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.worker)
+        if names & SERVICE_FIXTURES:
+            item.add_marker(pytest.mark.services)
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery():
     from kreisintegration.celery import app
