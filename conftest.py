@@ -12,13 +12,17 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from kreisintegration.tests.parallel import (  # noqa: F401 - xdist: per-worker Redis and test databases
+    django_db_modify_db_settings,
+    pytest_sessionfinish,
+    pytest_xdist_setupnodes,
+)
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import (
     DistrictFactory,
@@ -44,38 +48,6 @@ hypothesis_settings.register_profile(
     "thorough", parent=hypothesis_settings.get_profile("ki"), max_examples=2000
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ki"))
-
-
-def worker_redis_url(base_url: str, worker_number: int) -> str:
-    """The Redis URL of one xdist worker: the base URL's database number minus the worker's number.
-
-    ``make test`` gives REDIS_URL=…/15, so the workers gw0, gw1, gw2, gw3 use the databases 15, 14, 13, 12:
-    each worker's cache, rate limits and Celery broker live in a database of their own, and the
-    ``cache.clear()`` before every test wipes no other worker's keys.
-    """
-    parts = urlsplit(base_url)
-    base = int(parts.path.lstrip("/") or 0)
-    number = base - worker_number
-    if number < 0:
-        raise pytest.UsageError(
-            f"REDIS_URL {base_url} leaves no Redis database for xdist worker gw{worker_number}: "
-            "use fewer workers or a higher base database"
-        )
-    return urlunsplit(parts._replace(path=f"/{number}"))
-
-
-def pytest_xdist_setupnodes(config, specs):
-    """Each xdist worker starts with its own REDIS_URL (before its Django settings load).
-
-    The database is per worker already (pytest-django adds ``_gw0``, ``_gw1``, … to the test
-    database's name); the Celery workers, beats and servers the tests start inherit both.
-    """
-    base_url = os.environ.get("REDIS_URL")
-    if not base_url:
-        return
-    for spec in specs:
-        spec.env["REDIS_URL"] = worker_redis_url(base_url, int(spec.id.removeprefix("gw")))
-        spec.env["XDIST_BASE_REDIS_URL"] = base_url  # for the test that checks the mapping
 
 
 # Tests that start processes beside the test process carry a marker (pytest.ini), so ``-m "not worker

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 
-from conftest import worker_database_url, worker_redis_url
+from conftest import worker_database_url
 from kreisintegration.celery import app
+from kreisintegration.tests.parallel import worker_redis_url
 
 
 def test_worker_n_gets_the_base_database_minus_n():
