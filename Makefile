@@ -9,7 +9,8 @@ export DEBUG ?= 1
 
 # The test suite talks to the real PostgreSQL and Redis on this machine. pytest-xdist runs it in
 # TEST_WORKERS processes: worker gwN uses the test database test_<name>_gwN and the Redis database
-# TEST_REDIS_URL's number minus N, so with the defaults Redis databases 15, 14, 13 and 12 (conftest.py).
+# TEST_REDIS_URL's number minus N, so with the defaults Redis databases 15, 14, 13 and 12
+# (kreisintegration/tests/parallel.py).
 TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 TEST_WORKERS      ?= 4
