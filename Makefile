@@ -7,9 +7,13 @@ PORT   ?= 8000
 # Development defaults; production sets DEBUG=0 and SECRET_KEY (see .env.example).
 export DEBUG ?= 1
 
-# The test suite talks to the real PostgreSQL and Redis on this machine.
+# The test suite talks to the real PostgreSQL and Redis on this machine. pytest-xdist runs it in
+# TEST_WORKERS processes: worker gwN uses the test database test_<name>_gwN and the Redis database
+# TEST_REDIS_URL's number minus N, so with the defaults Redis databases 15, 14, 13 and 12
+# (kreisintegration/tests/parallel.py).
 TEST_DATABASE_URL ?= postgres://kreisintegration@127.0.0.1:5432/kreisintegration
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
+TEST_WORKERS      ?= 4
 
 .PHONY: install install-dev lock run migrate seed test lint services worker beat messages clean bench frontend backup restore cluster cluster-test
 
@@ -76,8 +80,10 @@ test: install-dev frontend services
 	$(VENV)/bin/mypy
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) manage.py makemigrations --check --dry-run
+	start=$$(date +%s); status=0; \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(VENV)/bin/pytest
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal || status=$$?; \
+	echo "test run: $$(( $$(date +%s) - start )) s ($(TEST_WORKERS) workers)"; exit $$status
 
 ## make bench: NRW-scale data (BENCH_SCALE, default 40) in the database ki_bench (ki_bench_<N> for other
 ## scales, e.g. BENCH_SCALE=400 ≈ Germany), gunicorn (2 workers,

@@ -18,6 +18,11 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from kreisintegration.tests.parallel import (  # noqa: F401 - xdist: per-worker Redis and test databases
+    django_db_modify_db_settings,
+    pytest_sessionfinish,
+    pytest_xdist_setupnodes,
+)
 from municipalities.models import DistrictRole
 from municipalities.tests.factories import (
     DistrictFactory,
@@ -43,6 +48,21 @@ hypothesis_settings.register_profile(
     "thorough", parent=hypothesis_settings.get_profile("ki"), max_examples=2000
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ki"))
+
+
+# Tests that start processes beside the test process carry a marker (pytest.ini), so ``-m "not worker
+# and not services and not browser"`` selects the in-process tests; tests using these fixtures get it here.
+WORKER_FIXTURES = {"real_worker", "start_worker"}
+SERVICE_FIXTURES = {"own_redis", "own_postgres", "pooled_portal"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        names = set(item.fixturenames)
+        if names & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.worker)
+        if names & SERVICE_FIXTURES:
+            item.add_marker(pytest.mark.services)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -86,6 +87,7 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.services
 def test_make_run_server_serves_the_stylesheets(tmp_path):
     """`make run` uses runserver with DEBUG=1: KERN (from node_modules), its fonts and our CSS are served."""
     import socket

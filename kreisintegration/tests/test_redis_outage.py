@@ -96,6 +96,7 @@ def test_healthz_answers_503_when_the_database_is_down_and_logs_once_a_minute(cl
     caplog.clear()  # the expected outage log, not a failure of the test
 
 
+@pytest.mark.services
 def test_a_logout_during_the_outage_holds_when_redis_comes_back_with_old_data(
     client, volunteer, tmp_path, settings
 ):

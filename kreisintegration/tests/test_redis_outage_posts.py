@@ -124,6 +124,7 @@ def run_post_flows(client_factory, *, volunteer, contact, staff, course, event) 
 
 
 @pytest.mark.worker
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_post_flows_without_redis_save_everything_and_every_mail_goes_out_once_when_it_is_back(
     district, unna, volunteer, contact_unna, ki_staff, tmp_path, settings, caplog
