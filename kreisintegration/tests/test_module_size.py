@@ -58,3 +58,19 @@ def test_no_test_module_imports_another_test_module():
             if any(name.rsplit(".", 1)[-1].startswith("test_") for name in names):
                 offenders.append("/".join(parts))
     assert not offenders, "Test modules imported by other modules: " + ", ".join(sorted(set(offenders)))
+
+
+def test_every_test_directory_is_collected_by_make_test():
+    """A tests/ folder outside pytest.ini's testpaths would never run (signlanguage's once did not)."""
+    import configparser
+
+    root = Path(settings.BASE_DIR)
+    config = configparser.ConfigParser()
+    config.read(root / "pytest.ini")
+    testpaths = set(config["pytest"]["testpaths"].split())
+    apps_with_tests = {
+        path.relative_to(root).parts[0]
+        for path in root.glob("*/tests/test_*.py")
+        if not path.relative_to(root).parts[0].startswith(".")
+    }
+    assert apps_with_tests <= testpaths, sorted(apps_with_tests - testpaths)
