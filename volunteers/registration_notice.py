@@ -12,6 +12,7 @@ only if the registration commits, once (idempotency key). When the outcome chang
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, prefetch_related_objects
@@ -60,7 +61,10 @@ def prepare(*, volunteer: Volunteer, course: Course) -> PreparedNotice | None:
     if user is None or not user.is_active:
         return None
     status = expected_status(course)
-    # The mail lists the sessions and the .ics holds them: read them once for both.
+    # The mail lists the sessions and the .ics holds them: read them once for both, into a copy of
+    # the course (the caller's instance keeps no list of sessions that could go stale).
+    course = copy.copy(course)
+    course._prefetched_objects_cache = {}
     prefetch_related_objects([course], "sessions")
     draft = Registration(course=course, volunteer=volunteer, status=status)
     draft.waitlist_position = POSITION_PLACEHOLDER if status == R.WAITLISTED else None
