@@ -1,12 +1,5 @@
-"""Role × URL × method → status, for every URL of the project.
-
-Adding a URL without adding it here fails ``test_every_url_is_in_the_matrix``.
-Objects in URLs belong to Unna, so ``contact_luenen`` probes another
-municipality's data (IDOR) through every GET and POST.
-Expected codes: 200 ok, 302 redirect (anonymous → login, or success
-redirect after a POST), 403 logged in without the right, 404/410 not found
-or gone, 405 method not allowed.
-"""
+"""Runs the permission matrix of ``matrix.py``: every role × URL × method gets its stated status, and
+every URL of the project is in the table."""
 
 import pytest
 from django.urls import reverse
