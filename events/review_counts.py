@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from municipalities import permissions
-from municipalities.models import District
+from municipalities.models import District, Municipality
 
 from .models import Event
 
@@ -31,26 +31,40 @@ def _district_key(district_id: int) -> str:
 
 def refresh_review_counts(*, municipality_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Count the waiting submissions of the districts of ``municipality_ids`` (default: every
-    district) in one grouped query over the partial index of submitted events, and keep them."""
-    submitted = Event.objects.filter(status=Event.Status.SUBMITTED).order_by()
+    district) and keep them in the cache."""
     if municipality_ids is None:
         district_ids = list(District.objects.order_by("pk").values_list("pk", flat=True))
-    else:
-        district_ids = sorted(
-            set(
-                District.objects.filter(municipalities__pk__in=set(municipality_ids)).values_list(
-                    "pk", flat=True
-                )
-            )
+        counts = dict.fromkeys(district_ids, 0)
+        counts.update(
+            Event.objects.filter(status=Event.Status.SUBMITTED)
+            .order_by()
+            .values_list("municipality__district_id")
+            .annotate(count=Count("pk"))
         )
-        if not district_ids:
+    else:
+        # One query: each district of these municipalities with its count (an index-only scan of
+        # the partial index of submitted events per municipality of the district).
+        waiting = (
+            Event.objects.filter(status=Event.Status.SUBMITTED, municipality__district_id=OuterRef("pk"))
+            .order_by()
+            .values("municipality__district_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        counts = {
+            pk: count or 0
+            for pk, count in District.objects.filter(
+                pk__in=Municipality.objects.filter(pk__in=set(municipality_ids)).values("district_id")
+            )
+            .order_by()
+            .annotate(count=Subquery(waiting))
+            .values_list("pk", "count")
+        }
+        if not counts:
             return {}
-        submitted = submitted.filter(municipality__district_id__in=district_ids)
-    counts = dict.fromkeys(district_ids, 0)
-    counts.update(submitted.values_list("municipality__district_id").annotate(count=Count("pk")))
     values: dict[str, object] = {_district_key(pk): count for pk, count in counts.items()}
     if municipality_ids is None:
-        values[DISTRICT_IDS_KEY] = district_ids
+        values[DISTRICT_IDS_KEY] = list(counts)
     cache.set_many(values, timeout=None)
     return counts
 

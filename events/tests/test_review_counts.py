@@ -58,7 +58,7 @@ def test_recount_after_a_saved_event_costs_the_same_queries_however_many_distric
         for callback in callbacks:
             callback()
     counting = [q["sql"] for q in queries.captured_queries if "events_event" in q["sql"]]
-    assert len(queries.captured_queries) == 2  # the districts of the municipalities, their count
+    assert len(queries.captured_queries) == 1  # the districts of the municipalities with their counts
     assert len(counting) == 1
 
 
