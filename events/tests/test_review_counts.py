@@ -1,5 +1,6 @@
-"""The navigation's count of waiting submissions: kept per district, recounted only for the
-districts whose events changed, repaired after a cache flush."""
+"""The write path of events at scale: the navigation's count of waiting submissions, kept per
+district, recounted only for the districts whose events changed, repaired after a cache flush;
+a new event's lists written without reading them first."""
 
 from __future__ import annotations
 
@@ -109,3 +110,28 @@ def test_dashboard_repairs_the_count_of_its_district_after_a_flush(
     client.force_login(ki_staff)
     client.get(reverse("dashboard"))
     assert review_counts.cached_review_waiting_count(ki_staff) == 1
+
+
+def test_a_new_events_lists_are_stored_without_reading_them_first(contact_unna, unna, calendar_terms):
+    event = Event(municipality=unna, title="Sprachcafé", start=timezone.now() + timedelta(days=20))
+    event.end = event.start + timedelta(hours=2)
+    with CaptureQueriesContext(connection) as queries:
+        services.save_event(
+            by=contact_unna,
+            event=event,
+            fields_of_action=[calendar_terms["sprache"], calendar_terms["sport"]],
+            target_groups=[calendar_terms["frauen"]],
+            languages=[calendar_terms["ar"]],
+        )
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and any(table in q["sql"] for table in ("fieldofaction", "targetgroup", "language"))
+        and "INNER JOIN" in q["sql"]
+    ]
+    assert reads == []  # the (empty) lists are not read before they are written
+    stored = Event.objects.get(pk=event.pk)
+    assert {f.slug for f in stored.fields_of_action.all()} == {"sprache", "sport"}
+    assert [g.slug for g in stored.target_groups.all()] == ["frauen"]
+    assert [language.code for language in stored.languages.all()] == ["ar"]
