@@ -143,7 +143,7 @@ class Event(models.Model):
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["status", "submitted_at"]),
             # The waiting submissions of every district are counted after each change of an event
-            # (events.selectors.refresh_review_counts): an index-only scan of this small index
+            # (events.review_counts.refresh_review_counts): an index-only scan of this small index
             # instead of reading every submitted event's row (103 ms → 10 ms at BENCH_SCALE=400).
             models.Index(
                 fields=["municipality", "id"],
@@ -160,6 +160,14 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Where the event was when it was loaded: a move to another district changes the waiting
+        # count of both districts (events.signals).
+        instance.loaded_municipality_id = instance.__dict__.get("municipality_id")
+        return instance
 
     # The audit log (accounts.ModelChange) files a change under this district, labelled by title.
     @property

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -24,7 +23,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from kreisintegration import public_cache
 from municipalities import permissions
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
@@ -243,36 +241,6 @@ TASK_LIST_LIMIT = 5
 
 def _last_occurrence_end():
     return Subquery(EventOccurrence.objects.filter(event=OuterRef("pk")).order_by("-end").values("end")[:1])
-
-
-def _review_counts_key() -> str:
-    # The events namespace version changes with every saved event, so an old count is never read.
-    return f"review-waiting-by-district:{public_cache.version('events')}"
-
-
-def refresh_review_counts() -> dict[int, int]:
-    """Count the waiting submissions of every district (one grouped query) and keep them in the cache."""
-    counts = dict(
-        Event.objects.filter(status=Event.Status.SUBMITTED)
-        .order_by()
-        .values_list("municipality__district_id")
-        .annotate(count=Count("pk"))
-    )
-    cache.set(_review_counts_key(), counts, timeout=None)
-    return counts
-
-
-def cached_review_waiting_count(user) -> int | None:
-    """Submissions waiting for this KI staff member, for the navigation on every page: from the cache
-    only (no query). ``None`` while nothing is cached; ``refresh_review_counts`` fills it after every
-    change of an event (events.signals) and when a staff member opens „Mein Bereich“."""
-    counts = cache.get(_review_counts_key())
-    if counts is None:
-        return None
-    roles = permissions.roles_of(user)
-    if roles.is_superuser:
-        return sum(counts.values())
-    return sum(counts.get(district_id, 0) for district_id in roles.staff_district_ids)
 
 
 @dataclass(frozen=True)

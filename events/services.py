@@ -24,6 +24,7 @@ from outbox.services import send_templated_mail
 
 from .models import Event, EventChange, EventOccurrence, EventTranslation, translation_languages
 from .recurrence import compute_occurrences
+from .services_lists import m2m_snapshot, write_lists
 from .workflow import DECISIONS, EVENT
 
 S = Event.Status
@@ -60,16 +61,6 @@ def _value(value):
 
 def _snapshot(event: Event) -> dict:
     return {name: _value(getattr(event, name)) for name in TRACKED_FIELDS}
-
-
-def _m2m_snapshot(event: Event) -> dict:
-    if not event.pk:
-        return {"fields_of_action": [], "target_groups": [], "languages": []}
-    return {
-        "fields_of_action": sorted(event.fields_of_action.values_list("slug", flat=True)),
-        "target_groups": sorted(event.target_groups.values_list("slug", flat=True)),
-        "languages": sorted(event.languages.values_list("code", flat=True)),
-    }
 
 
 def _diff(before: dict, after: dict) -> dict:
@@ -111,7 +102,7 @@ def save_event(
         stored = Event.objects.select_for_update().get(pk=event.pk)
         # The municipality it belonged to must be theirs too.
         EVENT.check("edit", stored, by, message=NOT_EDITABLE, error=EventTransitionError)
-        before = {**_snapshot(stored), **_m2m_snapshot(stored)}
+        before = {**_snapshot(stored), **m2m_snapshot(stored)}
     else:
         before = {}
         event.created_by = by
@@ -127,11 +118,14 @@ def save_event(
         event.submitted_at = timezone.now()
         resubmitted = True
     event.save()
-    event.fields_of_action.set(fields_of_action)
-    event.target_groups.set(target_groups)
-    event.languages.set(languages)
-    after = {**_snapshot(event), **_m2m_snapshot(event)}
-    changes = _diff(before, after)
+    write_lists(
+        event,
+        is_new=is_new,
+        fields_of_action=fields_of_action,
+        target_groups=target_groups,
+        languages=languages,
+    )
+    changes = {} if is_new else _diff(before, {**_snapshot(event), **m2m_snapshot(event)})
     if is_new or RECURRENCE_FIELDS & set(changes):
         regenerate_occurrences(event=event)
     if is_new:

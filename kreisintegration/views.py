@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from accounts import twofactor
 from engagement.permissions import organisation_of
+from events import review_counts
 from events import selectors as event_selectors
 from municipalities import permissions
 from municipalities.selectors import portal_district
@@ -119,8 +120,8 @@ def _tasks(user, roles, contact_municipalities) -> dict:
              "trainer_sessions": [], "volunteer_tasks": None}  # fmt: skip
     if roles.is_ki_staff:
         tasks["review_tasks"] = event_selectors.review_tasks(user)
-        if event_selectors.cached_review_waiting_count(user) is None:
-            event_selectors.refresh_review_counts()  # the navigation's count, e.g. after a cache flush
+        if review_counts.cached_review_waiting_count(user) is None:
+            review_counts.refresh_review_counts()  # the navigation's count, e.g. after a cache flush
         tasks["failed_mail_count"] = (
             permissions.outbox_mails_visible_to(user).filter(status=OutboxMail.Status.FAILED).count()
         )

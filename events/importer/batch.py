@@ -27,7 +27,7 @@ from municipalities.models import Municipality
 
 from ..models import Event, EventChange, EventOccurrence
 from ..recurrence import compute_occurrences
-from ..signals import refresh_review_counts_after_commit
+from ..review_counts import refresh_review_counts_after_commit
 from .columns import MODEL_FIELD_COLUMNS, ROW_COLUMN
 from .errors import RowError
 from .validation import ParsedRow, error_dict
@@ -124,5 +124,5 @@ def save_rows(
             progress(len(created), len(rows))
     # What the signals of ``save_event`` do per event, once for all of them.
     public_cache.invalidate("events")
-    refresh_review_counts_after_commit()
+    refresh_review_counts_after_commit({municipality.pk})
     return created, []

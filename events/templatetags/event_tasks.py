@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kreisintegration import public_cache
 
-from .. import selectors
+from .. import review_counts, selectors
 
 register = template.Library()
 
@@ -26,4 +26,4 @@ def contact_tasks_for(context, municipality):
 @register.simple_tag(takes_context=True)
 def review_waiting_count(context) -> int | None:
     """Submissions waiting for this KI staff member, for the navigation: read from the cache, no query."""
-    return selectors.cached_review_waiting_count(context["request"].user)
+    return review_counts.cached_review_waiting_count(context["request"].user)
