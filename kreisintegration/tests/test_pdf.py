@@ -45,3 +45,41 @@ def test_document_without_language_or_title_is_refused():
         html_to_pdf("<!DOCTYPE html><html><head><title>x</title></head><body><h1>x</h1></body></html>")
     with pytest.raises(ValueError, match="title"):
         html_to_pdf('<!DOCTYPE html><html lang="de"><head></head><body><h1>x</h1></body></html>')
+
+
+def test_cyclic_gc_is_paused_while_a_document_is_built_and_restored_after():
+    import gc
+
+    from kreisintegration.pdf import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        raise RuntimeError("WeasyPrint failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that paused it itself keeps it paused
+    finally:
+        gc.enable()
+
+
+def test_html_to_pdf_builds_the_document_without_cyclic_gc(monkeypatch):
+    import gc
+
+    import weasyprint
+
+    seen = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def recording_write_pdf(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording_write_pdf)
+    html_to_pdf(page("<h1>Übersicht</h1>"))
+    assert seen == [False] and gc.isenabled()
