@@ -83,3 +83,24 @@ def test_html_to_pdf_builds_the_document_without_cyclic_gc(monkeypatch):
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording_write_pdf)
     html_to_pdf(page("<h1>Übersicht</h1>"))
     assert seen == [False] and gc.isenabled()
+
+
+def test_documents_compute_no_footnote_styles_per_element_and_lists_keep_their_bullets(tmp_path):
+    """WeasyPrint's own sheet gives every element six pseudo-element styles (::marker and the
+    footnote/note family); the portal's sheet keeps only the list items' markers."""
+    import subprocess
+
+    from weasyprint.css import get_all_computed_styles
+
+    from kreisintegration.pdf import _document_stylesheet, _html_class
+
+    assert _document_stylesheet() is not None, "WeasyPrint's user-agent sheet changed: check pdf.py"
+    html = page("<table><tr><td>1</td><td>2</td></tr></table><ul><li>Sprachcafé</li></ul>")
+    styles = get_all_computed_styles(_html_class()(string=html))._computed_styles
+    pseudo = sorted({(element.tag, kind) for element, kind in styles if kind})
+    assert pseudo == [("li", "marker")]
+
+    path = tmp_path / "list.pdf"
+    path.write_bytes(html_to_pdf(html))
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "• Sprachcafé" in " ".join(text.split())
