@@ -49,8 +49,10 @@ def _fetcher():
 # kin match everything), so each table cell carried six more computed styles: 45,000 of the
 # 48,000 styles of a 76-page concept report, 52 MB of its peak and 0.4 s of its CPU. The portal's
 # documents have no footnotes or notes, and only ``li`` is a list item; the leaner sheet gives a
-# byte-identical PDF.
+# byte-identical PDF. Its @counter-style rules are left out too: importing WeasyPrint registered
+# them in the shared counter styles already (parsed twice, ``disc`` and ``decimal`` are refused).
 _UNIVERSAL_NOTE_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", re.MULTILINE)
+_COUNTER_STYLE_RULES = re.compile(r"^@counter-style [^\n]*\}\n", re.MULTILINE)
 
 
 @cache
@@ -58,9 +60,10 @@ def _document_stylesheet():
     from weasyprint import CSS
     from weasyprint.html import UA, UA_COUNTER_STYLE
 
-    lean = _UNIVERSAL_NOTE_RULES.sub("", UA.replace("\n::marker {", "\nli::marker {"))
-    if lean == UA:  # a WeasyPrint upgrade changed its sheet: keep it rather than guess
+    scoped = _UNIVERSAL_NOTE_RULES.sub("", UA.replace("\n::marker {", "\nli::marker {"))
+    if scoped == UA:  # a WeasyPrint upgrade changed its sheet: keep it rather than guess
         return None
+    lean = _COUNTER_STYLE_RULES.sub("", scoped)
     return CSS(string=lean, counter_style=UA_COUNTER_STYLE)
 
 

@@ -104,3 +104,12 @@ def test_documents_compute_no_footnote_styles_per_element_and_lists_keep_their_b
     path.write_bytes(html_to_pdf(html))
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     assert "• Sprachcafé" in " ".join(text.split())
+
+
+def test_the_portal_stylesheet_is_parsed_without_warnings(caplog):
+    from kreisintegration.pdf import _document_stylesheet
+
+    _document_stylesheet.cache_clear()
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    assert _document_stylesheet() is not None
+    assert not [r.getMessage() for r in caplog.records]
