@@ -45,3 +45,71 @@ def test_document_without_language_or_title_is_refused():
         html_to_pdf("<!DOCTYPE html><html><head><title>x</title></head><body><h1>x</h1></body></html>")
     with pytest.raises(ValueError, match="title"):
         html_to_pdf('<!DOCTYPE html><html lang="de"><head></head><body><h1>x</h1></body></html>')
+
+
+def test_cyclic_gc_is_paused_while_a_document_is_built_and_restored_after():
+    import gc
+
+    from kreisintegration.pdf import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        raise RuntimeError("WeasyPrint failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that paused it itself keeps it paused
+    finally:
+        gc.enable()
+
+
+def test_html_to_pdf_builds_the_document_without_cyclic_gc(monkeypatch):
+    import gc
+
+    import weasyprint
+
+    seen = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def recording_write_pdf(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording_write_pdf)
+    html_to_pdf(page("<h1>Übersicht</h1>"))
+    assert seen == [False] and gc.isenabled()
+
+
+def test_documents_compute_no_footnote_styles_per_element_and_lists_keep_their_bullets(tmp_path):
+    """WeasyPrint's own sheet gives every element six pseudo-element styles (::marker and the
+    footnote/note family); the portal's sheet keeps only the list items' markers."""
+    import subprocess
+
+    from weasyprint.css import get_all_computed_styles
+
+    from kreisintegration.pdf import _document_stylesheet, _html_class
+
+    assert _document_stylesheet() is not None, "WeasyPrint's user-agent sheet changed: check pdf.py"
+    html = page("<table><tr><td>1</td><td>2</td></tr></table><ul><li>Sprachcafé</li></ul>")
+    styles = get_all_computed_styles(_html_class()(string=html))._computed_styles
+    pseudo = sorted({(element.tag, kind) for element, kind in styles if kind})
+    assert pseudo == [("li", "marker")]
+
+    path = tmp_path / "list.pdf"
+    path.write_bytes(html_to_pdf(html))
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "• Sprachcafé" in " ".join(text.split())
+
+
+def test_the_portal_stylesheet_is_parsed_without_warnings(caplog):
+    from kreisintegration.pdf import _document_stylesheet
+
+    _document_stylesheet.cache_clear()
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    assert _document_stylesheet() is not None
+    assert not [r.getMessage() for r in caplog.records]
