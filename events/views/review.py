@@ -10,17 +10,13 @@ from django.views.generic import FormView, ListView
 
 from kreisintegration import public_cache
 from municipalities import permissions
+from municipalities.private_pages import staff_scope
 
 from .. import selectors, services
 from ..forms import RejectForm, ReviewForm
 from ..models import Event
 from ..recurrence import describe
 from ..workflow import EVENT, allowed_actions
-
-
-def _staff_scope(user) -> tuple:
-    roles = permissions.roles_of(user)
-    return (roles.is_superuser, sorted(roles.staff_district_ids))
 
 
 class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
@@ -32,7 +28,7 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
         # The whole page is kept per person until an event changes (see public_cache.private_page).
         return public_cache.private_page(
             request,
-            scope=_staff_scope(request.user),
+            scope=staff_scope(request.user),
             namespaces=("events",),
             render=lambda extra: self.render_page(request, extra, *args, **kwargs),
         )
@@ -61,7 +57,7 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
         context["queue_cache_key"] = public_cache.fragment_key(
             self.request,
             namespace="events",
-            scope=_staff_scope(self.request.user),
+            scope=staff_scope(self.request.user),
         )
         return context
 

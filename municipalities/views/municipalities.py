@@ -8,11 +8,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from kreisintegration import public_cache
-
 from .. import permissions, selectors, services
 from ..forms import InvitationForm, MunicipalityForm
 from ..models import Municipality
+from ..private_pages import EarlyCachedPageMixin
 
 
 class MunicipalityListView(ListView):
@@ -82,35 +81,15 @@ class MunicipalityUpdateView(permissions.MunicipalityPermissionMixin, UpdateView
         return redirect(self.municipality)
 
 
-class MunicipalityHomeView(permissions.MunicipalityPermissionMixin, TemplateView):
+class MunicipalityHomeView(EarlyCachedPageMixin, permissions.MunicipalityPermissionMixin, TemplateView):
     """„Meine Kommune“: the internal start page of a municipality for its contacts and the KI."""
 
     template_name = "municipalities/municipality_home.html"
     # What the page shows: the municipality's events (task lists), the concept (consultations),
-    # contacts and follow-ups; the municipality and district themselves bump every namespace.
+    # contacts and follow-ups; the municipality and district themselves bump every namespace, so a
+    # stored copy is served before the municipality is loaded. The task lists name the moment they
+    # change by themselves (an event ends), the follow-ups change with the day.
     cache_namespaces = ("events", "concept", "staff")
-
-    def dispatch(self, request, *args, **kwargs):
-        # A stored page proves that this person, with these roles, passed the check for this
-        # municipality under the current versions; a change of the municipality or its district
-        # bumps every namespace. So a hit is served without loading the municipality.
-        if request.user.is_authenticated:
-            hit = public_cache.private_page_hit(
-                request, scope=permissions.roles_scope(request.user), namespaces=self.cache_namespaces
-            )
-            if hit is not None:
-                return hit[0]
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        # Kept per person and role scope (see public_cache.private_page); the task lists name the
-        # moment they change by themselves (an event ends), the follow-ups change with the day.
-        return public_cache.private_page(
-            request,
-            scope=permissions.roles_scope(request.user),
-            namespaces=self.cache_namespaces,
-            render=lambda extra: super(MunicipalityHomeView, self).get(request, *args, **{**kwargs, **extra}),
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

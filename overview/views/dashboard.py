@@ -14,13 +14,13 @@ from django.utils.translation import get_language
 from django.views import View
 
 from kreisintegration import public_cache
-from municipalities import permissions
 from municipalities.models import FieldOfAction
 from municipalities.permissions import (
     KIStaffRequiredMixin,
     MunicipalityPermissionMixin,
     municipalities_administered_by,
 )
+from municipalities.private_pages import staff_scope
 
 from .. import presentation, selectors
 from ..dashboard_forms import CellFilterForm, DashboardFilterForm, YearForm
@@ -30,11 +30,6 @@ def _with_default_year(query):
     data = query.copy()
     data.setdefault("year", str(timezone.localdate().year))
     return data
-
-
-def _staff_scope(user) -> tuple:
-    roles = permissions.roles_of(user)
-    return (roles.is_superuser, sorted(roles.staff_district_ids))
 
 
 class DashboardView(KIStaffRequiredMixin, View):
@@ -47,7 +42,7 @@ class DashboardView(KIStaffRequiredMixin, View):
         # it (filter form, stored figures, the matrix) is most of a request.
         return public_cache.private_page(
             request,
-            scope=_staff_scope(request.user),
+            scope=staff_scope(request.user),
             namespaces=("events", "courses", "figures"),
             render=lambda extra: self.render_page(request, extra),
         )
@@ -58,7 +53,7 @@ class DashboardView(KIStaffRequiredMixin, View):
         )
         # The filter form's choices are reference data of the user's districts.
         filter_cache_key = public_cache.fragment_key(
-            request, namespace="events", scope=_staff_scope(request.user)
+            request, namespace="events", scope=staff_scope(request.user)
         )
         if form.is_bound and not form.is_valid():
             context = {"form": form, "selection": None, "filter_cache_key": filter_cache_key}

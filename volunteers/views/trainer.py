@@ -18,7 +18,8 @@ from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
 from kreisintegration import public_cache
 from kreisintegration.fragments import cached_fragment
-from municipalities.permissions import RoleRequiredMixin, roles_of, roles_scope
+from municipalities.permissions import RoleRequiredMixin, roles_of
+from municipalities.private_pages import EarlyCachedPageMixin
 
 from .. import documents, permissions, services
 from ..figures import PARTICIPANT_STATUSES
@@ -53,37 +54,23 @@ class CourseRunnerMixin(RoleRequiredMixin):
         )
 
 
-class ParticipantsView(CourseRunnerMixin, TemplateView):
+class ParticipantsView(EarlyCachedPageMixin, CourseRunnerMixin, TemplateView):
     template_name = "volunteers/trainer/participants.html"
 
     # The course with its sessions, registrations and trainers; attendance and volunteer profiles
-    # ("figures"); names and e-mail addresses of people ("staff").
+    # ("figures"); names and e-mail addresses of people ("staff"). A change of the course, its
+    # district or its trainers bumps "courses", so a stored copy is served before the course is loaded.
     cache_namespaces = ("courses", "figures", "staff")
 
-    def dispatch(self, request, *args, **kwargs):
-        # A stored page proves that this person, with these roles, passed the check for this
-        # course under the current versions (a change of the course, its district or its trainers
-        # bumps "courses"): a hit is served without loading the course, but logged all the same.
-        if request.user.is_authenticated:
-            hit = public_cache.private_page_hit(
-                request, scope=roles_scope(request.user), namespaces=self.cache_namespaces
-            )
-            if hit is not None:
-                response, remembered = hit
-                self.course = Course(pk=self.kwargs["pk"], **remembered)
-                self.record_access(AuditEvent.Action.VIEWED_PARTICIPANT_LIST)
-                return response
-        return super().dispatch(request, *args, **kwargs)
+    def served_from_cache(self, response, remembered):
+        # Every look is logged, also when the page comes from the cache.
+        self.course = Course(pk=self.kwargs["pk"], **remembered)
+        self.record_access(AuditEvent.Action.VIEWED_PARTICIPANT_LIST)
+        return response
 
     def get(self, request, *args, **kwargs):
-        # Every look is logged, also when the page comes from the cache.
         self.record_access(AuditEvent.Action.VIEWED_PARTICIPANT_LIST)
-        return public_cache.private_page(
-            request,
-            scope=roles_scope(request.user),
-            namespaces=self.cache_namespaces,
-            render=lambda extra: super(ParticipantsView, self).get(request, *args, **{**kwargs, **extra}),
-        )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         course = self.course
