@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -30,6 +31,7 @@ from municipalities import permissions
 from municipalities.models import FieldOfAction, Language, TargetGroup
 from municipalities.selectors import portal_district
 
+from ..calendar_render import DayLabels, day_labels
 from ..filters import FilterError, parse_event_filter
 from ..jsonld import event_json_ld
 from ..models import Event, EventOccurrence
@@ -82,6 +84,10 @@ class Day:
     @property
     def is_today(self) -> bool:
         return self.date == timezone.localdate()
+
+    @cached_property
+    def labels(self) -> DayLabels:
+        return day_labels(self.date)
 
 
 def _local_days(occurrence: EventOccurrence, first: date, last: date) -> list[date]:
