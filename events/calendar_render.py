@@ -6,8 +6,8 @@ A month page shows 42 days with three labels each and one entry per occurrence; 
 - ``day_labels``: a day's labels (number, long label, label for screen readers, calendar week) in
   a language, computed once per process and language (a pure function of the day and the
   language's catalogue, which does not change while the process runs).
-- ``occurrence_card``: one calendar entry, the exact markup ``events/_calendar_occurrence.html``
-  rendered (kept as the reference: ``test_public_calendar`` compares both).
+- ``occurrence_card``: one calendar entry, and ``month_cell``: one day of the month grid, the markup
+  their templates rendered before, byte for byte (``test_calendar_render`` pins every branch).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def _time(value) -> str:
 
 def occurrence_card(occurrence, *, compact: bool, texts: CardTexts | None = None) -> SafeString:
     """One calendar entry (time, linked title, cancelled badge, municipality and, in the long form,
-    the place): the markup of ``events/_calendar_occurrence.html``, including its final newline."""
+    the place), ending with a newline as the template it replaces did."""
     texts = texts or CardTexts.current()
     event = occurrence.event
     text = event.localized(get_language())
