@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
+from django.db.models import OuterRef, QuerySet
 
+from events.models import Event
 from kreisintegration import public_cache
 from municipalities.models import District, FieldOfAction, Language, Municipality, TargetGroup
 
@@ -83,3 +86,64 @@ def public_reference(district: District, names: tuple[str, ...] = LISTS) -> Publ
             lists[name] = _load(district, name)
             cache.set(key, (NAMESPACE, current, lists[name]), public_cache.PAGE_TIMEOUT)
     return PublicReference(**lists)
+
+
+# An event's lists (many-to-many) and the column of their through table.
+EVENT_LISTS = {
+    "fields_of_action": "fieldofaction_id",
+    "target_groups": "targetgroup_id",
+    "languages": "language_id",
+}
+_REFERENCE_MODELS = {"fields_of_action": FieldOfAction, "target_groups": TargetGroup, "languages": Language}
+
+
+def with_list_ids(queryset: QuerySet, names: tuple[str, ...]) -> QuerySet:
+    """Each event with the ids of its lists ``names`` (``<name>_ids``), in the events' own query."""
+    return queryset.annotate(
+        **{
+            f"{name}_ids": ArraySubquery(
+                getattr(Event, name).through.objects.filter(event=OuterRef("pk")).values(EVENT_LISTS[name])
+            )
+            for name in names
+        }
+    )
+
+
+def attach_lists(events: list, names: tuple[str, ...]) -> None:
+    """Fill the lists ``names`` of events loaded ``with_list_ids`` from their district's cached
+    reference lists, as ``prefetch_related`` would (same objects, same order: position, name), so
+    ``event.fields_of_action.all()`` reads no rows. The reference lists are invalidated with the
+    "events" version whenever a field of action, target group or language changes. An id the
+    district's lists do not hold (data of another district) is read from the database."""
+    by_district: dict[int, list] = {}
+    for event in events:
+        by_district.setdefault(event.municipality.district_id, []).append(event)
+    for district_events in by_district.values():
+        reference = public_reference(district_events[0].municipality.district, names)
+        for name in names:
+            available = {item.pk: item for item in getattr(reference, name)}
+            missing = {
+                pk for event in district_events for pk in getattr(event, f"{name}_ids") if pk not in available
+            }
+            if missing:
+                model = _REFERENCE_MODELS[name]
+                extra = model.objects.filter(pk__in=missing).order_by("position", "name")
+                available = {item.pk: item for item in sorted([*available.values(), *extra], key=_position)}
+            order = {pk: index for index, pk in enumerate(available)}
+            for event in district_events:
+                ids = sorted(set(getattr(event, f"{name}_ids")), key=order.__getitem__)
+                _set_prefetched(event, name, [available[pk] for pk in ids])
+
+
+def _position(item) -> tuple:
+    return (item.position, item.name)
+
+
+def _set_prefetched(event, name: str, items: list) -> None:
+    """What ``prefetch_related`` stores: the related manager's queryset with its rows already there."""
+    queryset = getattr(event, name).all()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    if not hasattr(event, "_prefetched_objects_cache"):
+        event._prefetched_objects_cache = {}
+    event._prefetched_objects_cache[name] = queryset

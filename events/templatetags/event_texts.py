@@ -3,10 +3,34 @@
 from django import template
 from django.utils.translation import get_language
 
+from ..calendar_render import CardTexts
+from ..calendar_render import month_cell as render_month_cell
+from ..calendar_render import occurrence_card as render_card
+
 register = template.Library()
+CARD_TEXTS = "events.card_texts"
 
 
 @register.simple_tag
 def localized_event(event):
     """``{% localized_event event as text %}``: ``text.title``, ``text.description``, ``text.lang``, ``text.dir``."""
     return event.localized(get_language())
+
+
+@register.simple_tag(takes_context=True)
+def occurrence_card(context, occurrence, compact=False):
+    """``{% occurrence_card occurrence compact=True %}``: one calendar entry (``calendar_render``);
+    the words and URL pattern all cards share are prepared once per template rendering."""
+    texts = context.render_context.get(CARD_TEXTS)
+    if texts is None:
+        texts = context.render_context[CARD_TEXTS] = CardTexts.current()
+    return render_card(occurrence, compact=compact, texts=texts)
+
+
+@register.simple_tag(takes_context=True)
+def month_cell(context, day):
+    """``{% month_cell day %}``: one day of the month grid with its entries (``calendar_render``)."""
+    texts = context.render_context.get(CARD_TEXTS)
+    if texts is None:
+        texts = context.render_context[CARD_TEXTS] = CardTexts.current()
+    return render_month_cell(day, texts=texts)

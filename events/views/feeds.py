@@ -30,6 +30,7 @@ from ..api import error_body, serialize_occurrence
 from ..filters import FilterError, parse_event_filter, parse_feed_categories, parse_response_language
 from ..models import Event
 from ..openapi import openapi_document
+from ..public_reference import attach_lists, with_list_ids
 from ..selectors import public_events, public_occurrences
 from .public import get_visible_event_or_404
 
@@ -37,6 +38,7 @@ FEED_CACHE_SECONDS = 300
 # Subscribed feeds carry the past year and everything ahead; older events only bloat them.
 FEED_PAST_DAYS = 365
 API_PAGE_SIZE = 50
+FEED_LISTS = ("fields_of_action", "target_groups")
 
 
 def _calendar_response(calendar_bytes: bytes, *, filename: str, public: bool, attachment: bool = False):
@@ -52,8 +54,9 @@ def _calendar_response(calendar_bytes: bytes, *, filename: str, public: bool, at
 
 def _feed_events(*, categories: dict[str, list], **scope):
     horizon = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    # A VEVENT names the fields of action and target groups (CATEGORIES), not the languages.
-    events = public_events(**scope, categories=("fields_of_action", "target_groups"))
+    # A VEVENT names the fields of action and target groups (CATEGORIES), not the languages: their ids
+    # in the events' rows, the objects from the district's cached lists (``attach_lists``).
+    events = with_list_ids(public_events(**scope, categories=()), FEED_LISTS)
     relations = {
         "field_of_action": "fields_of_action",
         "target_group": "target_groups",
@@ -71,7 +74,11 @@ def _feed_events(*, categories: dict[str, list], **scope):
             events = events.filter(
                 Exists(through.objects.filter(event=OuterRef("pk"), **{f"{column[parameter]}__in": chosen}))
             )
-    return ics.with_occurrence_bounds(events).filter(last_occurrence_end__gte=horizon).order_by("start", "pk")
+    events = list(
+        ics.with_occurrence_bounds(events).filter(last_occurrence_end__gte=horizon).order_by("start", "pk")
+    )
+    attach_lists(events, FEED_LISTS)
+    return events
 
 
 def _bad_feed_parameter(error: FilterError) -> HttpResponse:

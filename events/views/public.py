@@ -15,25 +15,26 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from kreisintegration.public_cache import public_cache
 from municipalities import permissions
-from municipalities.models import FieldOfAction, Language, TargetGroup
 from municipalities.selectors import portal_district
 
+from ..calendar_render import DayLabels, day_labels
 from ..filters import FilterError, parse_event_filter
 from ..jsonld import event_json_ld
 from ..models import Event, EventOccurrence
-from ..public_reference import PublicReference, public_reference
+from ..public_reference import EVENT_LISTS, PublicReference, attach_lists, public_reference, with_list_ids
 from ..recurrence import describe, local_zone
 from ..selectors import EventFilter, public_occurrences
 
@@ -54,17 +55,18 @@ FILTER_PARAMS = ("municipality", "field_of_action", "target_group", "language", 
 
 def get_visible_event_or_404(user, pk: int, *, queryset_hook: Callable[[QuerySet], QuerySet] | None = None):
     """The event if it is public or ``user`` may manage its municipality; 404 otherwise."""
-    queryset = Event.objects.select_related("municipality__district").prefetch_related(
-        Prefetch("fields_of_action", queryset=FieldOfAction.objects.order_by("position", "name")),
-        Prefetch("target_groups", queryset=TargetGroup.objects.order_by("position", "name")),
-        Prefetch("languages", queryset=Language.objects.order_by("position", "name")),
-        "translations",
+    # The event's fields of action, target groups and languages: their ids in the event's row, the
+    # objects from the district's cached lists (``public_reference.attach_lists``).
+    queryset = with_list_ids(
+        Event.objects.select_related("municipality__district").prefetch_related("translations"),
+        tuple(EVENT_LISTS),
     )
     if queryset_hook is not None:
         queryset = queryset_hook(queryset)
     event = queryset.filter(pk=pk).first()
     if event is None:
         raise Http404
+    attach_lists([event], tuple(EVENT_LISTS))
     if not event.is_public and not permissions.may_manage_municipality(user, event.municipality):
         raise Http404
     return event
@@ -82,6 +84,10 @@ class Day:
     @property
     def is_today(self) -> bool:
         return self.date == timezone.localdate()
+
+    @cached_property
+    def labels(self) -> DayLabels:
+        return day_labels(self.date)
 
 
 def _local_days(occurrence: EventOccurrence, first: date, last: date) -> list[date]:

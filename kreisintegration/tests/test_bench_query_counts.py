@@ -35,10 +35,13 @@ EXPECTED_QUERIES = {
     "calendar_month": 7,
     # portal district, reference lists (4), count (nothing found, so no page and no prefetches)
     "calendar_filtered": 6,
-    "event_detail": 8,  # event, 4 prefetches (+ translations), upcoming dates, permission checks
+    # event with the ids of its lists, the district's fields, groups and languages (cached; read
+    # here only because the cache is cleared), translations, upcoming dates, permission checks
+    "event_detail": 8,
     "api_events": 7,  # portal district, count, page of occurrences, 4 prefetches (+ translations)
-    # municipality, events with occurrence bounds, fields, groups, translations (a VEVENT names no
-    # languages)
+    # municipality, events with occurrence bounds and the ids of their lists, the district's fields
+    # and groups (cached; read here only because the cache is cleared), translations (a VEVENT names
+    # no languages)
     "ics_municipality": 5,
     "course_catalogue": 7,  # district, topics, municipalities, languages, count, page, sessions
     # session, user, second-factor device, roles (district roles and memberships in one), count,
