@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from municipalities.text import ical_text
+from municipalities.text import ical_text, vtimezone
 
 from .models import Event
 from .recurrence import MAX_OCCURRENCES, build_rule, local_zone, nth_weekday_of
@@ -212,17 +212,13 @@ def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Ev
     return vevent
 
 
-def _timezone_years(events: list[Event]) -> tuple[date, date]:
-    """The years the VTIMEZONE must cover: from the first event to a year after the last date.
-
-    A VTIMEZONE for 1970–2038 would be sent with every poll of every subscriber.
-    """
-    today = timezone.localdate()
-    starts = [_local(event.start).date() for event in events]
-    ends = [_local(getattr(event, "last_occurrence_end", None) or event.end).date() for event in events]
-    first = min([*starts, today])
-    last = max([*ends, today])
-    return date(first.year, 1, 1), date(last.year + 2, 1, 1)
+def _timezone_days(events: list[Event]) -> list[date]:
+    """The days the VTIMEZONE must cover: every event's first and last date (``vtimezone``)."""
+    return [
+        _local(day).date()
+        for event in events
+        for day in (event.start, getattr(event, "last_occurrence_end", None) or event.end)
+    ]
 
 
 def build_calendar(
@@ -240,8 +236,7 @@ def build_calendar(
     calendar.add("refresh-interval", icalendar.vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
     # Always present (even for an empty feed): clients resolve TZID=Europe/Berlin with it.
-    first, last = _timezone_years(events)
-    calendar.add_component(icalendar.Timezone.from_tzid(settings.TIME_ZONE, first_date=first, last_date=last))
+    calendar.add_component(vtimezone(_timezone_days(events)))
     stamp = (stamp or timezone.now()).replace(microsecond=0)
     for event in events:
         vevent = build_vevent(event, stamp=stamp)

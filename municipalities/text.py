@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from icalendar import vText
+from icalendar import Timezone, vText
 
 # Control characters (C0, DEL, C1 — including CR, LF, TAB) and the Unicode line and
 # paragraph separators: none of them belongs in a one-line value.
@@ -72,3 +76,16 @@ def ical_text(value: str, *, multiline: bool = False) -> vText:
         return vText(single_line(value))
     text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return vText(_NOT_MULTILINE.sub("", text).strip())
+
+
+def vtimezone(days: Iterable[date]) -> Timezone:
+    """The VTIMEZONE of the portal's time zone for a calendar with entries on ``days``: from the
+    January of the first (or of today, if earlier) to two Januaries after the last, so a client
+    resolves every TZID without its own database. icalendar's default covers 1970–2038: about 3 KB
+    and several milliseconds per file, sent with every attachment and every poll of a feed."""
+    today = timezone.localdate()
+    days = [today, *days]
+    first, last = min(days), max(days)
+    return Timezone.from_tzid(
+        settings.TIME_ZONE, first_date=date(first.year, 1, 1), last_date=date(last.year + 2, 1, 1)
+    )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from municipalities.text import ical_text
+from municipalities.text import ical_text, vtimezone
 
 
 def course_ics(course) -> str:
@@ -15,7 +15,12 @@ def course_ics(course) -> str:
     calendar.add("version", "2.0")
     # X-WR-CALNAME is not typed by icalendar (it would be written raw): escape it as TEXT.
     calendar.add("x-wr-calname", ical_text(course.title))
-    for session in course.sessions.all():
+    sessions = list(course.sessions.all())
+    # The sessions' years, not icalendar's 1970–2038 (add_missing_timezones): a few hundred bytes.
+    calendar.add_component(
+        vtimezone(timezone.localtime(t).date() for s in sessions for t in (s.start, s.end))
+    )
+    for session in sessions:
         entry = Event()
         entry.add("uid", f"course-session-{session.pk}@kreisintegration")
         entry.add("dtstamp", timezone.now())
@@ -29,5 +34,4 @@ def course_ics(course) -> str:
             entry.add("description", ical_text(session.topics, multiline=True))
         entry.add("url", settings.SITE_URL + course.get_absolute_url())
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
     return calendar.to_ical().decode()

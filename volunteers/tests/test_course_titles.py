@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import zoneinfo
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +78,33 @@ def test_course_form_normalises_the_title_and_the_model_refuses_line_breaks(dist
     with pytest.raises(ValidationError) as error:
         course.full_clean()
     assert "title" in error.value.message_dict
+
+
+def test_course_calendar_carries_a_time_zone_for_its_own_years_with_the_right_offsets(district):
+    # One session in winter and one in summer, a year and a half from now: the VTIMEZONE must give
+    # a client without its own time zone database both offsets, and cover no more than those years
+    # (icalendar's default, 1970–2038, made every confirmation mail about 3 KB larger).
+    year = timezone.localdate().year + 1
+    course = make_course(district, sessions=0)
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    for month in (1, 7):
+        start = datetime(year, month, 15, 18, 0, tzinfo=berlin)
+        course.sessions.create(start=start, end=start + timedelta(hours=2))
+
+    calendar = assert_valid_calendar(ics.course_ics(course).encode())
+
+    [vtimezone] = calendar.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == "Europe/Berlin"
+    covered = sorted(
+        part["DTSTART"].dt.year for part in vtimezone.walk() if part.name in ("STANDARD", "DAYLIGHT")
+    )
+    assert covered[0] == timezone.localdate().year and covered[-1] <= year + 1
+    winter, summer = sorted(calendar.walk("VEVENT"), key=lambda vevent: vevent["DTSTART"].dt)
+    assert winter["DTSTART"].params["TZID"] == "Europe/Berlin"
+    # Resolved with the file's own VTIMEZONE (what a client does), not with Python's database.
+    offsets = {
+        part.name: part["TZOFFSETTO"].td for part in vtimezone.walk() if part.name in ("STANDARD", "DAYLIGHT")
+    }
+    assert offsets == {"STANDARD": timedelta(hours=1), "DAYLIGHT": timedelta(hours=2)}
+    assert winter["DTSTART"].dt.replace(tzinfo=None) == datetime(year, 1, 15, 18, 0)
+    assert summer["DTSTART"].dt.replace(tzinfo=None) == datetime(year, 7, 15, 18, 0)
