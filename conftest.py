@@ -21,6 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from kreisintegration.tests import fast_flush
 from kreisintegration.tests.parallel import (  # noqa: F401 - xdist: per-worker Redis and test databases
     django_db_modify_db_settings,
+    django_db_setup,
     pytest_sessionfinish,
     pytest_xdist_setupnodes,
 )
