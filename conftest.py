@@ -18,8 +18,10 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from kreisintegration.tests import fast_flush
 from kreisintegration.tests.parallel import (  # noqa: F401 - xdist: per-worker Redis and test databases
     django_db_modify_db_settings,
+    django_db_setup,
     pytest_sessionfinish,
     pytest_xdist_setupnodes,
 )
@@ -49,6 +51,8 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ki"))
 
+# Transactional tests end with the state of Django's flush, without its seconds (fast_flush.py).
+fast_flush.install()
 
 # Tests that start processes beside the test process carry a marker (pytest.ini), so ``-m "not worker
 # and not services and not browser"`` selects the in-process tests; tests using these fixtures get it here.

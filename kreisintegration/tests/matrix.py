@@ -667,24 +667,6 @@ def objects(matrix_objects, db):
     return matrix_objects
 
 
-@pytest.fixture
-def objects_of_one_test(
-    unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volunteer, settings, tmp_path
-):
-    """The same objects built for one test alone, for modules whose other tests build their own
-    Unna (``unna``, ``ki_staff``, … would clash with a module-wide Unna)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_objects(
-        unna=unna,
-        luenen=luenen,
-        ki_staff=ki_staff,
-        contact_unna=contact_unna,
-        contact_luenen=contact_luenen,
-        trainer=trainer,
-        volunteer=volunteer,
-    )
-
-
 def build_objects(*, unna, luenen, ki_staff, contact_unna, contact_luenen, trainer, volunteer) -> dict:
     _invitation, token = services.invite_contact(
         by=ki_staff, municipality=unna, email="neu@example.org", full_name="Ольга Петрова"
