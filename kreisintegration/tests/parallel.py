@@ -48,23 +48,26 @@ def _template_name() -> str | None:
     return f"{test_name}_template"
 
 
-def _admin_sql(sql: str) -> None:
-    """One statement on the maintenance database ``postgres`` (CREATE/DROP DATABASE), outside a transaction.
-
-    A connection of its own: pytest-django blocks Django's connections outside of tests.
-    """
+def raw_connection(dbname: str, **options):
+    """A psycopg connection of its own to ``dbname`` on the test database's server (pytest-django
+    blocks Django's connections outside of tests; a test may also want a second, fresh session)."""
     import psycopg
     from django.db import connection
 
     db = connection.settings_dict
-    with psycopg.connect(
+    return psycopg.connect(
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
         user=db["USER"],
         password=db["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
+        dbname=dbname,
+        **options,
+    )
+
+
+def _admin_sql(sql: str) -> None:
+    """One statement on the maintenance database ``postgres`` (CREATE/DROP DATABASE), outside a transaction."""
+    with raw_connection("postgres", autocommit=True) as admin:
         admin.execute(sql)
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 
 from conftest import worker_database_url
 from kreisintegration.celery import app
+from kreisintegration.tests import parallel
 from kreisintegration.tests.parallel import worker_redis_url
 
 
@@ -50,17 +51,8 @@ def test_the_worker_processes_use_this_workers_test_database():
 @pytest.mark.django_db
 def test_the_test_database_commits_without_waiting_for_the_disk():
     """Set on the test database (``parallel.django_db_setup``), so every connection to it has it."""
-    import psycopg
-
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "off"
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"] or None,
-        dbname=db["NAME"],
-    ) as other:
+    with parallel.raw_connection(connection.settings_dict["NAME"]) as other:
         assert other.execute("SHOW synchronous_commit").fetchone()[0] == "off"
