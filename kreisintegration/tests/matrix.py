@@ -13,8 +13,10 @@ or gone, 405 method not allowed.
 """
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -23,10 +25,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.sessions import note_activity
 from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, FollowUp
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
 from conftest import (
+    VerifiedClient,
     make_contact_luenen,
     make_contact_unna,
     make_ki_staff,
@@ -649,7 +653,7 @@ def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         district = DistrictFactory()
         unna, luenen = make_unna(district), make_luenen(district)
-        yield build_objects(
+        objects = build_objects(
             unna=unna,
             luenen=luenen,
             ki_staff=make_ki_staff(district),
@@ -658,7 +662,32 @@ def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
             trainer=make_trainer(district),
             volunteer=make_volunteer_user(district),
         )
+        objects["sessions"] = login_sessions(objects["users"])
+        yield objects
         transaction.set_rollback(True)
+
+
+def login_sessions(users: dict) -> dict[str, str]:
+    """One logged-in session per role, made once with the module's objects exactly as the test
+    client's ``force_login`` makes it (second factor included). A case then only presents its
+    cookie (``log_in``): logging in again was about 40 % of a matrix case's time."""
+    sessions = {}
+    for role, user in users.items():
+        client = VerifiedClient()
+        client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def log_in(client, objects, role: str) -> None:
+    """``client`` is ``role``, in the session made for it with the module's objects. Its activity
+    time is renewed first, so the idle logout (30 minutes for staff) never ends it however long a
+    run takes; the case's savepoint rolls the renewal back with everything else the case changed."""
+    key = objects["sessions"][role]
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    note_activity(store)
+    store.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def csrf_client(client, objects, role):
     """The pytest ``client`` (whatever class conftest gives it), made to enforce CSRF."""
     client.handler.enforce_csrf_checks = True
     if role != "anonymous":
-        client.force_login(objects["users"][role])
+        matrix.log_in(client, objects, role)
     return client
 
 

@@ -53,7 +53,7 @@ def test_permission_matrix(client, objects, name, method, role):
     key, methods = MATRIX[name]
     expected = methods[method][role]
     if role != "anonymous":
-        client.force_login(objects["users"][role])
+        matrix.log_in(client, objects, role)
     url = url_for(name, key, objects)
     memberships_before = Membership.objects.count()
     invitations_open_before = Invitation.objects.open().count()
@@ -80,7 +80,7 @@ def test_mail_of_another_district_or_without_district_is_out_of_reach(client, ob
     other = make_outbox_mail(district_id=objects["other_district"].pk)
     unassigned = make_outbox_mail(district_id=None)
     if role != "anonymous":
-        client.force_login(objects["users"][role])
+        matrix.log_in(client, objects, role)
     expected = {"anonymous": 302, "ki_staff": 404 if method == "POST" else 405}.get(role, 403)
 
     for mail in (other, unassigned):

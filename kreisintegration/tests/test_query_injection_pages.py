@@ -44,7 +44,7 @@ def test_metacharacters_in_every_parameter_never_cause_a_500(client, objects, na
     key, methods = matrix.MATRIX[name]
     role = reading_role(methods)
     if role != "anonymous":
-        client.force_login(objects["users"][role])
+        matrix.log_in(client, objects, role)
     url = matrix.url_for(name, key, objects)
     values = METACHARACTERS if name in SEARCH_PAGES else ["\x00", "'); DROP TABLE events_event;--"]
     for value in values:
