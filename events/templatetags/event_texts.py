@@ -11,6 +11,14 @@ register = template.Library()
 CARD_TEXTS = "events.card_texts"
 
 
+def _card_texts(context) -> CardTexts:
+    """The words and URL pattern all cards share, prepared once per template rendering."""
+    texts = context.render_context.get(CARD_TEXTS)
+    if texts is None:
+        texts = context.render_context[CARD_TEXTS] = CardTexts.current()
+    return texts
+
+
 @register.simple_tag
 def localized_event(event):
     """``{% localized_event event as text %}``: ``text.title``, ``text.description``, ``text.lang``, ``text.dir``."""
@@ -19,18 +27,11 @@ def localized_event(event):
 
 @register.simple_tag(takes_context=True)
 def occurrence_card(context, occurrence, compact=False):
-    """``{% occurrence_card occurrence compact=True %}``: one calendar entry (``calendar_render``);
-    the words and URL pattern all cards share are prepared once per template rendering."""
-    texts = context.render_context.get(CARD_TEXTS)
-    if texts is None:
-        texts = context.render_context[CARD_TEXTS] = CardTexts.current()
-    return render_card(occurrence, compact=compact, texts=texts)
+    """``{% occurrence_card occurrence compact=True %}``: one calendar entry (``calendar_render``)."""
+    return render_card(occurrence, compact=compact, texts=_card_texts(context))
 
 
 @register.simple_tag(takes_context=True)
 def month_cell(context, day):
     """``{% month_cell day %}``: one day of the month grid with its entries (``calendar_render``)."""
-    texts = context.render_context.get(CARD_TEXTS)
-    if texts is None:
-        texts = context.render_context[CARD_TEXTS] = CardTexts.current()
-    return render_month_cell(day, texts=texts)
+    return render_month_cell(day, texts=_card_texts(context))
