@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kreisintegration.tests import matrix as project_matrix
-from kreisintegration.tests.matrix import url_for
+from kreisintegration.tests.matrix import log_in, url_for
 
 from ..models import AdviceMeeting, Application, InitiativeNewcomer, Organisation, ReceiptFile
 from .matrix import ENGAGEMENT_MATRIX, ROLES
@@ -36,9 +36,8 @@ def state():
 def test_engagement_permission_matrix(client, objects, name, method, role):
     key, methods = ENGAGEMENT_MATRIX[name]
     expected = methods[method][role]
-    users = {**objects["users"], **objects["engagement_users"]}
     if role != "anonymous":
-        client.force_login(users[role])
+        log_in(client, objects, role)
     url = url_for(name, key, objects)
     before = state()
 
@@ -53,7 +52,7 @@ def test_engagement_permission_matrix(client, objects, name, method, role):
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_organisation_b_gets_404_for_every_url_of_organisation_as_applications(client, objects, method):
-    client.force_login(objects["engagement_users"]["organisation_b"])
+    log_in(client, objects, "organisation_b")
     for name in ("application_detail", "application_update", "application_submit"):
         for key in ("engagement_application", "engagement_draft"):
             url = reverse(f"engagement:{name}", kwargs={"pk": objects[key].pk})

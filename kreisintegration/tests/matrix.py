@@ -662,7 +662,7 @@ def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
             trainer=make_trainer(district),
             volunteer=make_volunteer_user(district),
         )
-        objects["sessions"] = login_sessions(objects["users"])
+        objects["sessions"] = login_sessions({**objects["users"], **objects["engagement_users"]})
         yield objects
         transaction.set_rollback(True)
 
