@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -93,10 +93,12 @@ def _fail_on_error_logs(caplog):
         pytest.fail("Test logged errors: " + "; ".join(r.getMessage() for r in errors))
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Real hashing is slow by design; tests create many accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Real hashing is slow by design (0.2 s a password); tests create many accounts, also in the
+    data that a module builds once (the permission matrix's), before any test's own settings."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -68,6 +68,37 @@ def test_cyclic_gc_is_paused_while_a_document_is_built_and_restored_after():
         gc.enable()
 
 
+def test_the_cycles_made_while_paused_are_freed_after_by_one_collection_of_the_youngest_generation():
+    import gc
+    import weakref
+
+    from kreisintegration.pdf import cyclic_gc_paused
+
+    class Box:
+        pass
+
+    collections = []
+
+    def note(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()  # nothing pending from before
+    gc.callbacks.append(note)
+    try:
+        with cyclic_gc_paused():
+            box = Box()
+            box.parent = Box()
+            box.parent.child = box  # a cycle, as WeasyPrint's boxes make
+            alive = weakref.ref(box)
+            del box
+            assert alive() is not None  # only the collector can free a cycle
+    finally:
+        gc.callbacks.remove(note)
+    assert alive() is None
+    assert collections == [0]
+
+
 def test_html_to_pdf_builds_the_document_without_cyclic_gc(monkeypatch):
     import gc
 
