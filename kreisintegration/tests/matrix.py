@@ -13,24 +13,18 @@ or gone, 405 method not allowed.
 """
 
 import datetime
-from importlib import import_module
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.sessions import note_activity
 from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, FollowUp
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
 from conftest import (
-    VerifiedClient,
     make_contact_luenen,
     make_contact_unna,
     make_ki_staff,
@@ -55,6 +49,7 @@ from volunteers.tests.factories import make_course, make_volunteer
 
 from .matrix_support import ROLES as BASE_ROLES
 from .matrix_support import everyone, logged_in, only
+from .shared_data import built_once, log_in, login_sessions  # noqa: F401 (log_in: the cases use matrix.log_in)
 
 # KI staff of another district (Kreis Soest, with its own municipality Werl): see OTHER_DISTRICT_STAFF.
 ROLES = [*BASE_ROLES, "ki_staff_other"]
@@ -639,55 +634,25 @@ def project_url_names(resolver=None, namespace="") -> set[str]:
     return names
 
 
-@pytest.fixture(scope="module")
-def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The matrix's objects, built once for the module in a transaction that is never committed.
-
-    Each case runs inside it in its own savepoint (pytest-django's ``db``), which is rolled back
-    after the case, so every case starts from exactly these objects, as if built for it alone.
-    """
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix") / "media"),
-        transaction.atomic(),
-    ):
-        district = DistrictFactory()
-        unna, luenen = make_unna(district), make_luenen(district)
-        objects = build_objects(
-            unna=unna,
-            luenen=luenen,
-            ki_staff=make_ki_staff(district),
-            contact_unna=make_contact_unna(unna),
-            contact_luenen=make_contact_luenen(luenen),
-            trainer=make_trainer(district),
-            volunteer=make_volunteer_user(district),
-        )
-        objects["sessions"] = login_sessions({**objects["users"], **objects["engagement_users"]})
-        yield objects
-        transaction.set_rollback(True)
+def build_matrix_objects() -> dict:
+    """The matrix's objects, each role's prepared session included (``matrix_objects``)."""
+    district = DistrictFactory()
+    unna, luenen = make_unna(district), make_luenen(district)
+    objects = build_objects(
+        unna=unna,
+        luenen=luenen,
+        ki_staff=make_ki_staff(district),
+        contact_unna=make_contact_unna(unna),
+        contact_luenen=make_contact_luenen(luenen),
+        trainer=make_trainer(district),
+        volunteer=make_volunteer_user(district),
+    )
+    objects["sessions"] = login_sessions({**objects["users"], **objects["engagement_users"]})
+    return objects
 
 
-def login_sessions(users: dict) -> dict[str, str]:
-    """One logged-in session per role, made once with the module's objects exactly as the test
-    client's ``force_login`` makes it (second factor included). A case then only presents its
-    cookie (``log_in``): logging in again was about 40 % of a matrix case's time."""
-    sessions = {}
-    for role, user in users.items():
-        client = VerifiedClient()
-        client.force_login(user)
-        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return sessions
-
-
-def log_in(client, objects, role: str) -> None:
-    """``client`` is ``role``, in the session made for it with the module's objects. Its activity
-    time is renewed first, so the idle logout (30 minutes for staff) never ends it however long a
-    run takes; the case's savepoint rolls the renewal back with everything else the case changed."""
-    key = objects["sessions"][role]
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
-    note_activity(store)
-    store.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = key
+# Built once for a module, each case in its own savepoint (``shared_data.built_once``).
+matrix_objects = built_once(build_matrix_objects)
 
 
 @pytest.fixture
