@@ -1,10 +1,12 @@
-"""The volunteer sign-up form's data, shared by the account and language tests."""
+"""The volunteer sign-up form's data and a pending sign-up, shared by the account tests."""
 
 from __future__ import annotations
 
+from accounts.models import User
 from municipalities.models import (
     Language,
 )
+from volunteers.selfservice import signup
 
 
 def signup_data(**overrides):
@@ -26,3 +28,10 @@ NEW_PASSWORD = "Sonnenblume-im-Garten-77"
 
 def language(code, name):
     return Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def pending_signup(district, *, email="neu@example.org", full_name="Ольга Петрова") -> User:
+    result = signup.sign_up_volunteer(
+        email=email, full_name=full_name, password=NEW_PASSWORD, district=district
+    )
+    return result.user

@@ -38,7 +38,7 @@ from volunteers.models import (
     VolunteerQualification,
 )
 from volunteers.selfservice import signup
-from volunteers.tests.account_helpers import NEW_PASSWORD, language, signup_data
+from volunteers.tests.account_helpers import NEW_PASSWORD, language, pending_signup, signup_data
 from volunteers.tests.factories import make_course, make_volunteer
 
 R = Registration.Status
@@ -51,13 +51,6 @@ INTERNATIONAL_NAMES = ["مريم حداد", "Şengül Yıldız", "Nguyễn Thị
 
 def confirm_url(user) -> str:
     return reverse("volunteers:confirm_email", kwargs={"token": signup.make_confirmation_token(user)})
-
-
-def pending_signup(district, *, email="neu@example.org", full_name="Ольга Петрова") -> User:
-    result = signup.sign_up_volunteer(
-        email=email, full_name=full_name, password=NEW_PASSWORD, district=district
-    )
-    return result.user
 
 
 def profile_data(user, *, languages=(), interests=(), **overrides):
@@ -927,58 +920,3 @@ def test_privacy_page_explains_volunteer_data(client, district):
         "Konto löschen",
     ]:
         assert text in html
-
-
-# --- who may do what ---------------------------------------------------------
-
-ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
-
-
-def statuses(anonymous, volunteer, others):
-    return {
-        "anonymous": anonymous,
-        "volunteer": volunteer,
-        **dict.fromkeys(["trainer", "contact_unna", "contact_luenen", "ki_staff"], others),
-    }
-
-
-# URL name → {method: {role: status}}, with empty POST data. Sign-up pages are open to everybody;
-# logged-in people without a volunteer profile are offered one (sign-up) or refused (403: profile, deletion).
-MATRIX = {
-    "signup": {"GET": statuses(200, 302, 200), "POST": statuses(200, 302, 200)},
-    "signup_done": {"GET": statuses(200, 200, 200), "POST": statuses(405, 405, 405)},
-    "confirm_email": {"GET": statuses(200, 200, 200), "POST": statuses(302, 200, 200)},
-    "profile": {"GET": statuses(302, 200, 403), "POST": statuses(302, 200, 403)},
-    "data_export": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
-    "own_data": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
-    "own_data_pdf": {"GET": statuses(302, 200, 200), "POST": statuses(302, 405, 405)},
-    "delete_account": {"GET": statuses(302, 200, 403), "POST": statuses(302, 200, 403)},
-    "withdraw_consent": {"GET": statuses(302, 200, 403), "POST": statuses(302, 302, 403)},
-}
-
-
-def test_matrix_covers_every_account_url():
-    from volunteers.views import account
-
-    names = {
-        pattern.name
-        for pattern in __import__("volunteers.urls", fromlist=["urlpatterns"]).urlpatterns
-        if pattern.callback.__module__ == account.__name__
-    }
-    assert names == set(MATRIX)
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("name", list(MATRIX))
-def test_permission_matrix(client, request, district, unna, luenen, name, method, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
-    kwargs = {}
-    if name == "confirm_email":
-        kwargs["token"] = signup.make_confirmation_token(pending_signup(district))
-    if name == "withdraw_consent":
-        kwargs["kind"] = "neuzugewandert"
-    url = reverse(f"volunteers:{name}", kwargs=kwargs)
-    response = client.get(url) if method == "GET" else client.post(url, {})
-    assert response.status_code == MATRIX[name][method][role], response.get("Location")
