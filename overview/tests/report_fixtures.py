@@ -305,3 +305,45 @@ def built_pdf(year2025) -> bytes:
     assert report.state == report.State.DONE, report.error
     with default_storage.open(report.pdf.name, "rb") as handle:
         return handle.read()
+
+
+def make_done_report(district, *, by, year: int = YEAR) -> ConceptReport:
+    """A finished snapshot of ``district``'s report, stored directly (for the pages, not the build)."""
+    from django.core.files.base import ContentFile
+
+    from overview import report_xlsx
+
+    report = services.create_report(by=by, district=district, year=year)
+    figures = sample_figures(district)
+    folder = f"concept-reports/{district.slug}/{year}"
+    pdf = default_storage.save(f"{folder}/test-{report.pk}.pdf", ContentFile(b"%PDF-1.7 Testbericht"))
+    xlsx = default_storage.save(
+        f"{folder}/test-{report.pk}.xlsx",
+        ContentFile(report_xlsx.render_report_xlsx(report=report, figures=figures)),
+    )
+    now = timezone.now()
+    ConceptReport.objects.filter(pk=report.pk).update(
+        state=ConceptReport.State.DONE,
+        step="done",
+        progress=100,
+        figures=figures,
+        pdf=pdf,
+        xlsx=xlsx,
+        started_at=now,
+        finished_at=now,
+    )
+    report.refresh_from_db()
+    return report
+
+
+def report_url(name: str, report: ConceptReport) -> str:
+    """The URL of a report page by its name (``overview:…``), for ``report``."""
+    from django.urls import reverse
+
+    if name in ("overview:reports", "overview:report_compare"):
+        return reverse(name)
+    if name == "overview:texts":
+        return reverse(name, kwargs={"year": report.year})
+    if name == "overview:report_file":
+        return reverse(name, kwargs={"pk": report.pk, "fmt": "pdf"})
+    return reverse(name, kwargs={"pk": report.pk})

@@ -25,10 +25,12 @@ from .report_fixtures import (
     FakeAggregation,
     build,
     install_charts_if_missing,
+    make_done_report,
     make_reference_data,
     make_report,
     pdf_pages,
     read_workbook,
+    report_url,
     sample_figures,
 )
 
@@ -518,27 +520,7 @@ def test_xlsx_has_one_sheet_per_table_with_frozen_headers_and_number_formats(
 @pytest.fixture
 def done_report(district, reference, ki_staff):
     """A finished snapshot, stored directly (the pages are tested here, not the build)."""
-    report = services.create_report(by=ki_staff, district=district, year=YEAR)
-    figures = sample_figures(district)
-    folder = f"concept-reports/{district.slug}/{YEAR}"
-    pdf = default_storage.save(f"{folder}/test-{report.pk}.pdf", ContentFile(b"%PDF-1.7 Testbericht"))
-    xlsx = default_storage.save(
-        f"{folder}/test-{report.pk}.xlsx",
-        ContentFile(report_xlsx.render_report_xlsx(report=report, figures=figures)),
-    )
-    now = timezone.now()
-    ConceptReport.objects.filter(pk=report.pk).update(
-        state=S.DONE,
-        step="done",
-        progress=100,
-        figures=figures,
-        pdf=pdf,
-        xlsx=xlsx,
-        started_at=now,
-        finished_at=now,
-    )
-    report.refresh_from_db()
-    return report
+    return make_done_report(district, by=ki_staff)
 
 
 def test_list_post_requests_a_report_and_redirects_to_its_page(
@@ -748,69 +730,7 @@ def test_texts_refuse_a_field_of_action_of_another_district(client, ki_staff, di
     assert client.get(reverse("overview:texts", kwargs={"year": 1800})).status_code == 404
 
 
-# --- permissions ---------------------------------------------------------------------------
-
-ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
-
-
-def only_ki_staff(ki_staff_code: int) -> dict[str, int]:
-    return {**dict.fromkeys(ROLES, 403), "anonymous": 302, "ki_staff": ki_staff_code}
-
-
-# URL name → {method: {role: status}}, with a done report of the fixture district and empty POST data.
-MATRIX = {
-    "overview:reports": {"GET": only_ki_staff(200), "POST": only_ki_staff(200)},
-    "overview:report_compare": {"GET": only_ki_staff(200), "POST": only_ki_staff(405)},
-    "overview:texts": {"GET": only_ki_staff(200), "POST": only_ki_staff(200)},
-    "overview:report_detail": {"GET": only_ki_staff(200), "POST": only_ki_staff(405)},
-    "overview:report_status": {"GET": only_ki_staff(200), "POST": only_ki_staff(405)},
-    "overview:report_file": {"GET": only_ki_staff(200), "POST": only_ki_staff(405)},
-    "overview:report_retry": {"GET": only_ki_staff(405), "POST": only_ki_staff(302)},
-}
-
-
-def report_url(name: str, report: ConceptReport) -> str:
-    if name in ("overview:reports", "overview:report_compare"):
-        return reverse(name)
-    if name == "overview:texts":
-        return reverse(name, kwargs={"year": report.year})
-    if name == "overview:report_file":
-        return reverse(name, kwargs={"pk": report.pk, "fmt": "pdf"})
-    return reverse(name, kwargs={"pk": report.pk})
-
-
-def test_every_report_url_is_in_the_matrix():
-    from overview.urls import urlpatterns
-
-    report_views = {f"overview:{p.name}" for p in urlpatterns if p.callback.__module__.endswith("reports")}
-    assert report_views == set(MATRIX)
-
-
-@pytest.mark.parametrize(
-    ("name", "method", "role"),
-    [(name, method, role) for name, methods in MATRIX.items() for method in methods for role in ROLES],
-)
-def test_permission_matrix(
-    client, name, method, role, done_report, volunteer, trainer, contact_unna, contact_luenen, ki_staff
-):
-    users = {
-        "volunteer": volunteer,
-        "trainer": trainer,
-        "contact_unna": contact_unna,
-        "contact_luenen": contact_luenen,
-        "ki_staff": ki_staff,
-    }
-    if role != "anonymous":
-        client.force_login(users[role])
-    before = list(ConceptReport.objects.order_by("pk").values_list("pk", "state"))
-
-    response = client.generic(method, report_url(name, done_report))
-
-    assert response.status_code == MATRIX[name][method][role], f"{role} {method} {name}"
-    if role == "anonymous" and response.status_code == 302:
-        assert response["Location"].startswith(reverse("accounts:login"))
-    if role != "ki_staff":
-        assert list(ConceptReport.objects.order_by("pk").values_list("pk", "state")) == before
+# --- permissions (the matrix: test_reports_permissions.py) ---------------------------------
 
 
 def test_reports_of_another_district_cannot_be_named_compared_or_listed(client, done_report, district):
