@@ -1,8 +1,11 @@
 """The overview's figures against the hand-made year of ``conftest.py`` where every number is known;
-stored dashboard figures and when they are recomputed; the chart helper."""
+stored dashboard figures and when they are recomputed; the chart helper. The year is built once for
+the module, each test in its own savepoint (``shared_data.built_once``) with its own copy of the
+objects."""
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date, timedelta
 
@@ -11,9 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import make_ki_staff, make_luenen, make_unna
 from events import services as event_services
 from events.models import Event
 from events.tests.factories import make_event
+from kreisintegration.tests.shared_data import built_once
 from municipalities.models import DistrictRole, FieldOfAction, Measure, Municipality, TargetGroup
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
 from overview import charts, dashboard_service, selectors
@@ -21,7 +26,7 @@ from overview.figures import compute_figures, per_10k, period_for
 from overview.models import DashboardFigures
 from volunteers.models import Attendance, Course, Registration
 
-from .conftest import at
+from .conftest import Year2025, at
 
 EMPTY = {"events": 0, "occurrences": 0, "measures": 0, "participants": 0, "participants_reported": 0}
 
@@ -34,6 +39,21 @@ def cell(events=0, occurrences=0, measures=0, participants=0, reported=0):
         "participants": participants,
         "participants_reported": reported,
     }
+
+
+def build_year2025() -> dict:
+    district = DistrictFactory()
+    unna, luenen = make_unna(district), make_luenen(district)
+    return {"year": Year2025(district=district, unna=unna, luenen=luenen, ki_staff=make_ki_staff(district))}
+
+
+year2025_once = built_once(build_year2025)
+
+
+@pytest.fixture
+def year2025(year2025_once, db):
+    """A copy per test: what a test changes in memory stays out of the next test's objects."""
+    return copy.deepcopy(year2025_once["year"])
 
 
 @pytest.fixture
