@@ -203,6 +203,20 @@ def make_volunteer_user(district):
     return user
 
 
+def make_people(district) -> dict:
+    """Unna and Lünen and the standard person of each role (as the fixtures make them), for data a
+    module builds once: ``{"unna": …, "luenen": …, "users": {role: user}}``."""
+    unna, luenen = make_unna(district), make_luenen(district)
+    users = {
+        "volunteer": make_volunteer_user(district),
+        "trainer": make_trainer(district),
+        "contact_unna": make_contact_unna(unna),
+        "contact_luenen": make_contact_luenen(luenen),
+        "ki_staff": make_ki_staff(district),
+    }
+    return {"unna": unna, "luenen": luenen, "users": users}
+
+
 @pytest.fixture
 def district(db):
     return DistrictFactory()

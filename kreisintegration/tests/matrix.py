@@ -24,15 +24,7 @@ from accounts.models import User
 from concept.models import AdviceMeeting, ConceptVersion, ConsultationComment, FollowUp
 from concept.tests.factories import ConceptVersionFactory, GoalFactory, GoalIndicatorFactory, field_of_action
 from concept.tests.matrix import CONCEPT_MATRIX, concept_objects, concept_url
-from conftest import (
-    make_contact_luenen,
-    make_contact_unna,
-    make_ki_staff,
-    make_luenen,
-    make_trainer,
-    make_unna,
-    make_volunteer_user,
-)
+from conftest import make_people
 from engagement.tests.matrix import ENGAGEMENT_MATRIX, engagement_objects, engagement_url
 from events.models import Event, EventImport
 from events.tests.factories import make_event
@@ -636,16 +628,16 @@ def project_url_names(resolver=None, namespace="") -> set[str]:
 
 def build_matrix_objects() -> dict:
     """The matrix's objects, each role's prepared session included (``matrix_objects``)."""
-    district = DistrictFactory()
-    unna, luenen = make_unna(district), make_luenen(district)
+    people = make_people(DistrictFactory())
+    users = people["users"]
     objects = build_objects(
-        unna=unna,
-        luenen=luenen,
-        ki_staff=make_ki_staff(district),
-        contact_unna=make_contact_unna(unna),
-        contact_luenen=make_contact_luenen(luenen),
-        trainer=make_trainer(district),
-        volunteer=make_volunteer_user(district),
+        unna=people["unna"],
+        luenen=people["luenen"],
+        ki_staff=users["ki_staff"],
+        contact_unna=users["contact_unna"],
+        contact_luenen=users["contact_luenen"],
+        trainer=users["trainer"],
+        volunteer=users["volunteer"],
     )
     objects["sessions"] = login_sessions({**objects["users"], **objects["engagement_users"]})
     return objects

@@ -7,15 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import (
-    make_contact_luenen,
-    make_contact_unna,
-    make_ki_staff,
-    make_luenen,
-    make_trainer,
-    make_unna,
-    make_volunteer_user,
-)
+from conftest import make_people
 from kreisintegration.tests.shared_data import built_once, log_in, login_sessions
 from municipalities.tests.factories import DistrictFactory
 from overview.models import ConceptReport
@@ -25,15 +17,8 @@ from .report_fixtures import make_done_report, make_reference_data, report_url
 
 def build_world() -> dict:
     district = DistrictFactory()
-    unna, luenen = make_unna(district), make_luenen(district)
     make_reference_data(district)
-    users = {
-        "volunteer": make_volunteer_user(district),
-        "trainer": make_trainer(district),
-        "contact_unna": make_contact_unna(unna),
-        "contact_luenen": make_contact_luenen(luenen),
-        "ki_staff": make_ki_staff(district),
-    }
+    users = make_people(district)["users"]
     return {
         "done_report": make_done_report(district, by=users["ki_staff"]),
         "sessions": login_sessions(users),

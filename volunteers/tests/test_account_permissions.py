@@ -7,15 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import (
-    make_contact_luenen,
-    make_contact_unna,
-    make_ki_staff,
-    make_luenen,
-    make_trainer,
-    make_unna,
-    make_volunteer_user,
-)
+from conftest import make_people
 from kreisintegration.tests.shared_data import built_once, log_in, login_sessions
 from municipalities.tests.factories import DistrictFactory
 from volunteers.selfservice import signup
@@ -60,15 +52,7 @@ def test_matrix_covers_every_account_url():
 
 def build_people() -> dict:
     district = DistrictFactory()
-    unna, luenen = make_unna(district), make_luenen(district)
-    users = {
-        "volunteer": make_volunteer_user(district),
-        "trainer": make_trainer(district),
-        "contact_unna": make_contact_unna(unna),
-        "contact_luenen": make_contact_luenen(luenen),
-        "ki_staff": make_ki_staff(district),
-    }
-    return {"district": district, "sessions": login_sessions(users)}
+    return {"district": district, "sessions": login_sessions(make_people(district)["users"])}
 
 
 people_once = built_once(build_people)

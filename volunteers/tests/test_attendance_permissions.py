@@ -7,15 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import (
-    make_contact_luenen,
-    make_contact_unna,
-    make_ki_staff,
-    make_luenen,
-    make_trainer,
-    make_unna,
-    make_volunteer_user,
-)
+from conftest import make_people
 from kreisintegration.tests.shared_data import built_once, log_in, login_sessions
 from municipalities.tests.factories import DistrictFactory
 from volunteers import services
@@ -101,8 +93,8 @@ def test_matrix_covers_every_url_of_these_views():
 
 def build_matrix_world() -> dict:
     district = DistrictFactory()
-    unna, luenen = make_unna(district), make_luenen(district)
-    trainer, volunteer = make_trainer(district), make_volunteer_user(district)
+    users = make_people(district)["users"]
+    trainer, volunteer = users[TRAINER], users[VOLUNTEER]
     course = make_course(district, sessions=2, min_attendance_percent=50, trainers=[trainer])
     (registration,) = register(course, [volunteer.volunteer])
     sessions = sessions_in_past(course)
@@ -112,13 +104,6 @@ def build_matrix_world() -> dict:
     (certified,) = register(done, [volunteer.volunteer])
     record(trainer, sessions_in_past(done)[0], {certified: True})
     services.complete_course(by=trainer, course=done)
-    users = {
-        VOLUNTEER: volunteer,
-        TRAINER: trainer,
-        CONTACT_UNNA: make_contact_unna(unna),
-        CONTACT_LUENEN: make_contact_luenen(luenen),
-        KI_STAFF: make_ki_staff(district),
-    }
     return {
         "sessions": login_sessions(users),
         "urls": {
