@@ -8,13 +8,17 @@ so a missing ``select_related``/``prefetch_related`` cannot slip in unnoticed.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import user_state
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent, User
 from concept import scale as concept_scale
@@ -69,13 +73,56 @@ EXPECTED_QUERIES = {
 }
 
 
-@pytest.fixture
-def scale_data(db, monkeypatch, request, mailoutbox):
+# Sizes of the data: (districts, factor of the rows per district).
+SMALL, FIVE_TIMES, TWO_DISTRICTS = (1, 1), (2, 5), (2, 1)
+
+
+@pytest.fixture(scope="module")
+def scale_seed(request, django_db_setup, django_db_blocker):
+    """The data of one size, built once for the module in a transaction that is never committed
+    (``shared_data.built_once``, with the size as the fixture's parameter).
+
+    Each test runs inside it in its own savepoint (pytest-django's ``db``, see ``scale_data``),
+    which is rolled back after the test, so every test starts from exactly these rows, as if they
+    had been built for it alone. Returns the objects and the people the build left waiting for a
+    commit (``accounts.user_state``), which ``scale_data`` restores for each test.
+    """
+    from kreisintegration.celery import app
+
     scale, factor = request.param
-    monkeypatch.setattr(event_scale, "EVENTS_PER_DISTRICT", 60 * factor)
-    monkeypatch.setattr(volunteer_scale, "VOLUNTEERS_PER_DISTRICT", 70 * factor)
-    monkeypatch.setattr(volunteer_scale, "COURSES_PER_DISTRICT", 8 * factor)
-    monkeypatch.setattr(concept_scale, "GOALS_PER_DISTRICT", 8 * factor)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # as during a test (conftest's ``_eager_celery``)
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(REQUIRE_TWO_FACTOR=True),  # as during a test (``_require_two_factor``)
+            pytest.MonkeyPatch.context() as patch,
+            transaction.atomic(),
+        ):
+            patch.setattr(event_scale, "EVENTS_PER_DISTRICT", 60 * factor)
+            patch.setattr(volunteer_scale, "VOLUNTEERS_PER_DISTRICT", 70 * factor)
+            patch.setattr(volunteer_scale, "COURSES_PER_DISTRICT", 8 * factor)
+            patch.setattr(concept_scale, "GOALS_PER_DISTRICT", 8 * factor)
+            data = build_scale_data(scale)
+            yield data, set(user_state._pending(DEFAULT_DB_ALIAS))
+            transaction.set_rollback(True)
+    finally:
+        app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def scale_data(scale_seed, db, mailoutbox):
+    """The module's data for one test: the rows as built (the test's savepoint inside the module's
+    transaction), fresh copies of the objects, and the people the build left waiting for a commit
+    (a test that calls ``user_state.assume_committed`` must not change what the next one sees)."""
+    data, pending = scale_seed
+    waiting = user_state._pending(DEFAULT_DB_ALIAS)
+    waiting.clear()
+    waiting.update(pending)
+    return copy.deepcopy(data)
+
+
+def build_scale_data(scale: int) -> dict:
     year = timezone.localdate().year
     for module in (municipality_scale, event_scale, volunteer_scale, concept_scale):
         module.seed_scale(scale=scale, year=year)
@@ -142,7 +189,7 @@ def _urls(data) -> dict[str, tuple[str, str | None]]:
     }
 
 
-@pytest.mark.parametrize("scale_data", [(1, 1), (2, 5)], indirect=True, ids=["small", "five-times"])
+@pytest.mark.parametrize("scale_seed", [SMALL, FIVE_TIMES], indirect=True, ids=["small", "five-times"])
 @pytest.mark.parametrize("scenario", list(EXPECTED_QUERIES))
 def test_benchmarked_view_takes_a_fixed_number_of_queries(client, scale_data, scenario):
     url, user = _urls(scale_data)[scenario]
@@ -155,7 +202,7 @@ def test_benchmarked_view_takes_a_fixed_number_of_queries(client, scale_data, sc
     assert len(queries) == EXPECTED_QUERIES[scenario], "\n".join(q["sql"][:160] for q in queries)
 
 
-@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+@pytest.mark.parametrize("scale_seed", [SMALL], indirect=True, ids=["small"])
 def test_public_pages_answer_from_the_cache_until_an_event_changes(
     client, scale_data, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
@@ -174,7 +221,7 @@ def test_public_pages_answer_from_the_cache_until_an_event_changes(
     assert "X-Public-Cache" not in fresh
 
 
-@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+@pytest.mark.parametrize("scale_seed", [SMALL], indirect=True, ids=["small"])
 def test_dashboard_from_the_fragment_cache_shows_the_same_figures(client, scale_data):
     client.force_login(scale_data["staff"])
     url = reverse("overview:dashboard")
@@ -193,7 +240,7 @@ def _reads_stored_figures(queries) -> bool:
     return any("overview_dashboardfigures" in query["sql"] for query in queries)
 
 
-@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+@pytest.mark.parametrize("scale_seed", [SMALL], indirect=True, ids=["small"])
 def test_dashboard_checks_stored_figures_again_only_after_a_change(
     client, scale_data, django_capture_on_commit_callbacks
 ):
@@ -213,7 +260,7 @@ def test_dashboard_checks_stored_figures_again_only_after_a_change(
     assert _reads_stored_figures(after_change)
 
 
-@pytest.mark.parametrize("scale_data", [(2, 1)], indirect=True)
+@pytest.mark.parametrize("scale_seed", [TWO_DISTRICTS], indirect=True, ids=["two-districts"])
 def test_cached_dashboard_page_is_per_person_and_fresh_after_a_change(
     client, scale_data, django_capture_on_commit_callbacks
 ):
@@ -243,7 +290,7 @@ def test_cached_dashboard_page_is_per_person_and_fresh_after_a_change(
     assert "X-Public-Cache" not in client.get(url)
 
 
-@pytest.mark.parametrize("scale_data", [(1, 1)], indirect=True)
+@pytest.mark.parametrize("scale_seed", [SMALL], indirect=True, ids=["small"])
 def test_cached_review_queue_is_fresh_after_a_decision(
     client, scale_data, django_capture_on_commit_callbacks
 ):
@@ -280,11 +327,9 @@ CACHED_STAFF_QUERIES = {
 }
 
 
-@pytest.mark.parametrize("scale_data", [(1, 1), (2, 5)], indirect=True, ids=["small", "five-times"])
+@pytest.mark.parametrize("scale_seed", [SMALL, FIVE_TIMES], indirect=True, ids=["small", "five-times"])
 @pytest.mark.parametrize("scenario", list(CACHED_STAFF_QUERIES))
 def test_repeated_staff_request_takes_no_query(client, scale_data, scenario):
-    from accounts import user_state
-
     url, user = _urls(scale_data)[scenario]
     client.force_login(scale_data[user])
     user_state.assume_committed()  # the test's data count as committed (its transaction never commits)
@@ -305,7 +350,7 @@ def test_repeated_staff_request_takes_no_query(client, scale_data, scenario):
 REGISTER_QUERIES = {"registered": 14, "waitlisted": 14}
 
 
-@pytest.mark.parametrize("scale_data", [(1, 1), (2, 5)], indirect=True, ids=["small", "five-times"])
+@pytest.mark.parametrize("scale_seed", [SMALL, FIVE_TIMES], indirect=True, ids=["small", "five-times"])
 def test_registration_post_takes_a_fixed_number_of_queries(client, scale_data):
     from django.contrib.contenttypes.models import ContentType
 
