@@ -10,6 +10,7 @@ import pytest
 from kreisintegration.tests.matrix import (  # noqa: F401
     MATRIX,
     ROLES,
+    log_in,
     matrix_objects,
     objects,
     url_for,
@@ -23,7 +24,7 @@ GET_CASES = [(name, key, methods["GET"]) for name, (key, methods) in MATRIX.item
 def test_every_page_answers_for_every_role_while_redis_is_down(client, objects, own_redis, role, caplog):  # noqa: F811
     caplog.set_level("WARNING", logger="kreisintegration.cache")
     if role != "anonymous":
-        client.force_login(objects["users"][role])
+        log_in(client, objects, role)  # the role's prepared session, written while Redis is still up
     kill_process(own_redis)
     answers = {}
     for name, key, expected in GET_CASES:
