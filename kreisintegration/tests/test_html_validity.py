@@ -43,6 +43,9 @@ def run_vnu(directory: Path) -> list[dict]:
             "--format",
             "json",
             "--errors-only",
+            # The language detection only ever warns (a page's text against its lang attribute);
+            # with --errors-only its work is thrown away.
+            "--no-langdetect",
             "--exit-zero-always",
             "--skip-non-html",
             str(directory),
