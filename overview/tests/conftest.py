@@ -228,6 +228,16 @@ def year2025(district, unna, luenen, ki_staff):
     return Year2025(district=district, unna=unna, luenen=luenen, ki_staff=ki_staff)
 
 
+def build_year2025() -> dict:
+    """The year with a district of its own, for a module that builds it once (``built_once``)."""
+    from conftest import make_ki_staff, make_luenen, make_unna
+    from municipalities.tests.factories import DistrictFactory
+
+    district = DistrictFactory()
+    unna, luenen = make_unna(district), make_luenen(district)
+    return {"year": Year2025(district=district, unna=unna, luenen=luenen, ki_staff=make_ki_staff(district))}
+
+
 # --- the report tests' reference data and stand-in figures ----------------------------------
 
 

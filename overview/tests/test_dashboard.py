@@ -1,9 +1,13 @@
-"""The dashboard, the drill-down into one cell and the municipality comparison: who may open them,
-what they show (accessibly) and how many queries they take."""
+"""The dashboard, the drill-down into one cell and the municipality comparison: what they show
+(accessibly) to whom and how many queries they take (who may open them: test_dashboard_permissions.py).
+The hand-made year of ``conftest.py`` is built once for the module, each test in its own savepoint
+(``shared_data.built_once``) with its own copy of the objects; the district, its towns and its KI
+staff member are the year's."""
 
 from __future__ import annotations
 
 import base64
+import copy
 import re
 from datetime import timedelta
 
@@ -16,81 +20,41 @@ from django.utils import timezone
 
 from events.models import Event
 from events.tests.factories import make_event
+from kreisintegration.tests.shared_data import built_once
 from municipalities.models import FieldOfAction, Measure
 from municipalities.tests.factories import MunicipalityFactory
 from overview import dashboard_service
 from overview.models import DashboardFigures
 
-from .conftest import at
+from .conftest import at, build_year2025
 
-# --- permissions ------------------------------------------------------------------------------
-
-ROLES = ["anonymous", "volunteer", "trainer", "contact_unna", "contact_luenen", "ki_staff"]
-
-
-def only(allowed: dict[str, int], *, others: int = 403) -> dict[str, int]:
-    return {**dict.fromkeys(ROLES, others), "anonymous": 302, **allowed}
-
-
-# URL name → (URL kwargs, {method: {role: status}}). Objects belong to Unna.
-MATRIX = {
-    "overview:dashboard": ({}, {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})}),
-    "overview:cell": (
-        {"municipality": "unna", "field_of_action": "sprache"},
-        {"GET": only({"ki_staff": 200}), "POST": only({"ki_staff": 405})},
-    ),
-    "overview:comparison": (
-        {"slug": "unna"},
-        {
-            "GET": only({"contact_unna": 200, "ki_staff": 200}),
-            "POST": only({"contact_unna": 405, "ki_staff": 405}),
-        },
-    ),
-}
-
-
-def test_every_dashboard_url_is_in_the_matrix():
-    from overview.urls import urlpatterns
-
-    dashboard_views = {
-        f"overview:{p.name}" for p in urlpatterns if p.callback.__module__.endswith("dashboard")
-    }
-    assert dashboard_views == set(MATRIX)
+year2025_once = built_once(build_year2025)
 
 
 @pytest.fixture
-def people(volunteer, trainer, contact_unna, contact_luenen, ki_staff):
-    return {
-        "volunteer": volunteer,
-        "trainer": trainer,
-        "contact_unna": contact_unna,
-        "contact_luenen": contact_luenen,
-        "ki_staff": ki_staff,
-    }
+def year2025(year2025_once, db):
+    """A copy per test: what a test changes in memory stays out of the next test's objects."""
+    return copy.deepcopy(year2025_once["year"])
 
 
-@pytest.mark.parametrize(
-    ("name", "method", "role"),
-    [
-        (name, method, role)
-        for name, (_kwargs, methods) in MATRIX.items()
-        for method in methods
-        for role in ROLES
-    ],
-)
-def test_permission_matrix(client, district, unna, people, name, method, role):
-    FieldOfAction.objects.create(district=district, slug="sprache", name="Sprache & Bildung")
-    kwargs, methods = MATRIX[name]
-    if role != "anonymous":
-        client.force_login(people[role])
-    url = reverse(name, kwargs=kwargs)
+@pytest.fixture
+def district(year2025):
+    return year2025.district
 
-    response = client.generic(method, url)
 
-    assert response.status_code == methods[method][role], f"{role} {method} {url}"
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("accounts:login"))
-    assert not DashboardFigures.objects.exists() or role in ("ki_staff", "contact_unna")
+@pytest.fixture
+def unna(year2025):
+    return year2025.unna
+
+
+@pytest.fixture
+def luenen(year2025):
+    return year2025.luenen
+
+
+@pytest.fixture
+def ki_staff(year2025):
+    return year2025.staff
 
 
 @pytest.fixture

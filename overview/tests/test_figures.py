@@ -14,7 +14,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import make_ki_staff, make_luenen, make_unna
 from events import services as event_services
 from events.models import Event
 from events.tests.factories import make_event
@@ -26,7 +25,7 @@ from overview.figures import compute_figures, per_10k, period_for
 from overview.models import DashboardFigures
 from volunteers.models import Attendance, Course, Registration
 
-from .conftest import Year2025, at
+from .conftest import at, build_year2025
 
 EMPTY = {"events": 0, "occurrences": 0, "measures": 0, "participants": 0, "participants_reported": 0}
 
@@ -39,12 +38,6 @@ def cell(events=0, occurrences=0, measures=0, participants=0, reported=0):
         "participants": participants,
         "participants_reported": reported,
     }
-
-
-def build_year2025() -> dict:
-    district = DistrictFactory()
-    unna, luenen = make_unna(district), make_luenen(district)
-    return {"year": Year2025(district=district, unna=unna, luenen=luenen, ki_staff=make_ki_staff(district))}
 
 
 year2025_once = built_once(build_year2025)
