@@ -108,15 +108,20 @@ def _inject(page: Page, script: Path, marker: str) -> None:
         page.evaluate(script.read_text(encoding="utf-8") + "\n;undefined")
 
 
+# Only the violations are reported, so axe is asked for those alone (``resultTypes``): for the other
+# groups (passes, incomplete, inapplicable) it then keeps one node per rule instead of working out
+# selectors and HTML for every node that passed, its documented way to scan faster. It still runs
+# every rule on every node, so the violations are the same. Only they travel back to Python.
+AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    .then(result => result.violations)"""
+
+
 def axe_findings(page: Page) -> list[str]:
     """Every axe violation (any impact) at WCAG 2.1 A/AA and best practice, one line each."""
     _inject(page, AXE_JS, "axe")
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
+    violations = page.evaluate(AXE_RUN, AXE_TAGS)
     lines = []
-    for violation in result["violations"]:
+    for violation in violations:
         nodes = "; ".join(_describe_node(node) for node in violation["nodes"])
         lines.append(
             f"{page.url}: axe [{violation['impact']}] {violation['id']} – {violation['help']} – {nodes}"
