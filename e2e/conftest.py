@@ -5,14 +5,16 @@ database access from a thread with a running loop unless told that this is fine.
 Playwright never downloads a browser here: it always starts ``/usr/bin/chromium``.
 """
 
+import functools
 import os
 import re
+import weakref
 from pathlib import Path
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -101,11 +103,41 @@ def _describe_node(node: dict) -> str:
     return f"{target} ({messages[0]})" if messages else target
 
 
+@functools.cache
+def _scanner_source(script: Path) -> str:
+    return script.read_text(encoding="utf-8")
+
+
+# Contexts whose documents carry the scanners' code from their start (as a function not yet called).
+_contexts_with_loaders: weakref.WeakKeyDictionary[BrowserContext, set[str]] = weakref.WeakKeyDictionary()
+SCANNER_STATE = """([marker, loader]) => typeof window[marker] !== 'undefined' ? 'loaded'
+    : typeof window[loader] === 'function' ? 'stored' : 'missing'"""
+
+
 def _inject(page: Page, script: Path, marker: str) -> None:
-    if not page.evaluate(f"typeof window.{marker} !== 'undefined'"):
-        # Evaluated through the DevTools protocol, so the page's Content-Security-Policy (no inline
-        # scripts) does not block the test tool; a <script> tag would be blocked, rightly.
-        page.evaluate(script.read_text(encoding="utf-8") + "\n;undefined")
+    """Load a scanner into the current document, evaluated through the DevTools protocol, so the
+    page's Content-Security-Policy (no inline scripts) does not block the test tool; a <script>
+    tag would be blocked, rightly.
+
+    Sending the scanner's code (axe 650 kB, HTML_CodeSniffer 365 kB) with every scan cost more than
+    running it. After the first scan in a browser context, the context's later documents receive
+    the code once, as an init script that only defines a function holding it; a scan calls that
+    function, so the scanner is still evaluated when the page has loaded, as before."""
+    loader = f"__kiLoad_{marker}"
+    state = page.evaluate(SCANNER_STATE, [marker, loader])
+    if state == "loaded":
+        return
+    if state == "stored":
+        page.evaluate(f"() => {{ window.{loader}(); }}")
+        return
+    source = _scanner_source(script)
+    page.evaluate(source + "\n;undefined")
+    installed = _contexts_with_loaders.setdefault(page.context, set())
+    if marker not in installed:
+        installed.add(marker)
+        page.context.add_init_script(
+            f"Object.defineProperty(window, {loader!r}, {{configurable: true, value: function () {{\n{source}\n}}}});"
+        )
 
 
 # Only the violations are reported, so axe is asked for those alone (``resultTypes``): for the other
