@@ -9,6 +9,7 @@ import functools
 import os
 import re
 import weakref
+from io import StringIO
 from pathlib import Path
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -94,6 +95,31 @@ def new_context(browser, live_server):
 @pytest.fixture
 def page(new_context) -> Page:
     return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def _demo_year_files(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("demo-year") / "media"
+
+
+@pytest.fixture
+def demo_year(transactional_db, settings, tmp_path, _demo_year_files):
+    """A year of demo data (``seed_demo``) with its concept report (``build_overview``), built once
+    per test process and copied back for each later test (e2e/demo_snapshot.py); the report."""
+    from django.core.management import call_command
+
+    from e2e import demo_snapshot
+    from overview.models import ConceptReport
+
+    settings.DEBUG = True  # seed_demo creates the demo accounts only in DEBUG
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def build() -> None:
+        call_command("seed_demo", stdout=StringIO())
+        call_command("build_overview", "--year", "2026", stdout=StringIO())
+
+    demo_snapshot.load(build=build, media=settings.MEDIA_ROOT, spare=_demo_year_files)
+    return ConceptReport.objects.get()
 
 
 def _describe_node(node: dict) -> str:
