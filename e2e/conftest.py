@@ -136,26 +136,32 @@ def _scanner_source(script: Path) -> str:
 
 # Contexts whose documents carry the scanners' code from their start (as a function not yet called).
 _contexts_with_loaders: weakref.WeakKeyDictionary[BrowserContext, set[str]] = weakref.WeakKeyDictionary()
-SCANNER_STATE = """([marker, loader]) => typeof window[marker] !== 'undefined' ? 'loaded'
-    : typeof window[loader] === 'function' ? 'stored' : 'missing'"""
 
 
-def _inject(page: Page, script: Path, marker: str) -> None:
-    """Load a scanner into the current document, evaluated through the DevTools protocol, so the
-    page's Content-Security-Policy (no inline scripts) does not block the test tool; a <script>
-    tag would be blocked, rightly.
+def _scan(page: Page, script: Path, marker: str, run: str, arg):
+    """Run a scanner (``run``: a JavaScript function of ``arg``) on the current document, loading
+    the scanner first, evaluated through the DevTools protocol, so the page's
+    Content-Security-Policy (no inline scripts) does not block the test tool; a <script> tag would
+    be blocked, rightly.
 
     Sending the scanner's code (axe 650 kB, HTML_CodeSniffer 365 kB) with every scan cost more than
     running it. After the first scan in a browser context, the context's later documents receive
     the code once, as an init script that only defines a function holding it; a scan calls that
-    function, so the scanner is still evaluated when the page has loaded, as before."""
+    function and runs the scanner in the same round trip, so the scanner is still evaluated when
+    the page has loaded, as before."""
     loader = f"__kiLoad_{marker}"
-    state = page.evaluate(SCANNER_STATE, [marker, loader])
-    if state == "loaded":
-        return
-    if state == "stored":
-        page.evaluate(f"() => {{ window.{loader}(); }}")
-        return
+    found = page.evaluate(
+        f"""async arg => {{
+            if (typeof window.{marker} === 'undefined') {{
+                if (typeof window.{loader} !== 'function') return {{ready: false}};
+                window.{loader}();
+            }}
+            return {{ready: true, result: await ({run})(arg)}};
+        }}""",
+        arg,
+    )
+    if found["ready"]:
+        return found["result"]
     source = _scanner_source(script)
     page.evaluate(source + "\n;undefined")
     installed = _contexts_with_loaders.setdefault(page.context, set())
@@ -164,6 +170,7 @@ def _inject(page: Page, script: Path, marker: str) -> None:
         page.context.add_init_script(
             f"Object.defineProperty(window, {loader!r}, {{configurable: true, value: function () {{\n{source}\n}}}});"
         )
+    return page.evaluate(run, arg)
 
 
 # Only the violations are reported, so axe is asked for those alone (``resultTypes``): for the other
@@ -176,8 +183,7 @@ AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, re
 
 def axe_findings(page: Page) -> list[str]:
     """Every axe violation (any impact) at WCAG 2.1 A/AA and best practice, one line each."""
-    _inject(page, AXE_JS, "axe")
-    violations = page.evaluate(AXE_RUN, AXE_TAGS)
+    violations = _scan(page, AXE_JS, "axe", AXE_RUN, AXE_TAGS)
     lines = []
     for violation in violations:
         nodes = "; ".join(_describe_node(node) for node in violation["nodes"])
@@ -205,8 +211,7 @@ HTMLCS_RUN = """([standard, errorType]) => new Promise((resolve, reject) => {
 
 def htmlcs_findings(page: Page) -> list[str]:
     """HTML_CodeSniffer's errors at WCAG 2.1 AA (what ``pa11y --runner htmlcs`` reports)."""
-    _inject(page, HTMLCS_JS, "HTMLCS")
-    messages = page.evaluate(HTMLCS_RUN, [HTMLCS_STANDARD, HTMLCS_ERROR])
+    messages = _scan(page, HTMLCS_JS, "HTMLCS", HTMLCS_RUN, [HTMLCS_STANDARD, HTMLCS_ERROR])
     return [
         f"{page.url}: HTML_CodeSniffer {m['code']} – {m['msg']} – {m['where']} „{m['text']}“"
         for m in messages
