@@ -1,10 +1,6 @@
 """KERN layout on phones: no sideways scrolling at 320 px, a menu button for the main navigation
 that works with mouse and keyboard, and a plain visible navigation without JavaScript."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from e2e.conftest import login
@@ -13,19 +9,11 @@ DEMO_PASSWORD = "demo-pass-2026"
 PHONE = {"width": 320, "height": 640}
 
 
-@pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.DEBUG = True  # seed_demo creates the demo accounts only in DEBUG
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
-    call_command("build_overview", "--year", "2026", stdout=StringIO())
-
-
 def page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def test_key_pages_fit_into_320_px(new_context, live_server, demo):
+def test_key_pages_fit_into_320_px(new_context, live_server, demo_year):
     page = new_context().new_page()
     page.set_viewport_size(PHONE)
     too_wide = []

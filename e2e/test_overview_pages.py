@@ -1,25 +1,11 @@
 """The overview pages pass the axe scan and reflow at 320 px, with a year of demo data behind them."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from e2e.conftest import axe_violations, horizontal_overflow, login, save_screenshot, visit
 from municipalities.models import FieldOfAction
-from overview.models import ConceptReport
 
 DEMO_PASSWORD = "demo-pass-2026"
-
-
-@pytest.fixture
-def demo_year(transactional_db, settings, tmp_path):
-    settings.DEBUG = True  # seed_demo creates the demo accounts only in DEBUG
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
-    call_command("build_overview", "--year", "2026", stdout=StringIO())
-    return ConceptReport.objects.get()
 
 
 def test_overview_pages_are_accessible(page, live_server, demo_year):
