@@ -40,6 +40,7 @@ Olga (1/2, Unna), Ahmad° (1/2, Lünen); course C2 (Ehrenamt stärken, 1 session
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -48,6 +49,7 @@ import pytest
 
 from events.models import Event
 from events.tests.factories import make_event
+from kreisintegration.tests.shared_data import built_once
 from municipalities.models import FieldOfAction, FundingProgramme, Measure, TargetGroup
 from municipalities.tests.factories import MunicipalityFactory
 from overview import services as overview_services
@@ -236,6 +238,17 @@ def build_year2025() -> dict:
     district = DistrictFactory()
     unna, luenen = make_unna(district), make_luenen(district)
     return {"year": Year2025(district=district, unna=unna, luenen=luenen, ki_staff=make_ki_staff(district))}
+
+
+# For a module that builds the year once (``shared_data.built_once``): one build per asking module.
+year2025_once = built_once(build_year2025)
+
+
+@pytest.fixture
+def year2025_built_once(year2025_once, db):
+    """The year built once for the module, a deep copy of its objects per test: what a test
+    changes in memory stays out of the next test's objects (the savepoint undoes the rows)."""
+    return copy.deepcopy(year2025_once["year"])
 
 
 # --- the report tests' reference data and stand-in figures ----------------------------------

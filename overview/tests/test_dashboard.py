@@ -7,7 +7,6 @@ staff member are the year's."""
 from __future__ import annotations
 
 import base64
-import copy
 import re
 from datetime import timedelta
 
@@ -20,21 +19,17 @@ from django.utils import timezone
 
 from events.models import Event
 from events.tests.factories import make_event
-from kreisintegration.tests.shared_data import built_once
 from municipalities.models import FieldOfAction, Measure
 from municipalities.tests.factories import MunicipalityFactory
 from overview import dashboard_service
 from overview.models import DashboardFigures
 
-from .conftest import at, build_year2025
-
-year2025_once = built_once(build_year2025)
+from .conftest import at
 
 
 @pytest.fixture
-def year2025(year2025_once, db):
-    """A copy per test: what a test changes in memory stays out of the next test's objects."""
-    return copy.deepcopy(year2025_once["year"])
+def year2025(year2025_built_once):
+    return year2025_built_once
 
 
 @pytest.fixture

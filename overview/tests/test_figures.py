@@ -5,7 +5,6 @@ objects."""
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import date, timedelta
 
@@ -17,7 +16,6 @@ from django.utils import timezone
 from events import services as event_services
 from events.models import Event
 from events.tests.factories import make_event
-from kreisintegration.tests.shared_data import built_once
 from municipalities.models import DistrictRole, FieldOfAction, Measure, Municipality, TargetGroup
 from municipalities.tests.factories import DistrictFactory, MunicipalityFactory, make_district_role
 from overview import charts, dashboard_service, selectors
@@ -25,7 +23,7 @@ from overview.figures import compute_figures, per_10k, period_for
 from overview.models import DashboardFigures
 from volunteers.models import Attendance, Course, Registration
 
-from .conftest import at, build_year2025
+from .conftest import at
 
 EMPTY = {"events": 0, "occurrences": 0, "measures": 0, "participants": 0, "participants_reported": 0}
 
@@ -40,13 +38,9 @@ def cell(events=0, occurrences=0, measures=0, participants=0, reported=0):
     }
 
 
-year2025_once = built_once(build_year2025)
-
-
 @pytest.fixture
-def year2025(year2025_once, db):
-    """A copy per test: what a test changes in memory stays out of the next test's objects."""
-    return copy.deepcopy(year2025_once["year"])
+def year2025(year2025_built_once):
+    return year2025_built_once
 
 
 @pytest.fixture
