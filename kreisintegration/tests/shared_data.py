@@ -24,15 +24,18 @@ from django.test import override_settings
 from accounts.sessions import note_activity
 
 
-def built_once(build: Callable[[], dict]):
+def built_once(build: Callable[..., object]):
+    """The module fixture; parametrized indirectly, ``build`` gets the parameter."""
+
     @pytest.fixture(scope="module")
-    def fixture(django_db_setup, django_db_blocker, tmp_path_factory):
+    def fixture(request, django_db_setup, django_db_blocker, tmp_path_factory):
+        args = (request.param,) if hasattr(request, "param") else ()
         with (
             django_db_blocker.unblock(),
             override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("built_once") / "media"),
             transaction.atomic(),
         ):
-            yield build()
+            yield build(*args)
             transaction.set_rollback(True)
 
     return fixture

@@ -12,7 +12,7 @@ import copy
 
 import pytest
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,6 +25,7 @@ from concept import scale as concept_scale
 from events import scale as event_scale
 from events import services as event_services
 from events.models import Event
+from kreisintegration.tests.shared_data import built_once
 from municipalities import scale as municipality_scale
 from municipalities.models import District, Measure
 from volunteers import scale as volunteer_scale
@@ -77,37 +78,32 @@ EXPECTED_QUERIES = {
 SMALL, FIVE_TIMES, TWO_DISTRICTS = (1, 1), (2, 5), (2, 1)
 
 
-@pytest.fixture(scope="module")
-def scale_seed(request, django_db_setup, django_db_blocker):
-    """The data of one size, built once for the module in a transaction that is never committed
-    (``shared_data.built_once``, with the size as the fixture's parameter).
-
-    Each test runs inside it in its own savepoint (pytest-django's ``db``, see ``scale_data``),
-    which is rolled back after the test, so every test starts from exactly these rows, as if they
-    had been built for it alone. Returns the objects and the people the build left waiting for a
-    commit (``accounts.user_state``), which ``scale_data`` restores for each test.
-    """
+def seed_size(size: tuple[int, int]):
+    """The data of one size (districts, factor), built as during a test (Celery eager, the second
+    factor required), with the people the build left waiting for a commit (``accounts.user_state``),
+    which ``scale_data`` restores for each test."""
     from kreisintegration.celery import app
 
-    scale, factor = request.param
+    scale, factor = size
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True  # as during a test (conftest's ``_eager_celery``)
     try:
         with (
-            django_db_blocker.unblock(),
             override_settings(REQUIRE_TWO_FACTOR=True),  # as during a test (``_require_two_factor``)
             pytest.MonkeyPatch.context() as patch,
-            transaction.atomic(),
         ):
             patch.setattr(event_scale, "EVENTS_PER_DISTRICT", 60 * factor)
             patch.setattr(volunteer_scale, "VOLUNTEERS_PER_DISTRICT", 70 * factor)
             patch.setattr(volunteer_scale, "COURSES_PER_DISTRICT", 8 * factor)
             patch.setattr(concept_scale, "GOALS_PER_DISTRICT", 8 * factor)
-            data = build_scale_data(scale)
-            yield data, set(user_state._pending(DEFAULT_DB_ALIAS))
-            transaction.set_rollback(True)
+            return build_scale_data(scale), set(user_state._pending(DEFAULT_DB_ALIAS))
     finally:
         app.conf.task_always_eager = eager
+
+
+# Each size built once for the module, each test in its own savepoint (``shared_data.built_once``,
+# the size as the fixture's parameter).
+scale_seed = built_once(seed_size)
 
 
 @pytest.fixture
