@@ -82,8 +82,11 @@ def cached(
         generation = found.get(generation_key)
         if generation is None:
             # Start from the clock, so a lost key never brings back entries of an older generation.
-            cache.add(generation_key, time.time_ns(), timeout=None)
-            generation = cache.get(generation_key)
+            # Stored: it is ours (no second round trip to read it back); else somebody else's.
+            started = time.time_ns()
+            generation = (
+                started if cache.add(generation_key, started, timeout=None) else cache.get(generation_key)
+            )
             if generation is None:  # the cache is unavailable
                 return compute()
         if also_keys:

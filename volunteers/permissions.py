@@ -62,11 +62,12 @@ def may_manage_registration(user, registration: Registration) -> bool:
 def volunteer_of(user) -> Volunteer | None:
     if not user.is_authenticated:
         return None
-    volunteer = (
-        Volunteer.objects.filter(user=user, anonymised_at__isnull=True).select_related("district").first()
-    )
-    if volunteer is not None:
-        volunteer.user = user  # the request's user is this row: no second query for it
+    try:
+        # get(), not first(): one profile per person (one-to-one), so no ordering is needed.
+        volunteer = Volunteer.objects.select_related("district").get(user=user, anonymised_at__isnull=True)
+    except Volunteer.DoesNotExist:
+        return None
+    volunteer.user = user  # the request's user is this row: no second query for it
     return volunteer
 
 

@@ -7,6 +7,7 @@ simultaneous registrations never give out more seats than the course has.
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 from django.conf import settings
@@ -71,16 +72,28 @@ def registration_open(course: Course, *, now=None, first_start=_NO_START) -> tup
     return True, ""
 
 
-def _seat_state(course: Course, volunteer: Volunteer) -> dict:
-    """What the seat decision needs, in one round trip (call with the course locked, so it is
-    current): the first session's start, whether the person already holds a registration, the
-    seats taken, how many wait and the last waiting-list number."""
+def _lock_with_seat_state(course: Course, volunteer: Volunteer) -> dict:
+    """Lock the course row and read what the seat decision needs, in one round trip.
+
+    Two statements sent together: the row lock (with the course's current decision fields:
+    status, capacity, registration window, district), then the first session's start, whether the
+    person already holds a registration, the seats taken, how many wait and the last waiting-list
+    number. They must stay two statements: in a READ COMMITTED transaction each statement reads
+    its own snapshot, so the second one, which runs once the lock is granted, sees every
+    registration committed by whoever held the lock before; one statement that locked and counted
+    would count from the snapshot it took before it waited for the lock.
+
+    Raises ``Course.DoesNotExist`` when the course is gone.
+    """
+    courses = Course._meta.db_table
     registrations = Registration._meta.db_table
     sessions = CourseSession._meta.db_table
     seat_statuses = [str(status) for status in Registration.SEAT_STATUSES]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
+            SELECT status, capacity, registration_opens, registration_closes, district_id
+            FROM {courses} WHERE id = %(course)s FOR UPDATE;
             SELECT (SELECT MIN(start) FROM {sessions} WHERE course_id = %(course)s),
                    COUNT(*) FILTER (WHERE volunteer_id = %(volunteer)s AND status <> %(cancelled)s),
                    COUNT(*) FILTER (WHERE status = ANY(%(seat_statuses)s)),
@@ -96,8 +109,13 @@ def _seat_state(course: Course, volunteer: Volunteer) -> dict:
                 "waitlisted": str(R.WAITLISTED),
             },
         )
+        locked = cursor.fetchone()
+        cursor.nextset()
         first_start, already, seats, waiting, last_position = cursor.fetchone()
+    if locked is None:
+        raise Course.DoesNotExist(f"Course {course.pk} does not exist.")
     return {
+        "course": locked,
         "first_start": first_start,
         "already": bool(already),
         "seats": seats,
@@ -124,13 +142,22 @@ def register_for_course(*, volunteer: Volunteer, course: Course) -> Registration
 def _register(*, volunteer: Volunteer, course: Course) -> Registration:
     # Before the lock, which serialises the course's registrations: render the confirmation.
     prepared = registration_notice.prepare(volunteer=volunteer, course=course)
-    course = lock_course(course)
+    # The lock and everything the decision needs in one round trip (it was two: the course read
+    # again with its district, then the seat state). The caller's course (read before the lock,
+    # with its district) is used, with the fields the decision depends on as they are locked.
+    state = _lock_with_seat_state(course, volunteer)
+    course = copy.copy(course)
+    (
+        course.status,
+        course.capacity,
+        course.registration_opens,
+        course.registration_closes,
+        course.district_id,
+    ) = state["course"]
     if volunteer.anonymised_at or volunteer.user_id is None:
         raise RegistrationError(_("Dieses Konto ist gelöscht."))
     if volunteer.district_id != course.district_id:
         raise PermissionDenied
-    # Under the lock everything the decision needs comes in one round trip (it was five).
-    state = _seat_state(course, volunteer)
     is_open, reason = registration_open(course, first_start=state["first_start"])
     if not is_open:
         raise RegistrationError(reason)

@@ -75,6 +75,31 @@ def test_registration_confirmation_mail_goes_out_after_commit(
     assert "Interkulturelle Kompetenz" in message.subject + message.body
 
 
+def test_confirmation_mail_is_signed_by_and_answered_to_the_courses_district(
+    client, district, volunteer, django_capture_on_commit_callbacks
+):
+    # The view gives the course the district row read with the volunteer (the same district).
+    district.ki_name = "Kommunales Integrationszentrum Testkreis"
+    district.ki_email = "ki@testkreis.example.org"
+    district.save()
+    course = make_course(district)
+    client.force_login(volunteer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client, course)
+
+    [message] = mail.outbox
+    assert message.reply_to == ["ki@testkreis.example.org"]
+    assert "Kommunales Integrationszentrum Testkreis" in message.body
+
+
+def test_registering_for_a_course_that_does_not_exist_is_not_found(client, volunteer):
+    client.force_login(volunteer)
+
+    assert client.post(reverse("volunteers:register", kwargs={"pk": 987654})).status_code == 404
+    assert not Registration.objects.exists()
+
+
 def test_full_course_puts_volunteer_on_the_waiting_list_with_place(client, district, volunteer):
     course = make_course(district, capacity=1)
     take_seats(course, 3)  # one seat, two waiting

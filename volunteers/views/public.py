@@ -151,10 +151,15 @@ class RegisterView(VolunteerRequiredMixin, View):
         return reverse("volunteers:course_detail", kwargs={"pk": self.kwargs["pk"]})
 
     def post(self, request, *args, **kwargs):
-        # The district is shown in the confirmation mail (rendered before the course is locked).
-        course = ensure_visible(
-            request.user, Course.objects.select_related("district").filter(pk=self.kwargs["pk"]).first()
-        )
+        try:
+            course = Course.objects.get(pk=self.kwargs["pk"])
+        except Course.DoesNotExist:
+            raise Http404 from None
+        if course.district_id == self.volunteer.district_id:
+            # The district is shown in the confirmation mail (rendered before the course is
+            # locked): it is the row already read with the volunteer, not read a second time.
+            course.district = self.volunteer.district
+        course = ensure_visible(request.user, course)
         try:
             registration = services.register_for_course(volunteer=self.volunteer, course=course)
         except services.RegistrationError as error:
