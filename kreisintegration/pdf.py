@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
-from .pdf_pages import write_once_page_by_page
+from .pdf_pages import install_tagging_hook, write_once_page_by_page
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -81,6 +81,18 @@ def _html_class():
             return super()._ua_stylesheets(forms) if sheet is None or forms else [sheet]
 
     return PortalHTML
+
+
+def load_pdf_writer() -> None:
+    """Import WeasyPrint and parse the documents' user-agent sheet now, not in the first document.
+
+    A Celery worker calls this when it starts (``kreisintegration.celery``): importing WeasyPrint
+    takes about 1 s and 29 MB, which then belong to the worker's start instead of every first
+    report a worker process builds. Started with prefork, the children share the loaded modules.
+    """
+    _html_class()
+    _document_stylesheet()
+    install_tagging_hook()
 
 
 @contextmanager

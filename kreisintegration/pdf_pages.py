@@ -33,7 +33,7 @@ def write_once_page_by_page(document: Any) -> None:
 
     Call it right before the document's only ``write_pdf``; afterwards its pages are empty.
     """
-    _install_tagging_hook()
+    install_tagging_hook()
     for page in document.pages:
         # An attribute of this page only: other documents keep WeasyPrint's own method.
         page.paint = partial(_paint_and_join, page.paint)
@@ -49,7 +49,7 @@ def _paint_and_join(paint, stream, *args, **kwargs) -> None:
 
 
 @cache
-def _install_tagging_hook() -> None:
+def install_tagging_hook() -> None:
     """Wrap ``weasyprint.pdf.add_tags`` once; documents not marked by this module pass through."""
     import weasyprint.pdf
 

@@ -150,3 +150,18 @@ def test_the_portal_stylesheet_is_parsed_without_warnings(caplog):
     caplog.set_level(logging.WARNING, logger="weasyprint")
     assert _document_stylesheet() is not None
     assert not [r.getMessage() for r in caplog.records]
+
+
+def test_a_worker_loads_the_pdf_writer_when_it_starts_not_in_its_first_document():
+    from celery.signals import worker_init
+
+    from kreisintegration import celery as celery_module
+    from kreisintegration.pdf import _document_stylesheet, _html_class
+
+    receiver = celery_module.load_pdf_writer_when_worker_starts
+    assert receiver in worker_init._live_receivers(None)
+    _html_class.cache_clear()
+    _document_stylesheet.cache_clear()
+    receiver()
+    assert _html_class.cache_info().currsize == 1
+    assert _document_stylesheet.cache_info().currsize == 1
