@@ -134,10 +134,16 @@ def html_to_pdf(html: str) -> bytes:
             document = _html_class()(string=html, url_fetcher=_fetcher()).render(**options)
             # Styling and laying out leave their garbage in cycles (a 76-page concept report: 48,000
             # objects, about 10 MB); collected now, painting and writing reuse that memory instead
-            # of adding to the peak. Cycles that die later are left to the collector's next passes.
+            # of adding to the peak.
             gc.collect(0)
             write_once_page_by_page(document)
-            return document.write_pdf(**options)
+            content = document.write_pdf(**options)
+            # That collection moved what was alive then (the layout) one generation up; what of it
+            # is garbage now goes in one pass over both young generations, not in the older
+            # generations' passes while the caller goes on (+0.3 s CPU in the report's XLSX step).
+            del document
+            gc.collect(1)
+            return content
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal error is a BaseException; callers (views, the report task) handle
         # ordinary exceptions, so hand them one with the reason.
