@@ -9,7 +9,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kreisintegration.settings")
 
@@ -32,3 +32,11 @@ def flush_mail_outbox_when_worker_starts(sender, **kwargs):
     queues = sorted(sender.app.amqp.queues.consume_from) or [sender.app.conf.task_default_queue]
     send_pending_mail.apply_async(queue=queues[0])
     logger.info("Worker started: mail outbox flush queued on %s", queues[0])
+
+
+@worker_init.connect
+def load_pdf_writer_when_worker_starts(sender=None, **kwargs):
+    """WeasyPrint is imported once per worker, before its pool starts, not in a report's build."""
+    from kreisintegration.pdf import load_pdf_writer
+
+    load_pdf_writer()

@@ -105,15 +105,21 @@ def test_html_to_pdf_builds_the_document_without_cyclic_gc(monkeypatch):
     import weasyprint
 
     seen = []
-    write_pdf = weasyprint.HTML.write_pdf
+    render = weasyprint.HTML.render
+    write_pdf = weasyprint.Document.write_pdf
+
+    def recording_render(self, *args, **kwargs):
+        seen.append(("render", gc.isenabled()))
+        return render(self, *args, **kwargs)
 
     def recording_write_pdf(self, *args, **kwargs):
-        seen.append(gc.isenabled())
+        seen.append(("write_pdf", gc.isenabled()))
         return write_pdf(self, *args, **kwargs)
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording_write_pdf)
+    monkeypatch.setattr(weasyprint.HTML, "render", recording_render)
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", recording_write_pdf)
     html_to_pdf(page("<h1>Übersicht</h1>"))
-    assert seen == [False] and gc.isenabled()
+    assert seen == [("render", False), ("write_pdf", False)] and gc.isenabled()
 
 
 def test_documents_compute_no_footnote_styles_per_element_and_lists_keep_their_bullets(tmp_path):
@@ -144,3 +150,18 @@ def test_the_portal_stylesheet_is_parsed_without_warnings(caplog):
     caplog.set_level(logging.WARNING, logger="weasyprint")
     assert _document_stylesheet() is not None
     assert not [r.getMessage() for r in caplog.records]
+
+
+def test_a_worker_loads_the_pdf_writer_when_it_starts_not_in_its_first_document():
+    from celery.signals import worker_init
+
+    from kreisintegration import celery as celery_module
+    from kreisintegration.pdf import _document_stylesheet, _html_class
+
+    receiver = celery_module.load_pdf_writer_when_worker_starts
+    assert receiver in worker_init._live_receivers(None)
+    _html_class.cache_clear()
+    _document_stylesheet.cache_clear()
+    receiver()
+    assert _html_class.cache_info().currsize == 1
+    assert _document_stylesheet.cache_info().currsize == 1
