@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import OuterRef, QuerySet
 
 from events.models import Event
@@ -98,7 +99,12 @@ _REFERENCE_MODELS = {"fields_of_action": FieldOfAction, "target_groups": TargetG
 
 
 def with_list_ids(queryset: QuerySet, names: tuple[str, ...]) -> QuerySet:
-    """Each event with the ids of its lists ``names`` (``<name>_ids``), in the events' own query."""
+    """Each event with the ids of its lists ``names`` (``<name>_ids``), in the events' own query.
+
+    PostgreSQL only (an array per list); on other databases (the SQLite file of ``make run``)
+    ``attach_lists`` reads the ids in one query per list instead."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset
     return queryset.annotate(
         **{
             f"{name}_ids": ArraySubquery(
@@ -115,6 +121,7 @@ def attach_lists(events: list, names: tuple[str, ...]) -> None:
     ``event.fields_of_action.all()`` reads no rows. The reference lists are invalidated with the
     "events" version whenever a field of action, target group or language changes. An id the
     district's lists do not hold (data of another district) is read from the database."""
+    _read_list_ids_where_missing(events, names)
     by_district: dict[int, list] = {}
     for event in events:
         by_district.setdefault(event.municipality.district_id, []).append(event)
@@ -133,6 +140,21 @@ def attach_lists(events: list, names: tuple[str, ...]) -> None:
             for event in district_events:
                 ids = sorted(set(getattr(event, f"{name}_ids")), key=order.__getitem__)
                 _set_prefetched(event, name, [available[pk] for pk in ids])
+
+
+def _read_list_ids_where_missing(events: list, names: tuple[str, ...]) -> None:
+    """``<name>_ids`` of events loaded without them (``with_list_ids`` on a database other than
+    PostgreSQL): one query per list for all the events."""
+    for name in names:
+        lacking = [event for event in events if not hasattr(event, f"{name}_ids")]
+        if not lacking:
+            continue
+        ids: dict[int, list[int]] = {event.pk: [] for event in lacking}
+        through = getattr(Event, name).through.objects.filter(event__in=list(ids))
+        for event_id, item_id in through.values_list("event_id", EVENT_LISTS[name]):
+            ids[event_id].append(item_id)
+        for event in lacking:
+            setattr(event, f"{name}_ids", ids[event.pk])
 
 
 def _position(item) -> tuple:

@@ -16,7 +16,7 @@ import copy
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import formats, translation
 
 from outbox.services import render_mail
@@ -38,17 +38,24 @@ class PreparedNotice:
 
 def expected_status(course: Course) -> str:
     """The outcome a registration would have now (the locked decision may still differ)."""
-    # Plain SQL: the ORM's aggregate cost more to build than the database needs to answer it,
-    # on every registration of a burst.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT COUNT(*) FILTER (WHERE status = ANY(%s)), COUNT(*) FILTER (WHERE status = %s)
-            FROM {Registration._meta.db_table} WHERE course_id = %s
-            """,  # noqa: S608 - the table name from the model's meta
-            [[str(status) for status in Registration.SEAT_STATUSES], str(R.WAITLISTED), course.pk],
+    if connection.vendor == "postgresql":
+        # Plain SQL: the ORM's aggregate cost more to build than the database needs to answer it,
+        # on every registration of a burst.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT COUNT(*) FILTER (WHERE status = ANY(%s)), COUNT(*) FILTER (WHERE status = %s)
+                FROM {Registration._meta.db_table} WHERE course_id = %s
+                """,  # noqa: S608 - the table name from the model's meta
+                [[str(status) for status in Registration.SEAT_STATUSES], str(R.WAITLISTED), course.pk],
+            )
+            seats, waiting = cursor.fetchone()
+    else:  # the SQLite file of ``make run``: the same counts through the ORM
+        counts = course.registrations.aggregate(
+            seats=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
+            waiting=Count("pk", filter=Q(status=R.WAITLISTED)),
         )
-        seats, waiting = cursor.fetchone()
+        seats, waiting = counts["seats"], counts["waiting"]
     return R.REGISTERED if seats < course.capacity and not waiting else R.WAITLISTED
 
 

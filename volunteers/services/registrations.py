@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,17 +73,50 @@ def registration_open(course: Course, *, now=None, first_start=_NO_START) -> tup
 
 
 def _lock_with_seat_state(course: Course, volunteer: Volunteer) -> dict:
-    """Lock the course row and read what the seat decision needs, in one round trip.
-
-    Two statements sent together: the row lock (with the course's current decision fields:
-    status, capacity, registration window, district), then the first session's start, whether the
-    person already holds a registration, the seats taken, how many wait and the last waiting-list
-    number. They must stay two statements: in a READ COMMITTED transaction each statement reads
-    its own snapshot, so the second one, which runs once the lock is granted, sees every
-    registration committed by whoever held the lock before; one statement that locked and counted
-    would count from the snapshot it took before it waited for the lock.
+    """Lock the course row and read what the seat decision needs: the course's current decision
+    fields (status, capacity, registration window, district), the first session's start, whether
+    the person already holds a registration, the seats taken, how many wait and the last
+    waiting-list number.
 
     Raises ``Course.DoesNotExist`` when the course is gone.
+    """
+    if connection.vendor == "postgresql":
+        return _lock_with_seat_state_in_one_round_trip(course, volunteer)
+    # Other databases (the SQLite file of ``make run``): the same reads through the ORM, which also
+    # turns the database's values into Python ones (SQLite returns dates as text to plain SQL).
+    # SQLite has no row locks; its writes are serialised for the whole database instead.
+    locked = (
+        Course.objects.select_for_update()
+        .filter(pk=course.pk)
+        .values_list("status", "capacity", "registration_opens", "registration_closes", "district_id")
+        .first()
+    )
+    if locked is None:
+        raise Course.DoesNotExist(f"Course {course.pk} does not exist.")
+    counts = Registration.objects.filter(course_id=course.pk).aggregate(
+        already=Count("pk", filter=Q(volunteer_id=volunteer.pk) & ~Q(status=R.CANCELLED)),
+        seats=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
+        waiting=Count("pk", filter=Q(status=R.WAITLISTED)),
+        last_position=Max("waitlist_position", filter=Q(status=R.WAITLISTED)),
+    )
+    return {
+        "course": locked,
+        "first_start": first_session_start(course),
+        "already": bool(counts["already"]),
+        "seats": counts["seats"],
+        "waiting": counts["waiting"],
+        "last_position": counts["last_position"],
+    }
+
+
+def _lock_with_seat_state_in_one_round_trip(course: Course, volunteer: Volunteer) -> dict:
+    """PostgreSQL: ``_lock_with_seat_state`` in one round trip.
+
+    Two statements sent together: the row lock, then the counts. They must stay two statements: in
+    a READ COMMITTED transaction each statement reads its own snapshot, so the second one, which
+    runs once the lock is granted, sees every registration committed by whoever held the lock
+    before; one statement that locked and counted would count from the snapshot it took before it
+    waited for the lock.
     """
     courses = Course._meta.db_table
     registrations = Registration._meta.db_table
