@@ -69,7 +69,11 @@ run: install frontend
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migration check, unit/integration tests on PostgreSQL with a real
-## Celery worker where needed, browser tests with the accessibility scan
+## Celery worker where needed, browser tests with the accessibility scan. Python's bytecode cache
+## is on for the run even where the environment turns it off (PYTHONDONTWRITEBYTECODE): the
+## processes the tests start (Celery workers, gunicorn, manage.py) and the next run then load the
+## compiled modules and pytest's rewritten test modules instead of compiling them again (__pycache__/
+## is ignored by git).
 test: install-dev frontend services
 	@command -v java >/dev/null 2>&1 || { \
 		echo "java fehlt: die Tests prüfen das HTML mit dem Nu Html Checker, z. B. 'sudo apt-get install default-jre-headless'."; \
@@ -81,7 +85,7 @@ test: install-dev frontend services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) manage.py makemigrations --check --dry-run
 	start=$$(date +%s); status=0; \
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) PYTHONDONTWRITEBYTECODE= \
 		$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal || status=$$?; \
 	echo "test run: $$(( $$(date +%s) - start )) s ($(TEST_WORKERS) workers)"; exit $$status
 
