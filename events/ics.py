@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from municipalities.text import ical_text, vtimezone
+from municipalities.text import ical_str, ical_text, vtimezone, vtimezone_ical
 
 from .models import Event
 from .recurrence import MAX_OCCURRENCES, build_rule, local_zone, nth_weekday_of
@@ -221,10 +221,8 @@ def _timezone_days(events: list[Event]) -> list[date]:
     ]
 
 
-def build_calendar(
-    events: Iterable[Event], *, name: str, stamp: datetime | None = None
-) -> icalendar.Calendar:
-    events = list(events)
+def _calendar_head(name: str) -> icalendar.Calendar:
+    """The VCALENDAR with its properties, without components."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -235,6 +233,14 @@ def build_calendar(
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", icalendar.vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
+    return calendar
+
+
+def build_calendar(
+    events: Iterable[Event], *, name: str, stamp: datetime | None = None
+) -> icalendar.Calendar:
+    events = list(events)
+    calendar = _calendar_head(name)
     # Always present (even for an empty feed): clients resolve TZID=Europe/Berlin with it.
     calendar.add_component(vtimezone(_timezone_days(events)))
     stamp = (stamp or timezone.now()).replace(microsecond=0)
@@ -245,5 +251,18 @@ def build_calendar(
     return calendar
 
 
-def calendar_bytes(events: Iterable[Event], *, name: str) -> bytes:
-    return build_calendar(events, name=name).to_ical()
+def calendar_bytes(events: Iterable[Event], *, name: str, stamp: datetime | None = None) -> bytes:
+    """``build_calendar(events, name=name).to_ical()``, the same bytes, written as text piece by piece:
+    the VTIMEZONE's text is kept per span of years, and the lines are folded without icalendar's
+    loop over every character (``municipalities.text.ical_str``)."""
+    events = list(events)
+    stamp = (stamp or timezone.now()).replace(microsecond=0)
+    parts = [vtimezone_ical(_timezone_days(events))]
+    for event in events:
+        vevent = build_vevent(event, stamp=stamp)
+        if vevent is not None:
+            parts.append(ical_str(vevent))
+    # The head ends with END:VCALENDAR; the components come before it.
+    head = ical_str(_calendar_head(name))
+    end = "END:VCALENDAR\r\n"
+    return "".join([head.removesuffix(end), *parts, end]).encode()

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -20,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from icalendar import Timezone, vText
+from icalendar import Component, Parameters, Timezone, vText
+from icalendar.parser import Contentline
 
 # Control characters (C0, DEL, C1 — including CR, LF, TAB) and the Unicode line and
 # paragraph separators: none of them belongs in a one-line value.
@@ -78,14 +80,78 @@ def ical_text(value: str, *, multiline: bool = False) -> vText:
     return vText(_NOT_MULTILINE.sub("", text).strip())
 
 
+def _vtimezone_span(days: Iterable[date]) -> tuple[date, date]:
+    today = timezone.localdate()
+    days = [today, *days]
+    first, last = min(days), max(days)
+    return date(first.year, 1, 1), date(last.year + 2, 1, 1)
+
+
 def vtimezone(days: Iterable[date]) -> Timezone:
     """The VTIMEZONE of the portal's time zone for a calendar with entries on ``days``: from the
     January of the first (or of today, if earlier) to two Januaries after the last, so a client
     resolves every TZID without its own database. icalendar's default covers 1970–2038: about 3 KB
     and several milliseconds per file, sent with every attachment and every poll of a feed."""
-    today = timezone.localdate()
-    days = [today, *days]
-    first, last = min(days), max(days)
-    return Timezone.from_tzid(
-        settings.TIME_ZONE, first_date=date(first.year, 1, 1), last_date=date(last.year + 2, 1, 1)
+    first, last = _vtimezone_span(days)
+    return Timezone.from_tzid(settings.TIME_ZONE, first_date=first, last_date=last)
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_ical(tzid: str, first: date, last: date) -> str:
+    return ical_str(Timezone.from_tzid(tzid, first_date=first, last_date=last))
+
+
+def vtimezone_ical(days: Iterable[date]) -> str:
+    """``vtimezone(days)`` serialised as ``ical_str`` does: the same text, built once per process
+    and span of years (a pure function of the time zone's rules and the span)."""
+    return _vtimezone_ical(settings.TIME_ZONE, *_vtimezone_span(days))
+
+
+# RFC 5545 3.1: content lines are folded; icalendar folds before the octet that would make a line
+# 75 octets long and never after a backslash or caret that starts an escape (its ``_foldline``).
+_FOLD_LIMIT = 75
+
+
+def _fold(line: str) -> str:
+    """``line`` folded exactly as icalendar's ``Contentline.to_ical`` folds it, without its loop
+    over every character for the (usual) lines that are ASCII or short."""
+    if len(line) < _FOLD_LIMIT and (line.isascii() or len(line.encode()) < _FOLD_LIMIT):
+        return line
+    if line.isascii():
+        parts, start, size = [], 0, len(line)
+        while size - start >= _FOLD_LIMIT:
+            end = start + _FOLD_LIMIT - 1
+            if line[end - 1] in "\\^":
+                end -= 1  # the escape starts the next line
+            parts.append(line[start:end])
+            start = end
+        parts.append(line[start:])
+        return "\r\n ".join(parts)
+    folded: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        width = len(char.encode())
+        if current and count + width >= _FOLD_LIMIT:
+            if len(current) > 1 and current[-1] in "\\^":
+                prefix = current.pop()
+                folded.append("".join(current))
+                current, count = [prefix], len(prefix.encode())
+            else:
+                folded.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += width
+    if current:
+        folded.append("".join(current))
+    return "\r\n ".join(folded)
+
+
+def ical_str(component: Component) -> str:
+    """``component.to_ical()`` as text, the same characters: icalendar's own content lines (order of
+    properties, parameters, value encoding and escaping), folded by ``_fold``."""
+    lines = (
+        Contentline.from_parts(name, getattr(value, "params", None) or Parameters(), value, sorted=True)
+        for name, value in component.property_items(sorted=True)
     )
+    return "".join(_fold(line) + "\r\n" for line in lines if line)
