@@ -112,46 +112,32 @@ def vtimezone_ical(days: Iterable[date]) -> str:
 _FOLD_LIMIT = 75
 
 
-def _fold(line: str) -> str:
-    """``line`` folded exactly as icalendar's ``Contentline.to_ical`` folds it, without its loop
-    over every character for the (usual) lines that are ASCII or short."""
+def fold(line: str) -> str:
+    """``line`` folded exactly as icalendar's ``Contentline.to_ical`` folds it (its ``_foldline``
+    adds character by character and breaks before the one that would make 75 octets), but on the
+    UTF-8 octets: each piece is the longest run of whole characters of at most 74 octets."""
     if len(line) < _FOLD_LIMIT and (line.isascii() or len(line.encode()) < _FOLD_LIMIT):
         return line
-    if line.isascii():
-        parts, start, size = [], 0, len(line)
-        while size - start >= _FOLD_LIMIT:
-            end = start + _FOLD_LIMIT - 1
-            if line[end - 1] in "\\^":
-                end -= 1  # the escape starts the next line
-            parts.append(line[start:end])
-            start = end
-        parts.append(line[start:])
-        return "\r\n ".join(parts)
-    folded: list[str] = []
-    current: list[str] = []
-    count = 0
-    for char in line:
-        width = len(char.encode())
-        if current and count + width >= _FOLD_LIMIT:
-            if len(current) > 1 and current[-1] in "\\^":
-                prefix = current.pop()
-                folded.append("".join(current))
-                current, count = [prefix], len(prefix.encode())
-            else:
-                folded.append("".join(current))
-                current, count = [], 0
-        current.append(char)
-        count += width
-    if current:
-        folded.append("".join(current))
-    return "\r\n ".join(folded)
+    octets = line.encode()
+    pieces = []
+    start, size = 0, len(octets)
+    while size - start >= _FOLD_LIMIT:
+        end = start + _FOLD_LIMIT - 1
+        while 0x80 <= octets[end] < 0xC0:  # inside a character: break before it
+            end -= 1
+        if octets[end - 1] in b"\\^":
+            end -= 1  # an escape starts the next line
+        pieces.append(octets[start:end])
+        start = end
+    pieces.append(octets[start:])
+    return "\r\n ".join(piece.decode() for piece in pieces)
 
 
 def ical_str(component: Component) -> str:
     """``component.to_ical()`` as text, the same characters: icalendar's own content lines (order of
-    properties, parameters, value encoding and escaping), folded by ``_fold``."""
+    properties, parameters, value encoding and escaping), folded by ``fold``."""
     lines = (
         Contentline.from_parts(name, getattr(value, "params", None) or Parameters(), value, sorted=True)
         for name, value in component.property_items(sorted=True)
     )
-    return "".join(_fold(line) + "\r\n" for line in lines if line)
+    return "".join(fold(line) + "\r\n" for line in lines if line)

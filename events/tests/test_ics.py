@@ -394,6 +394,26 @@ def test_feed_bytes_are_icalendars_own_serialisation(ki_staff, unna):
             end=datetime.combine(MARCH + timedelta(days=2), datetime.min.time(), BERLIN),
         ),
     ]  # fmt: skip
+    events += [
+        make_event(
+            by=ki_staff, municipality=unna, title="Elterncafé", start=at(MARCH + timedelta(days=8)),
+            frequency=Event.Frequency.MONTHLY, monthly_mode=Event.MonthlyMode.NTH_WEEKDAY, repeat_count=5,
+            organiser="Verein; e.V., Unna", public_contact="info@example.org", online_url="https://example.org/a,b",
+            description="Backslash \\ und \\N und \\n; Komma, Semikolon;\r\nZeile",
+        ),
+        make_event(
+            by=ki_staff, municipality=unna, title="Ferienspiele", all_day=True,
+            start=datetime.combine(MARCH, datetime.min.time(), BERLIN),
+            end=datetime.combine(MARCH + timedelta(days=1), datetime.min.time(), BERLIN),
+            frequency=Event.Frequency.WEEKLY, repeat_count=5, excluded_dates=[(MARCH + timedelta(days=7)).isoformat()],
+        ),
+        make_event(
+            by=ki_staff, municipality=unna, title="Offene Sprechstunde", start=at(MARCH + timedelta(days=1)),
+            frequency=Event.Frequency.MONTHLY, monthly_mode=Event.MonthlyMode.DAY_OF_MONTH, interval=2,
+        ),
+        make_event(by=ki_staff, municipality=unna, title="Entwurf", status=S.SUBMITTED),
+    ]  # fmt: skip
+    EventTranslation.objects.create(event=events[-1], language="uk", title="Чернетка", description="")
     EventTranslation.objects.create(
         event=events[0], language="ar", title="مقهى اللغة للنساء", description="نص " * 40
     )
@@ -411,7 +431,7 @@ def test_feed_bytes_are_icalendars_own_serialisation(ki_staff, unna):
 def test_fold_is_icalendars_fold():
     from icalendar.parser.string import _foldline
 
-    from municipalities.text import _fold
+    from municipalities.text import fold
 
     lines = ["", "a", "x" * 74, "x" * 75, "x" * 149, "x" * 150, "x" * 400]
     lines += ["x" * n + "\\" + "y" * 90 for n in range(70, 78)]
@@ -420,4 +440,4 @@ def test_fold_is_icalendars_fold():
     lines += ["ä" * n for n in (36, 37, 38, 75, 200)]
     lines += ["x" * n + "ä\\" + "y" * 90 for n in range(68, 76)]
     for line in lines:
-        assert _fold(line) == _foldline(line), line
+        assert fold(line) == _foldline(line), line
