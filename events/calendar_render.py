@@ -142,3 +142,16 @@ def month_cell(day, *, texts: CardTexts | None = None) -> SafeString:
         f'<span class="kern-sr-only">{esc(labels.full)}</span>\n'
         f"          {entries}\n        </td>"
     )
+
+
+def select_options(items, chosen: str, *, value: str, also: str = "") -> SafeString:
+    """The ``<option>`` elements of a filter's choices, the one whose ``value`` attribute (or
+    ``also`` attribute, e.g. a municipality's AGS) equals ``chosen`` selected: what the loops of
+    ``events/_calendar_filter.html`` rendered before, byte for byte."""
+    esc = conditional_escape
+    parts = []
+    for item in items:
+        own = getattr(item, value)
+        selected = chosen == own or (also and chosen == getattr(item, also))
+        parts.append(f'<option value="{esc(own)}"{" selected" if selected else ""}>{esc(item.name)}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)

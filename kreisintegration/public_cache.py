@@ -169,6 +169,10 @@ def etag_for(key: str, namespace: str, current: int) -> str:
 # Set on the request by the fast path: the decorator hands its entry over instead of storing it,
 # so that the fast path stores it with the inner middleware's headers.
 HAND_OVER = "_public_cache_hand_over"
+# Set on the request by the fast path when it did not answer: ``(key, namespace, version, entry)``. The
+# version was read before the view reads any row, as the decorator's own lookup would be, so an
+# entry stored under it is never newer than its data.
+LOOKED_UP = "_public_cache_looked_up"
 
 
 def _cacheable(request, *, anonymous_only: bool) -> bool:
@@ -230,8 +234,12 @@ def public_cache(namespace: str, *, anonymous_only: bool = True, timeout: int = 
         def wrapped(request, *args, **kwargs):
             if not _cacheable(request, anonymous_only=anonymous_only):
                 return view(request, *args, **kwargs)
-            key = page_key(request)
-            current, entry = lookup(key, namespace)
+            looked_up = getattr(request, LOOKED_UP, None)
+            if looked_up is not None and looked_up[1] == namespace:
+                key, _namespace, current, entry = looked_up
+            else:
+                key = page_key(request)
+                current, entry = lookup(key, namespace)
             etag = etag_for(key, namespace, current)
             if entry is not None:
                 # A stored entry proves the current version answers 200: the client's copy (same

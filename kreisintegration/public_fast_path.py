@@ -66,6 +66,8 @@ class PublicCacheFastPathMiddleware:
         if entry is not None and entry[4]:
             return self._answer(request, key, namespace, current, entry, anonymous_only)
         setattr(request, public_cache.HAND_OVER, None)
+        # The view's decorator takes this lookup instead of asking the cache again.
+        setattr(request, public_cache.LOOKED_UP, (key, namespace, current, entry))
         response = self.get_response(request)
         handed = getattr(request, public_cache.HAND_OVER, None)
         if handed is not None and response.status_code == 200:

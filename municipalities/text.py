@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -20,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from icalendar import Timezone, vText
+from icalendar import Component, Parameters, Timezone, vText
+from icalendar.parser import Contentline
 
 # Control characters (C0, DEL, C1 — including CR, LF, TAB) and the Unicode line and
 # paragraph separators: none of them belongs in a one-line value.
@@ -78,14 +80,64 @@ def ical_text(value: str, *, multiline: bool = False) -> vText:
     return vText(_NOT_MULTILINE.sub("", text).strip())
 
 
+def _vtimezone_span(days: Iterable[date]) -> tuple[date, date]:
+    today = timezone.localdate()
+    days = [today, *days]
+    first, last = min(days), max(days)
+    return date(first.year, 1, 1), date(last.year + 2, 1, 1)
+
+
 def vtimezone(days: Iterable[date]) -> Timezone:
     """The VTIMEZONE of the portal's time zone for a calendar with entries on ``days``: from the
     January of the first (or of today, if earlier) to two Januaries after the last, so a client
     resolves every TZID without its own database. icalendar's default covers 1970–2038: about 3 KB
     and several milliseconds per file, sent with every attachment and every poll of a feed."""
-    today = timezone.localdate()
-    days = [today, *days]
-    first, last = min(days), max(days)
-    return Timezone.from_tzid(
-        settings.TIME_ZONE, first_date=date(first.year, 1, 1), last_date=date(last.year + 2, 1, 1)
+    first, last = _vtimezone_span(days)
+    return Timezone.from_tzid(settings.TIME_ZONE, first_date=first, last_date=last)
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_ical(tzid: str, first: date, last: date) -> str:
+    return ical_str(Timezone.from_tzid(tzid, first_date=first, last_date=last))
+
+
+def vtimezone_ical(days: Iterable[date]) -> str:
+    """``vtimezone(days)`` serialised as ``ical_str`` does: the same text, built once per process
+    and span of years (a pure function of the time zone's rules and the span)."""
+    return _vtimezone_ical(settings.TIME_ZONE, *_vtimezone_span(days))
+
+
+# RFC 5545 3.1: content lines are folded; icalendar folds before the octet that would make a line
+# 75 octets long and never after a backslash or caret that starts an escape (its ``_foldline``).
+_FOLD_LIMIT = 75
+
+
+def fold(line: str) -> str:
+    """``line`` folded exactly as icalendar's ``Contentline.to_ical`` folds it (its ``_foldline``
+    adds character by character and breaks before the one that would make 75 octets), but on the
+    UTF-8 octets: each piece is the longest run of whole characters of at most 74 octets."""
+    if len(line) < _FOLD_LIMIT and (line.isascii() or len(line.encode()) < _FOLD_LIMIT):
+        return line
+    octets = line.encode()
+    pieces = []
+    start, size = 0, len(octets)
+    while size - start >= _FOLD_LIMIT:
+        end = start + _FOLD_LIMIT - 1
+        while 0x80 <= octets[end] < 0xC0:  # inside a character: break before it
+            end -= 1
+        if octets[end - 1] in b"\\^":
+            end -= 1  # an escape starts the next line
+        pieces.append(octets[start:end])
+        start = end
+    pieces.append(octets[start:])
+    return "\r\n ".join(piece.decode() for piece in pieces)
+
+
+def ical_str(component: Component) -> str:
+    """``component.to_ical()`` as text, the same characters: icalendar's own content lines (order of
+    properties, parameters, value encoding and escaping), folded by ``fold``."""
+    lines = (
+        Contentline.from_parts(name, getattr(value, "params", None) or Parameters(), value, sorted=True)
+        for name, value in component.property_items(sorted=True)
     )
+    return "".join(fold(line) + "\r\n" for line in lines if line)

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from ..calendar_render import CardTexts
+from ..calendar_render import CardTexts, select_options
 from ..calendar_render import month_cell as render_month_cell
 from ..calendar_render import occurrence_card as render_card
 
@@ -35,3 +35,10 @@ def occurrence_card(context, occurrence, compact=False):
 def month_cell(context, day):
     """``{% month_cell day %}``: one day of the month grid with its entries (``calendar_render``)."""
     return render_month_cell(day, texts=_card_texts(context))
+
+
+@register.simple_tag
+def filter_options(items, chosen, value, also=""):
+    """``{% filter_options municipalities params.municipality "slug" "ags" %}``: a filter's options
+    (``calendar_render.select_options``)."""
+    return select_options(items, chosen, value=value, also=also)

@@ -361,3 +361,83 @@ def test_feeds_refuse_post(client, ki_staff, unna):
     assert client.post(reverse("events:feed_district")).status_code == 405
     assert client.post(reverse("events:feed_municipality", kwargs={"slug": "unna"})).status_code == 405
     assert client.post(reverse("events:event_ics", kwargs={"pk": event.pk})).status_code == 405
+
+
+# --- the text written directly -----------------------------------------------------------
+
+
+def test_feed_bytes_are_icalendars_own_serialisation(ki_staff, unna):
+    """``calendar_bytes`` writes the VTIMEZONE (kept per span of years) and folds the lines itself:
+    the same bytes as icalendar's ``to_ical`` of the same calendar, for long, escaped and non-ASCII
+    lines, all-day events, series with exceptions, translations and a cancelled event."""
+    from events import ics
+    from events.models import EventTranslation
+
+    field = FieldOfAction.objects.create(
+        district=unna.district, name="Kultur; Bildung, Sprache", slug="kultur"
+    )
+    long_text = "Ein Nachmittag mit Kaffee\\, Kuchen; und Gesprächen über „Nachbarschaft“ – " * 6
+    events = [
+        make_event(
+            by=ki_staff, municipality=unna, title="Sprachcafé für Frauen und Mädchen mit Kinderbetreuung " * 2,
+            description=long_text + "\n\nZweiter Absatz mit Umlauten: äöü ß " * 4, fields_of_action=[field],
+            location_name="Bürgerhaus; Saal 2", street="Marktplatz 1", postcode="59423", town="Unna",
+        ),
+        make_event(
+            by=ki_staff, municipality=unna, title="مقهى اللغة " * 9, start=at(MARCH + timedelta(days=3)),
+            frequency=Event.Frequency.WEEKLY, repeat_count=6,
+            excluded_dates=[(MARCH + timedelta(days=10)).isoformat()],
+        ),
+        make_event(
+            by=ki_staff, municipality=unna, title="Fest", all_day=True, status=S.CANCELLED,
+            start=datetime.combine(MARCH, datetime.min.time(), BERLIN),
+            end=datetime.combine(MARCH + timedelta(days=2), datetime.min.time(), BERLIN),
+        ),
+    ]  # fmt: skip
+    events += [
+        make_event(
+            by=ki_staff, municipality=unna, title="Elterncafé", start=at(MARCH + timedelta(days=8)),
+            frequency=Event.Frequency.MONTHLY, monthly_mode=Event.MonthlyMode.NTH_WEEKDAY, repeat_count=5,
+            organiser="Verein; e.V., Unna", public_contact="info@example.org", online_url="https://example.org/a,b",
+            description="Backslash \\ und \\N und \\n; Komma, Semikolon;\r\nZeile",
+        ),
+        make_event(
+            by=ki_staff, municipality=unna, title="Ferienspiele", all_day=True,
+            start=datetime.combine(MARCH, datetime.min.time(), BERLIN),
+            end=datetime.combine(MARCH + timedelta(days=1), datetime.min.time(), BERLIN),
+            frequency=Event.Frequency.WEEKLY, repeat_count=5, excluded_dates=[(MARCH + timedelta(days=7)).isoformat()],
+        ),
+        make_event(
+            by=ki_staff, municipality=unna, title="Offene Sprechstunde", start=at(MARCH + timedelta(days=1)),
+            frequency=Event.Frequency.MONTHLY, monthly_mode=Event.MonthlyMode.DAY_OF_MONTH, interval=2,
+        ),
+        make_event(by=ki_staff, municipality=unna, title="Entwurf", status=S.SUBMITTED),
+    ]  # fmt: skip
+    EventTranslation.objects.create(event=events[-1], language="uk", title="Чернетка", description="")
+    EventTranslation.objects.create(
+        event=events[0], language="ar", title="مقهى اللغة للنساء", description="نص " * 40
+    )
+    # Every position of a backslash escape and of a two-byte character around the fold.
+    for shift in range(8):
+        make_event(by=ki_staff, municipality=unna, title="x" * (60 + shift) + "\\;,ä" + "y" * 80)
+    loaded = list(ics.with_occurrence_bounds(Event.objects.filter(municipality=unna)).order_by("pk"))
+    stamp = timezone.now().replace(microsecond=0)
+    expected = ics.build_calendar(loaded, name="Veranstaltungen in Unna", stamp=stamp).to_ical()
+    for _ in range(2):  # the second time with the VTIMEZONE's text kept from the first
+        assert ics.calendar_bytes(loaded, name="Veranstaltungen in Unna", stamp=stamp) == expected
+    assert b"\r\n " in expected  # long lines were folded
+
+
+def test_fold_is_icalendars_fold():
+    from icalendar.parser.string import _foldline
+
+    from municipalities.text import fold
+
+    lines = ["", "a", "x" * 74, "x" * 75, "x" * 149, "x" * 150, "x" * 400]
+    lines += ["x" * n + "\\" + "y" * 90 for n in range(70, 78)]
+    lines += ["x" * n + "^" + "y" * 90 for n in range(70, 78)]
+    lines += ["x" * n + "äöü€𝄞" * 30 for n in range(60, 76)]
+    lines += ["ä" * n for n in (36, 37, 38, 75, 200)]
+    lines += ["x" * n + "ä\\" + "y" * 90 for n in range(68, 76)]
+    for line in lines:
+        assert fold(line) == _foldline(line), line

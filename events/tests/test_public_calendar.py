@@ -481,3 +481,41 @@ def test_public_pages_refuse_post(client, ki_staff, unna, name):
     kwargs = {"pk": event.pk} if name == "events:detail" else {}
 
     assert client.post(reverse(name, kwargs=kwargs)).status_code == 405
+
+
+# --- list pages -----------------------------------------------------------------
+
+
+def test_first_list_page_is_counted_without_a_count_query(client, ki_staff, unna, monkeypatch):
+    """Page 1 loads its rows and one more; fewer than a full page need no COUNT. A full first page
+    is counted, and the other pages come from the paginator as before."""
+    from events.views import public
+
+    monkeypatch.setattr(public, "LIST_PAGE_SIZE", 3)
+    for day in range(2):
+        make_event(by=ki_staff, municipality=unna, title=f"Treffen {day}", start=at(MARCH + timedelta(day)))
+    params = {"start": MARCH.isoformat(), "end": (MARCH + timedelta(30)).isoformat()}
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = calendar(client, **params)
+    assert response.context["occurrence_count"] == 2
+    assert [o.event.title for d in response.context["groups"] for o in d.occurrences] == [
+        "Treffen 0",
+        "Treffen 1",
+    ]
+    assert not any("COUNT(" in query["sql"] for query in queries)
+    assert response.context["next_url"] == ""
+
+    for day in range(2, 5):
+        make_event(by=ki_staff, municipality=unna, title=f"Treffen {day}", start=at(MARCH + timedelta(day)))
+    cache.clear()
+    pages = {}
+    for number in (None, "", "1", "2", "zwei", "9"):
+        response = calendar(client, **params, **({} if number is None else {"page": number}))
+        assert response.status_code == 200
+        assert response.context["occurrence_count"] == 5
+        pages[number] = [o.event.title for d in response.context["groups"] for o in d.occurrences]
+    first, second = ["Treffen 0", "Treffen 1", "Treffen 2"], ["Treffen 3", "Treffen 4"]
+    assert pages == {None: first, "": first, "1": first, "2": second, "zwei": first, "9": second}
+    cache.clear()
+    assert "page=2" in calendar(client, **params).context["next_url"]

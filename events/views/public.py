@@ -12,6 +12,7 @@ import calendar as pycalendar
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -53,14 +54,21 @@ FILTER_PARAMS = ("municipality", "field_of_action", "target_group", "language", 
 # --- visibility -------------------------------------------------------------
 
 
-def get_visible_event_or_404(user, pk: int, *, queryset_hook: Callable[[QuerySet], QuerySet] | None = None):
-    """The event if it is public or ``user`` may manage its municipality; 404 otherwise."""
-    # The event's fields of action, target groups and languages: their ids in the event's row, the
-    # objects from the district's cached lists (``public_reference.attach_lists``).
-    queryset = with_list_ids(
+@cache
+def _visible_event_queryset() -> QuerySet[Event]:
+    """What an event page loads, built once per process (never evaluated: each use filters a copy).
+
+    The event's fields of action, target groups and languages: their ids in the event's row, the
+    objects from the district's cached lists (``public_reference.attach_lists``)."""
+    return with_list_ids(
         Event.objects.select_related("municipality__district").prefetch_related("translations"),
         tuple(EVENT_LISTS),
     )
+
+
+def get_visible_event_or_404(user, pk: int, *, queryset_hook: Callable[[QuerySet], QuerySet] | None = None):
+    """The event if it is public or ``user`` may manage its municipality; 404 otherwise."""
+    queryset = _visible_event_queryset()
     if queryset_hook is not None:
         queryset = queryset_hook(queryset)
     event = queryset.filter(pk=pk).first()
@@ -129,6 +137,26 @@ def _month_window(anchor: date) -> tuple[date, date]:
 def _shift_month(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+class _FirstPage:
+    """What ``Paginator`` needs of a list whose first page is already loaded: its length and that page."""
+
+    def __init__(self, rows: list, total: int) -> None:
+        self.rows, self.total = rows, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> list:
+        loaded = len(self.rows)
+        if (
+            index.start not in (0, None)
+            or index.stop is None
+            or (index.stop > loaded and self.total > loaded)
+        ):
+            raise IndexError("only the first page is loaded")
+        return self.rows[index]
 
 
 @method_decorator(public_cache("events"), name="dispatch")
@@ -222,8 +250,16 @@ class CalendarView(TemplateView):
         }
 
     def _list(self, flt: EventFilter) -> dict:
-        paginator = Paginator(public_occurrences(flt, categories=()), LIST_PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        occurrences = public_occurrences(flt, categories=())
+        number = self.request.GET.get("page")
+        if number in (None, "", "1"):
+            # The first page (most lists have only one): its rows and one more in one query; fewer
+            # than a full page are all there is, so the count needs no query of its own.
+            rows = list(occurrences[: LIST_PAGE_SIZE + 1])
+            total = len(rows) if len(rows) <= LIST_PAGE_SIZE else occurrences.count()
+            occurrences = _FirstPage(rows[:LIST_PAGE_SIZE], total)
+        paginator = Paginator(occurrences, LIST_PAGE_SIZE)
+        page = paginator.get_page(number)
         groups: dict[date, list] = {}
         for occurrence in page.object_list:
             day = max(timezone.localtime(occurrence.start, local_zone()).date(), flt.start)

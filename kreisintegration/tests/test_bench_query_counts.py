@@ -38,7 +38,8 @@ EXPECTED_QUERIES = {
     # filter choices and slug lookups; cached, read again here only because the cache is cleared),
     # occurrences, event translations (a calendar entry shows no fields, groups or languages)
     "calendar_month": 7,
-    # portal district, reference lists (4), count (nothing found, so no page and no prefetches)
+    # portal district, reference lists (4), the first page and one row more (nothing found, so no
+    # count of its own and no prefetches)
     "calendar_filtered": 6,
     # event with the ids of its lists, the district's fields, groups and languages (cached; read
     # here only because the cache is cleared), translations, upcoming dates, permission checks

@@ -136,3 +136,24 @@ def test_pages_that_are_not_cached_take_the_full_path(client, published):
     client.get(login)
 
     assert not _took_fast_path(client.get(login))
+
+
+def test_a_miss_reads_the_page_entry_once(client, published, monkeypatch):
+    """The fast path's lookup (it missed) goes to the view's decorator, which does not ask again;
+    the entry it stores then answers the next visit."""
+    from django.core.cache import cache
+
+    reads = []
+    get_many = cache.get_many
+
+    def counting(keys, *args, **kwargs):
+        reads.extend(key for key in keys if key.startswith("public-page:"))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    first = client.get(CALENDAR)
+    assert first.status_code == 200 and not _took_fast_path(first)
+    assert len(reads) == 1
+    second = client.get(CALENDAR)
+    assert _took_fast_path(second) and second["X-Public-Cache"] == "hit"
+    assert second.content.split(b"csrfmiddlewaretoken")[0] == first.content.split(b"csrfmiddlewaretoken")[0]
