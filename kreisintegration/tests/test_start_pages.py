@@ -199,7 +199,12 @@ def test_trainer_start_page_shows_todays_session_with_record_attendance_and_the_
 ):
     course = make_course(district, title="Erste Hilfe für Ehrenamtliche", trainers=[trainer], sessions=3)
     now = timezone.now()
-    place_sessions(course, [now - timedelta(minutes=30), now + timedelta(days=7), now + timedelta(days=14)])
+    # Begun half an hour ago, but today in Berlin also in the first half hour after midnight.
+    begun = max(
+        now - timedelta(minutes=30),
+        timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0),
+    )
+    place_sessions(course, [begun, now + timedelta(days=7), now + timedelta(days=14)])
     client.force_login(trainer)
     html = _html(client.get(reverse("dashboard")))
     assert "Ihre nächsten Kurstermine" in html
