@@ -1,11 +1,11 @@
-"""Logged-in pages kept whole per person (``kreisintegration.public_cache.private_page``): the
+"""Logged-in pages kept whole per person (``kreisintegration.private_cache.private_page``): the
 scopes their keys hold and a mixin for a page whose cache hit is served before its permission check."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 
-from kreisintegration import public_cache
+from kreisintegration import private_cache
 
 from .permissions import roles_of, roles_scope
 
@@ -25,7 +25,7 @@ class EarlyCachedPageMixin:
     bumps one of ``cache_namespaces`` when it changes: a stored copy then proves that this person,
     with these roles, passed the check under the current versions. Put the mixin first among the
     bases. A view that must do something on every look, a hit included (e.g. write an audit entry),
-    overrides ``served_from_cache``; what that needs is noted with ``public_cache.remember`` while
+    overrides ``served_from_cache``; what that needs is noted with ``private_cache.remember`` while
     the page renders.
     """
 
@@ -33,7 +33,7 @@ class EarlyCachedPageMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            hit = public_cache.private_page_hit(
+            hit = private_cache.private_page_hit(
                 request, scope=roles_scope(request.user), namespaces=self.cache_namespaces
             )
             if hit is not None:
@@ -45,7 +45,7 @@ class EarlyCachedPageMixin:
 
     def get(self, request, *args, **kwargs):
         parent = super()
-        return public_cache.private_page(
+        return private_cache.private_page(
             request,
             scope=roles_scope(request.user),
             namespaces=self.cache_namespaces,

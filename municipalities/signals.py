@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from accounts import user_state
 from accounts.audit import audit_entries_deleted
 from accounts.models import AuditEvent, ModelChange, User
-from kreisintegration import public_cache
+from kreisintegration import private_cache, public_cache
 
 from .models import (
     District,
@@ -73,12 +73,12 @@ def invalidate_pages_naming_people(instance, using=None, update_fields=None, **k
 def invalidate_audit_log_pages(instance, using=None, **kwargs) -> None:
     """A new entry: the audit log of its district (and the superusers' whole log) renders afresh.
     No post_delete receiver: it would make the retention's bulk delete load every row."""
-    public_cache.invalidate(*public_cache.audit_namespaces(instance.district_id), using=using)
+    public_cache.invalidate(*private_cache.audit_namespaces(instance.district_id), using=using)
 
 
 @receiver(audit_entries_deleted)
 def invalidate_audit_log_after_retention(district_ids=(), **kwargs) -> None:
-    namespaces = {name for pk in district_ids for name in public_cache.audit_namespaces(pk)}
+    namespaces = {name for pk in district_ids for name in private_cache.audit_namespaces(pk)}
     public_cache.invalidate("audit", *namespaces)
 
 

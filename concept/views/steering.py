@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from kreisintegration import public_cache
+from kreisintegration import private_cache
 from municipalities.permissions import MunicipalityPermissionMixin, is_ki_staff, roles_of
 
 from .. import permissions, selectors
@@ -31,7 +31,7 @@ def steering_page(request, render):
     """
     roles = roles_of(request.user)
     scope = (roles.is_superuser, sorted(roles.staff_district_ids), sorted(roles.contact_municipality_ids))
-    return public_cache.private_page(request, scope=scope, namespaces=STEERING_NAMESPACES, render=render)
+    return private_cache.private_page(request, scope=scope, namespaces=STEERING_NAMESPACES, render=render)
 
 
 class GoalOverviewView(permissions.ConceptUserRequiredMixin, TemplateView):

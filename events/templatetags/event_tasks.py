@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from kreisintegration import public_cache
+from kreisintegration import private_cache
 
 from .. import review_counts, selectors
 
@@ -15,9 +15,9 @@ def contact_tasks_for(context, municipality):
     """The contact tasks of one municipality for the logged-in person (events.selectors.contact_tasks).
 
     The list changes by itself when an event ends; a cached page („Meine Kommune“) is rendered
-    again from then on (``public_cache.valid_until``)."""
+    again from then on (``private_cache.valid_until``)."""
     request, now = context["request"], timezone.now()
-    public_cache.valid_until(
+    private_cache.valid_until(
         request, selectors.contact_tasks_change_at(request.user, municipalities=[municipality], now=now)
     )
     return selectors.contact_tasks(request.user, municipalities=[municipality], now=now)

@@ -25,7 +25,7 @@ from kreisintegration.public_cache import public_cache
 from municipalities.models import Municipality
 from municipalities.selectors import portal_district
 
-from .. import ics
+from .. import ics, ics_text
 from ..api import error_body, serialize_occurrence
 from ..filters import FilterError, parse_event_filter, parse_feed_categories, parse_response_language
 from ..models import Event
@@ -93,7 +93,7 @@ def _bad_feed_parameter(error: FilterError) -> HttpResponse:
 @public_cache("events")
 def event_ics(request, pk: int):
     event = get_visible_event_or_404(request.user, pk, queryset_hook=ics.with_occurrence_bounds)
-    body = ics.calendar_bytes([event], name=event.title)
+    body = ics_text.calendar_bytes([event], name=event.title)
     return _calendar_response(
         body, filename=f"veranstaltung-{event.pk}.ics", public=event.is_public, attachment=True
     )
@@ -118,7 +118,7 @@ def district_feed(request):
             "district": district.name,
         }
     return _calendar_response(
-        ics.calendar_bytes(events, name=name),
+        ics_text.calendar_bytes(events, name=name),
         filename=f"{district.slug if district else 'kreis'}.ics",
         public=True,
     )
@@ -138,7 +138,7 @@ def municipality_feed(request, slug: str):
         return _bad_feed_parameter(error)
     name = _("Veranstaltungen in %(municipality)s") % {"municipality": municipality.name}
     return _calendar_response(
-        ics.calendar_bytes(_feed_events(municipality=municipality, categories=categories), name=name),
+        ics_text.calendar_bytes(_feed_events(municipality=municipality, categories=categories), name=name),
         filename=f"{municipality.slug}.ics",
         public=True,
     )

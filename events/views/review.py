@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from kreisintegration import public_cache
+from kreisintegration import private_cache, public_cache
 from municipalities import permissions
 from municipalities.private_pages import staff_scope
 
@@ -25,8 +25,8 @@ class ReviewQueueView(permissions.KIStaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get(self, request, *args, **kwargs):
-        # The whole page is kept per person until an event changes (see public_cache.private_page).
-        return public_cache.private_page(
+        # The whole page is kept per person until an event changes (see private_cache.private_page).
+        return private_cache.private_page(
             request,
             scope=staff_scope(request.user),
             namespaces=("events",),

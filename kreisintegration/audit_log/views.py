@@ -15,7 +15,7 @@ from django.views import View
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
-from kreisintegration import public_cache
+from kreisintegration import private_cache, public_cache
 from kreisintegration.fragments import cached_fragment
 from municipalities.permissions import KIStaffRequiredMixin, roles_of, roles_scope
 
@@ -51,7 +51,7 @@ class AuditLogView(AuditLogMixin, View):
             else tuple(f"audit:{pk}" for pk in sorted(roles.staff_district_ids))
         )
         namespaces = tuple(n for n in public_cache.NAMESPACES if n != "audit") + district_parts
-        return public_cache.private_page(
+        return private_cache.private_page(
             request, scope=roles_scope(request.user), namespaces=namespaces, render=self.render_page
         )
 

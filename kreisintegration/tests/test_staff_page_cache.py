@@ -1,5 +1,5 @@
 """„Meine Kommune“, the participant list and the audit log come whole from the per-person cache
-(``public_cache.private_page``): every change of what they show appears on the next request, a
+(``private_cache.private_page``): every change of what they show appears on the next request, a
 page that changes with the time is rendered again at that moment, the participant list writes its
 audit entry on every look, and no page crosses persons, roles, municipalities or districts.
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views import View
 
-from kreisintegration import public_cache
+from kreisintegration import private_cache, public_cache
 from municipalities.models import FieldOfAction
 from municipalities.permissions import (
     KIStaffRequiredMixin,
@@ -40,7 +40,7 @@ class DashboardView(KIStaffRequiredMixin, View):
     def get(self, request):
         # The whole page is kept per person while the figures' source data are unchanged: building
         # it (filter form, stored figures, the matrix) is most of a request.
-        return public_cache.private_page(
+        return private_cache.private_page(
             request,
             scope=staff_scope(request.user),
             namespaces=("events", "courses", "figures"),

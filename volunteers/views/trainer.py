@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.audit import record_audit_event
 from accounts.models import AuditEvent
-from kreisintegration import public_cache
+from kreisintegration import private_cache
 from kreisintegration.fragments import cached_fragment
 from municipalities.permissions import RoleRequiredMixin, roles_of
 from municipalities.private_pages import EarlyCachedPageMixin
@@ -75,7 +75,7 @@ class ParticipantsView(EarlyCachedPageMixin, CourseRunnerMixin, TemplateView):
     def get_context_data(self, **kwargs):
         course = self.course
         # What the audit entry of a cache hit needs (see dispatch).
-        public_cache.remember(self.request, district_id=course.district_id, title=course.title)
+        private_cache.remember(self.request, district_id=course.district_id, title=course.title)
         present = Q(attendances__present=True, attendances__registration__status__in=PARTICIPANT_STATUSES)
         sessions = list(
             course.sessions.annotate(present_count=Count("attendances", filter=present)).order_by("start")
@@ -89,7 +89,7 @@ class ParticipantsView(EarlyCachedPageMixin, CourseRunnerMixin, TemplateView):
             completion_blocker = services.completion_blocker(course, last_end=last_end, now=now)
         # The page changes by itself when a session starts (attendance can be recorded) and after
         # the last one (the course can be completed): a cached copy is not served from then on.
-        public_cache.valid_until(
+        private_cache.valid_until(
             self.request,
             min((m for m in (*(s.start for s in sessions), last_end) if m and m > now), default=None),
         )
