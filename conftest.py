@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from kreisintegration.tests import fast_flush, schedule
+from kreisintegration.tests import fast_flush
 from kreisintegration.tests.parallel import (  # noqa: F401 - xdist: per-worker Redis and test databases
     django_db_modify_db_settings,
     django_db_setup,
@@ -60,7 +60,6 @@ WORKER_FIXTURES = {"real_worker", "start_worker"}
 SERVICE_FIXTURES = {"own_redis", "own_postgres", "pooled_portal"}
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         names = set(item.fixturenames)
@@ -68,8 +67,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.worker)
         if names & SERVICE_FIXTURES:
             item.add_marker(pytest.mark.services)
-    if schedule.workers() >= 2:
-        items[:] = schedule.long_first(items, schedule.workers())
 
 
 @pytest.fixture(autouse=True)
