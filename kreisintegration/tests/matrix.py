@@ -17,6 +17,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -734,9 +735,12 @@ def build_objects(*, unna, luenen, ki_staff, contact_unna, contact_luenen, train
 def participation_objects(concept, unna, contact_unna, ki_staff) -> dict:
     """An adopted concept (public page) and its Fortschreibung in consultation, with Unna's comment
     and an advice meeting with Unna whose follow-up belongs to KI staff."""
+    # Numbered after the concept's versions so far: ConceptVersionFactory numbers by a counter of the
+    # process, so fixed numbers (11, 12) collided once a test process had made ten versions before.
+    last = concept.versions.aggregate(last=Max("number"))["last"] or 0
     adopted = ConceptVersionFactory(
         concept=concept,
-        number=11,
+        number=last + 1,
         status=ConceptVersion.Status.ADOPTED,
         adopted_on=datetime.date(2025, 12, 1),
         adopted_by_body="Kreistag",
@@ -747,7 +751,7 @@ def participation_objects(concept, unna, contact_unna, ki_staff) -> dict:
     )
     consulting = ConceptVersionFactory(
         concept=concept,
-        number=12,
+        number=last + 2,
         status=ConceptVersion.Status.CONSULTATION,
         consultation_deadline=timezone.localdate() + datetime.timedelta(days=20),
     )
