@@ -106,6 +106,31 @@ def _first_rule_start(event: Event) -> datetime:
     return next(iter(rule), None) or local_start
 
 
+def event_description(event: Event, url: str, translations: list) -> str:
+    """The DESCRIPTION of an event's VEVENT: its description, organiser, contact, online address and
+    the link to its page, then each translation as a block headed by the language's own name."""
+    description = "\n\n".join(
+        part
+        for part in [
+            event.description.strip(),
+            _("Veranstalter: %(name)s") % {"name": event.organiser} if event.organiser else "",
+            _("Kontakt: %(contact)s") % {"contact": event.public_contact} if event.public_contact else "",
+            _("Online: %(url)s") % {"url": event.online_url} if event.online_url else "",
+            _("Weitere Informationen: %(url)s") % {"url": url},
+        ]
+        if part
+    )
+    blocks = [
+        "\n".join(
+            part
+            for part in [f"— {get_language_info(t.language)['name_local']} —", t.title, t.description.strip()]
+            if part
+        )
+        for t in translations
+    ]
+    return "\n\n".join([description, *blocks])
+
+
 def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Event | None:
     """One VEVENT for an event (with RRULE for a series); ``None`` if it has no date left."""
     zone = local_zone()
@@ -156,17 +181,6 @@ def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Ev
     title = _("Abgesagt: %(title)s") % {"title": event.title} if cancelled else event.title
     vevent.add("summary", ical_text(title))
     url = absolute_url(event.get_absolute_url())
-    description = "\n\n".join(
-        part
-        for part in [
-            event.description.strip(),
-            _("Veranstalter: %(name)s") % {"name": event.organiser} if event.organiser else "",
-            _("Kontakt: %(contact)s") % {"contact": event.public_contact} if event.public_contact else "",
-            _("Online: %(url)s") % {"url": event.online_url} if event.online_url else "",
-            _("Weitere Informationen: %(url)s") % {"url": url},
-        ]
-        if part
-    )
     # Translations (RFC 5545): SUMMARY and DESCRIPTION may occur only once in a VEVENT, so a second
     # DESCRIPTION;LANGUAGE=ar would make the feed invalid. The German SUMMARY stays the one title every
     # client shows; each translation is (1) appended to the DESCRIPTION as a block headed by the
@@ -174,15 +188,7 @@ def build_vevent(event: Event, *, stamp: datetime | None = None) -> icalendar.Ev
     # properties X-KI-SUMMARY and X-KI-DESCRIPTION with the standard LANGUAGE parameter (x-props may
     # repeat and carry any parameter; clients that do not know them ignore them), for machine readers.
     translations = list(event.translations.all())
-    blocks = [
-        "\n".join(
-            part
-            for part in [f"— {get_language_info(t.language)['name_local']} —", t.title, t.description.strip()]
-            if part
-        )
-        for t in translations
-    ]
-    description = "\n\n".join([description, *blocks])
+    description = event_description(event, url, translations)
     vevent.add("description", ical_text(description, multiline=True))
     for t in translations:
         vevent.add("x-ki-summary", ical_text(t.title), parameters={"LANGUAGE": t.language})

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from municipalities.text import fold, ical_str, ical_text, vtimezone_ical
@@ -28,6 +27,7 @@ from .ics import (
     _timezone_days,
     absolute_url,
     build_vevent,
+    event_description,
     event_uid,
 )
 from .models import Event
@@ -161,26 +161,7 @@ def vevent_text(event: Event, *, stamp: datetime) -> str | None:
         lines.append(f"CREATED:{_utc_text(event.created_at)}")
     prefix, suffix = _detail_path_parts(get_script_prefix(), get_urlconf())
     url = absolute_url(f"{prefix}{event.pk}{suffix}")
-    description = "\n\n".join(
-        part
-        for part in [
-            event.description.strip(),
-            _("Veranstalter: %(name)s") % {"name": event.organiser} if event.organiser else "",
-            _("Kontakt: %(contact)s") % {"contact": event.public_contact} if event.public_contact else "",
-            _("Online: %(url)s") % {"url": event.online_url} if event.online_url else "",
-            _("Weitere Informationen: %(url)s") % {"url": url},
-        ]
-        if part
-    )
-    blocks = [
-        "\n".join(
-            part
-            for part in [f"— {get_language_info(t.language)['name_local']} —", t.title, t.description.strip()]
-            if part
-        )
-        for t in translations
-    ]
-    description = "\n\n".join([description, *blocks])
+    description = event_description(event, url, translations)
     lines.append(f"DESCRIPTION:{_escaped(str(ical_text(description, multiline=True)))}")
     lines.append(f"LAST-MODIFIED:{_utc_text(event.updated_at or stamp)}")
     location = ", ".join(part for part in [event.location_name, event.address] if part)
